@@ -1,0 +1,323 @@
+"""Cross-file rules: what a schema cannot see because it needs more than one file.
+
+`check_plan` works on the schema-valid plan documents (before the model is built, so a broken
+reference is reported instead of crashing). `check_submissions` works on the built repository.
+Both yield diagnostics located at the exact node they are about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from tracker.diagnostics import Diagnostic, diag
+from tracker.model import Config, Evidence, Filing, Repository
+from tracker.periods import EXAMPLE, LABEL_ZH, Period
+from tracker.yamlio import Document
+
+
+def check_plan(
+    units: Document, tasks: Document, targets: Document, config: Config
+) -> Iterator[Diagnostic]:
+    u, t, g = units.data, tasks.data, targets.data
+    unit_ids = [x["id"] for x in u["units"]]
+    group_ids = [x["id"] for x in u.get("groups", [])]
+    refs = set(unit_ids) | set(group_ids)
+
+    seen: dict[str, tuple[int, int]] = {}
+    for kind, items in (("units", u["units"]), ("groups", u.get("groups", []))):
+        for i, item in enumerate(items):
+            pos = units.pos((kind, i, "id"))
+            if item["id"] in seen:
+                yield diag(units.path, pos, "plan-duplicate-id",
+                           f"单位/分组编号 {item['id']} 重复(第一次在第 {seen[item['id']][0]} 行)")
+            seen[item["id"]] = pos
+    for i, group in enumerate(u.get("groups", [])):
+        for j, member in enumerate(group["members"]):
+            if member not in unit_ids:
+                yield diag(units.path, units.pos(("groups", i, "members", j)), "plan-unknown-unit",
+                           f"分组 {group['id']} 的成员 {member} 不是已登记的单位")
+
+    start = date.fromisoformat(t["plan"]["start"])
+    end = date.fromisoformat(t["plan"]["end"])
+    if end < start:
+        yield diag(tasks.path, tasks.pos(("plan", "end")), "plan-date-range",
+                   f"计划结束日期 {end} 早于开始日期 {start}")
+    task_ids: dict[str, tuple[int, int]] = {}
+    for i, task in enumerate(t["tasks"]):
+        pos = tasks.pos(("tasks", i, "id"))
+        if task["id"] in task_ids:
+            yield diag(tasks.path, pos, "plan-duplicate-id",
+                       f"任务编号 {task['id']} 重复(第一次在第 {task_ids[task['id']][0]} 行)")
+        task_ids[task["id"]] = pos
+        for j, ref in enumerate(task["units"]):
+            if ref not in refs:
+                yield _unknown_ref(tasks, ("tasks", i, "units", j), ref, refs)
+        if "due" in task and not start <= date.fromisoformat(task["due"]) <= end:
+            yield diag(tasks.path, tasks.pos(("tasks", i, "due")), "plan-date-range",
+                       f"任务 {task['id']} 的完成时限 {task['due']} 不在计划期 {start} 至 {end} 内")
+
+    for j, ref in enumerate(g["reporting"]["required"]):
+        if ref not in refs:
+            yield _unknown_ref(targets, ("reporting", "required", j), ref, refs)
+    target_ids: dict[str, tuple[int, int]] = {}
+    counts_given = {x["id"]: {**x.get("counts", {}), **config.counts.get(x["id"], {})}
+                    for x in u["units"]}
+    for i, target in enumerate(g["targets"]):
+        pos = targets.pos(("targets", i, "id"))
+        if target["id"] in target_ids:
+            yield diag(targets.path, pos, "plan-duplicate-id",
+                       f"指标编号 {target['id']} 重复(第一次在第 {target_ids[target['id']][0]} 行)")
+        target_ids[target["id"]] = pos
+        if target["task"] not in task_ids:
+            yield diag(targets.path, targets.pos(("targets", i, "task")), "plan-unknown-task",
+                       f"指标 {target['id']} 所属任务 {target['task']} 不存在",
+                       hint="可选任务：" + "、".join(task_ids))
+        for j, ref in enumerate(target.get("reported_by", [])):
+            if ref not in refs:
+                yield _unknown_ref(targets, ("targets", i, "reported_by", j), ref, refs)
+        yield from _check_points(targets, i, target, start, end)
+        per_unit = target.get("per_unit", {})
+        for unit in per_unit.get("allocations", {}):
+            if unit not in unit_ids:
+                yield _unknown_ref(targets, ("targets", i, "per_unit", "allocations", unit),
+                                   unit, set(unit_ids), key=True)
+        if "from" in per_unit:
+            reporters = _expand(target.get("reported_by") or g["reporting"]["required"], u)
+            have = [x for x in reporters if per_unit["from"] in counts_given.get(x, {})]
+            if have and len(have) < len(reporters):
+                lacking = [x for x in reporters if x not in have]
+                yield diag(targets.path, targets.pos(("targets", i, "per_unit", "from")),
+                           "plan-count-missing",
+                           f"指标 {target['id']} 按 counts.{per_unit['from']} 分解，但 "
+                           f"{'、'.join(lacking)} 没有这个基数")
+    for j, comp in enumerate((g.get("index") or {}).get("components", [])):
+        if comp["target"] not in target_ids:
+            yield diag(targets.path, targets.pos(("index", "components", j, "target")),
+                       "plan-unknown-target", f"指数成分引用的指标 {comp['target']} 不存在",
+                       hint="可选指标：" + "、".join(target_ids))
+    for unit in config.counts:
+        if unit not in unit_ids:
+            yield diag("tracker.yaml", None, "config-invalid",
+                       f"tracker.yaml 的 counts 中的单位 {unit} 不存在")
+
+
+def _expand(refs: list[str], units_data: dict[str, Any]) -> list[str]:
+    groups = {x["id"]: x["members"] for x in units_data.get("groups", [])}
+    out: list[str] = []
+    for ref in refs:
+        for unit in groups.get(ref, [ref]):
+            if unit not in out:
+                out.append(unit)
+    return out
+
+
+def _check_points(
+    doc: Document, i: int, target: dict[str, Any], start: date, end: date
+) -> Iterator[Diagnostic]:
+    previous = date.fromisoformat(target["baseline"]["date"]) if "baseline" in target else start
+    for j, point in enumerate(target["milestones"]):
+        by = date.fromisoformat(point["by"])
+        if by <= previous:
+            yield diag(doc.path, doc.pos(("targets", i, "milestones", j, "by")),
+                       "plan-milestone-order",
+                       f"指标 {target['id']} 的节点日期 {by} 不晚于前一个节点/基期 {previous}")
+        if by > end:
+            yield diag(doc.path, doc.pos(("targets", i, "milestones", j, "by")), "plan-date-range",
+                       f"指标 {target['id']} 的节点日期 {by} 晚于计划结束日期 {end}")
+        previous = by
+
+
+def _unknown_ref(
+    doc: Document, path: tuple[Any, ...], ref: str, known: set[str], key: bool = False
+) -> Diagnostic:
+    import difflib
+
+    close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)
+    return diag(doc.path, doc.pos(path, key=key), "plan-unknown-unit",
+                f"引用的单位或分组 {ref} 不存在",
+                hint=(f"是不是 {close[0]}？" if close else "") + "请使用 plan/units.yaml 中的编号。")
+
+
+# --- submissions -------------------------------------------------------------------------
+
+
+def check_submissions(repo: Repository, root: Path) -> Iterator[Diagnostic]:
+    plan = repo.plan
+    by_unit: dict[str, list[Filing]] = defaultdict(list)
+    for filing in repo.filings:
+        yield from _check_filing(repo, filing, root)
+        by_unit[filing.unit].append(filing)
+    for unit_filings in by_unit.values():
+        yield from _check_decreases(unit_filings)
+    yield from _check_registers(repo, by_unit)
+    del plan
+
+
+def _doc(item: Any) -> Document:
+    assert item.source is not None
+    return item.source  # type: ignore[no-any-return]
+
+
+def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnostic]:
+    plan = repo.plan
+    doc = _doc(f)
+    here = doc.path
+    parts = f.path.split("/")
+    folder, stem = parts[1], Path(parts[-1]).stem
+    if folder not in plan.units:
+        yield diag(here, doc.pos(("unit",)), "filing-unknown-unit",
+                   f"文件夹 submissions/{folder}/ 不是已登记的单位",
+                   hint="单位编号见 plan/units.yaml：" + "、".join(plan.units))
+    elif f.unit != folder:
+        yield diag(here, doc.pos(("unit",)), "filing-unit-mismatch",
+                   f"unit 写的是 {f.unit}，但文件在 submissions/{folder}/ 下")
+    if str(f.period) != stem:
+        yield diag(here, doc.pos(("period",)), "filing-period-mismatch",
+                   f"period 写的是 {f.period}，但文件名是 {stem}.yaml")
+    cadence = plan.reporting.cadence
+    period = Period.parse(f.period, cadence)
+    if period is None:
+        yield diag(here, doc.pos(("period",)), "filing-period-cadence",
+                   f"期次 {f.period} 不是{LABEL_ZH[cadence]}期次",
+                   hint=f"本计划按{LABEL_ZH[cadence]}报送，期次写成 {EXAMPLE[cadence]} 这样。")
+    else:
+        if period.end < plan.info.start or period.start > plan.info.end:
+            yield diag(here, doc.pos(("period",)), "filing-period-outside-plan",
+                       f"期次 {f.period} 不在计划期 {plan.info.start} 至 {plan.info.end} 内")
+        if not period.contains(f.as_of):
+            yield diag(here, doc.pos(("as_of",)), "filing-as-of-outside-period",
+                       f"as_of {f.as_of} 不在期次 {f.period}({period.start} 至 {period.end})内")
+    if f.reported_on < f.as_of:
+        yield diag(here, doc.pos(("reported_on",)), "filing-reported-before-as-of",
+                   f"报送日期 {f.reported_on} 早于数据截至日期 {f.as_of}")
+    if f.revision > 1 and not f.amendment_reason.strip():
+        yield diag(here, doc.pos(("revision",)), "filing-amendment-reason",
+                   f"revision 为 {f.revision}，但没有填写 amendment_reason")
+
+    known_unit = f.unit in plan.units
+    for tid, report in f.targets.items():
+        key = doc.pos(("targets", tid), key=True)
+        target = plan.targets.get(tid)
+        if target is None:
+            yield diag(here, key, "plan-unknown-target", f"指标 {tid} 不存在",
+                       hint="本单位可报指标：" + "、".join(
+                           t.id for t in plan.targets.values() if f.unit in t.reported_by))
+        elif known_unit and f.unit not in target.reported_by:
+            yield diag(here, key, "filing-target-not-reported",
+                       f"{plan.label(f.unit)} 不报送指标 {tid}({target.title})")
+        for j, ev in enumerate(report.evidence):
+            yield from _check_evidence(doc, ("targets", tid, "evidence", j), ev, root)
+    for task_id, task_report in f.tasks.items():
+        key = doc.pos(("tasks", task_id), key=True)
+        task = plan.tasks.get(task_id)
+        if task is None:
+            yield diag(here, key, "plan-unknown-task", f"任务 {task_id} 不存在",
+                       hint="本单位的任务：" + "、".join(t.id for t in plan.tasks_of(f.unit)))
+        elif known_unit and f.unit not in task.units:
+            yield diag(here, key, "filing-task-not-named",
+                       f"{plan.label(f.unit)} 不是任务 {task_id}({task.title})的责任单位",
+                       hint="本单位的任务：" + ("、".join(t.id for t in plan.tasks_of(f.unit)) or "无"))
+        for j, ev in enumerate(task_report.evidence):
+            yield from _check_evidence(doc, ("tasks", task_id, "evidence", j), ev, root)
+
+
+_WINDOWS_ABS = re.compile(r"^[A-Za-z]:")
+
+
+def _check_evidence(
+    doc: Document, path: tuple[Any, ...], ev: Evidence, root: Path
+) -> Iterator[Diagnostic]:
+    if ev.url:
+        if not ev.url.startswith("https://"):
+            yield diag(doc.path, doc.pos((*path, "url")), "evidence-url-not-https",
+                       f"链接 {ev.url[:80]} 不是 https 链接")
+        return
+    raw = ev.path
+    pos = doc.pos((*path, "path"))
+    if "\\" in raw:
+        yield diag(doc.path, pos, "evidence-missing", f"路径 {raw} 中有反斜杠 \\",
+                   hint="仓库内路径一律用 / 分隔，例如 evidence/anji/2024-Q2/验收.pdf。")
+        return
+    pure = PurePosixPath(raw)
+    if pure.is_absolute() or _WINDOWS_ABS.match(raw) or ".." in pure.parts:
+        yield diag(doc.path, pos, "evidence-outside-repo",
+                   f"路径 {raw} 指向仓库之外(不能以 / 开头、不能含 ..)")
+        return
+    resolved_root = root.resolve()
+    current = root
+    for part in pure.parts:
+        current = current / part
+        if current.is_symlink():
+            yield diag(doc.path, pos, "evidence-symlink", f"路径 {raw} 经过符号链接 {part}")
+            return
+    if not current.exists():
+        yield diag(doc.path, pos, "evidence-missing", f"佐证材料 {raw} 在仓库中不存在")
+        return
+    try:
+        current.resolve().relative_to(resolved_root)
+    except ValueError:
+        yield diag(doc.path, pos, "evidence-outside-repo", f"路径 {raw} 指向仓库之外")
+
+
+def _check_decreases(filings: list[Filing]) -> Iterator[Diagnostic]:
+    ordered = sorted(filings, key=lambda f: (f.as_of, f.period))
+    last: dict[str, tuple[int, str]] = {}
+    for f in ordered:
+        for tid, rep in f.targets.items():
+            if tid in last and rep.value < last[tid][0]:
+                prev_value, prev_period = last[tid]
+                doc = _doc(f)
+                yield diag(doc.path, doc.pos(("targets", tid, "value")), "filing-value-decreased",
+                           f"指标 {tid} 的累计值 {rep.value} 少于上一期 {prev_period} 的 {prev_value}")
+            last[tid] = (rep.value, f.period)
+
+
+def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iterator[Diagnostic]:
+    plan = repo.plan
+    first_seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for reg in sorted(repo.registers, key=lambda r: r.path):
+        doc = _doc(reg)
+        parts = reg.path.split("/")
+        folder, stem = parts[1], Path(parts[-1]).stem
+        if reg.unit != folder:
+            yield diag(doc.path, doc.pos(("unit",)), "register-unit-mismatch",
+                       f"台账 unit 写的是 {reg.unit}，但文件在 submissions/{folder}/registers/ 下")
+        if reg.target != stem:
+            yield diag(doc.path, doc.pos(("target",)), "register-target-mismatch",
+                       f"台账 target 写的是 {reg.target}，但文件名是 {stem}.yaml")
+        if reg.target not in plan.targets:
+            yield diag(doc.path, doc.pos(("target",)), "plan-unknown-target",
+                       f"台账所属指标 {reg.target} 不存在")
+        unit = plan.units.get(folder)
+        prefix = unit.region_code if unit else ""
+        for i, item in enumerate(reg.items):
+            code_pos = doc.pos(("items", i, "code"))
+            key = (reg.target, item.code)
+            if key in first_seen:
+                other, line = first_seen[key]
+                yield diag(doc.path, code_pos, "register-duplicate-code",
+                           f"编码 {item.code} 已在 {other} 第 {line} 行出现")
+            else:
+                first_seen[key] = (doc.path, code_pos[0])
+            if prefix and not item.code.startswith(prefix):
+                yield diag(doc.path, code_pos, "register-code-region",
+                           f"编码 {item.code} 不以本单位区划代码 {prefix} 开头")
+            if item.closed is not None and item.closed < item.opened:
+                yield diag(doc.path, doc.pos(("items", i, "closed")),
+                           "register-closed-before-opened",
+                           f"关闭日期 {item.closed} 早于启用日期 {item.opened}")
+        for f in by_unit.get(folder, []):
+            rep = f.targets.get(reg.target)
+            if rep is None:
+                continue
+            count = reg.count_on(f.as_of)
+            if count != rep.value:
+                fdoc = _doc(f)
+                yield diag(fdoc.path, fdoc.pos(("targets", reg.target, "value")),
+                           "register-count-mismatch",
+                           f"报送值 {rep.value} 与台账 {doc.path} 在 {f.as_of} 在用的 {count} 条不一致")

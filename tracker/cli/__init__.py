@@ -1,0 +1,71 @@
+"""The command-line layer: options → a settings object → one library call.
+
+One module per command (tracker.cli.<command>); shared options live in tracker.cli.options.
+Nothing here computes anything.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from tracker import __version__
+from tracker.errors import EXIT_USAGE
+
+HELP = """tracker: 规划即代码 —— 把实施方案作为 YAML 数据放在 git 中,校验报送、计算进度、生成审计网站。
+
+\b
+Plan-as-code: an implementation plan kept as schema-checked YAML in git.
+Typical use, from the repository root (the folder that holds plan/):
+  tracker validate                 check every file (what CI runs on each pull request)
+  tracker status                   where do we stand today, and who is behind?
+  tracker status --unit anji       one unit's scorecard
+  tracker build                    build the audit site into site/
+  tracker new --unit anji --period 2025-Q1   start a filing
+
+Exit codes: 0 fine, 1 the data has errors, 2 the command could not run.
+"""
+
+
+@click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="tracker")
+def cli() -> None:
+    pass
+
+
+def _register() -> None:
+    from tracker.cli import schema_cmd, validate_cmd  # noqa: F401
+
+    for optional in ("status_cmd", "export_cmd", "build_cmd", "workflow_cmd", "filing_cmd"):
+        try:
+            __import__(f"tracker.cli.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tracker.cli.{optional}":
+                raise
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point: never a traceback unless --debug (or TRACKER_DEBUG=1)."""
+    for stream in (sys.stdout, sys.stderr):
+        # A Chinese-locale Windows console may not encode every character: degrade, not crash.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    debug = "--debug" in sys.argv[1:] or os.environ.get("TRACKER_DEBUG") == "1"
+    try:
+        cli.main(prog_name="tracker", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # an internal fault: exit 2, short message
+        if debug:
+            raise
+        click.echo(
+            f"tracker: 内部错误 internal error: {type(exc).__name__}: {exc}\n"
+            "  提示 hint: 加 --debug 重新运行可看到详细信息(traceback)，请把它附在问题报告中。",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)

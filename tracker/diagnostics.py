@@ -1,0 +1,198 @@
+"""Diagnostics are data: every problem tracker finds is a `Diagnostic` in a `Report`.
+
+Loaders and checks return diagnostics and keep going, so one run shows every problem.
+Reporters (tracker.reporters) turn a report into text, JSON, GitHub annotations or JUnit XML.
+
+Every rule has an id (stable, English, used in tests, docs and CI annotations), a default
+severity, and a plain-language explanation with its fix (in Chinese first: the editors who file
+are Chinese-speaking, often not programmers). `RULES` is the catalogue; the filing guide and the
+site's methodology page are generated from it so the docs cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str  # what went wrong, in plain Chinese
+    fix: str  # what the editor should do
+
+
+def _r(rule_id: str, title: str, fix: str, severity: Severity = Severity.ERROR) -> Rule:
+    return Rule(rule_id, severity, title, fix)
+
+
+W = Severity.WARNING
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in [
+        # --- reading files -------------------------------------------------------------
+        _r("file-too-large", "文件超过大小上限", "拆分文件，或用 --max-file-size 调高上限。"),
+        _r("file-unreadable", "文件无法读取", "检查文件是否存在、是否有读取权限。"),
+        _r("file-symlink", "文件是符号链接", "用真实文件代替符号链接(链接可能指向仓库之外)。"),
+        _r("file-unexpected", "文件不会被读取(位置或名称不符合约定)",
+           "报送文件应命名为 submissions/<单位>/<期次>.yaml，台账为 submissions/<单位>/registers/<指标>.yaml。",
+           W),
+        _r("encoding-gbk", "文件是 GBK/GB18030 编码，不是 UTF-8",
+           "在 VS Code 中：右下角编码 → 通过编码重新打开 → GB 18030 → 再点编码 → 通过编码保存 → UTF-8。"
+           "或运行 tracker fix-encoding 文件名。"),
+        _r("encoding-utf16", "文件是 UTF-16 编码，不是 UTF-8",
+           "在记事本/VS Code 中另存为 UTF-8，或运行 tracker fix-encoding 文件名。"),
+        _r("encoding-invalid", "文件不是有效的 UTF-8 文本", "确认这是文本文件，并以 UTF-8 编码另存。"),
+        _r("yaml-syntax", "YAML 格式错误", "检查缩进(只能用空格，不能用 Tab)、冒号后的空格、引号是否成对。"),
+        _r("yaml-duplicate-key", "同一层级出现重复的字段名", "删除或合并重复的字段，每个字段只写一次。"),
+        _r("yaml-anchor", "使用了 YAML 锚点/别名(& 或 *)", "把内容直接写出来，不要用 & 和 *。"),
+        _r("yaml-tag", "使用了 YAML 标签(! 开头)", "删除 ! 开头的标签，直接写值。"),
+        _r("yaml-key-type", "字段名会被读成数字、布尔值或空值", '给字段名加引号，例如 "1.2":。'),
+        _r("yaml-multiple-documents", "一个文件里有多个 YAML 文档(---)", "每个文件只写一个文档，删除多余的 ---。"),
+        _r("yaml-empty", "文件是空的", "按模板填写内容，或用 tracker new 生成。"),
+        # --- schema ----------------------------------------------------------------------
+        _r("schema-required", "缺少必填字段", "补上该字段。"),
+        _r("schema-unknown-key", "不认识的字段(可能拼写错误)", "检查拼写；不需要的字段请删除。"),
+        _r("schema-type", "值的类型不对", "数字不要加引号；文字、编号、代码请加引号。"),
+        _r("schema-enum", "不是允许的取值之一", "从提示列出的取值中选一个。"),
+        _r("schema-pattern", "格式不对", "按提示的格式填写。"),
+        _r("schema-format", "不是有效的日期", "日期写成 YYYY-MM-DD，例如 2024-06-30，且须是真实存在的日期。"),
+        _r("schema-minimum", "数值超出允许范围", "填写不小于下限(通常为 0)的数。"),
+        _r("schema-empty", "不能为空", "填写内容或删除该字段。"),
+        _r("schema-unique", "列表中有重复项", "删除重复项。"),
+        _r("schema-evidence", "佐证材料要写 path(仓库内文件)或 url(https 链接)其中之一",
+           "每条佐证材料写 title，再写 path 或 url 之一。"),
+        _r("schema-invalid", "不符合文件格式约定", "对照模板检查该字段。"),
+        # --- plan consistency -------------------------------------------------------------
+        _r("plan-missing", "缺少计划文件", "确认 --root 指向仓库根目录，plan/ 下有 units.yaml、tasks.yaml、targets.yaml。"),
+        _r("plan-duplicate-id", "编号重复", "每个单位、分组、任务、指标的编号必须唯一。"),
+        _r("plan-unknown-unit", "引用了不存在的单位或分组", "使用 plan/units.yaml 中已有的编号。"),
+        _r("plan-unknown-task", "引用了不存在的任务", "使用 plan/tasks.yaml 中已有的任务编号。"),
+        _r("plan-unknown-target", "引用了不存在的指标", "使用 plan/targets.yaml 中已有的指标编号。"),
+        _r("plan-milestone-order", "节点日期须按先后顺序、且在基期之后", "按时间先后排列节点。"),
+        _r("plan-date-range", "日期不在计划期内", "把日期改到计划起止日期之间。"),
+        _r("plan-count-missing", "分解目标引用的基数在单位中不存在", "在 units.yaml 的 counts 中补上该基数，或改用 allocations。", W),
+        _r("config-invalid", "tracker.yaml 配置有误", "检查 tracker.yaml 中的路径和字段。"),
+        # --- filings -----------------------------------------------------------------------
+        _r("filing-unknown-unit", "报送单位不存在", "文件夹名必须是 plan/units.yaml 中的单位编号。"),
+        _r("filing-unit-mismatch", "unit 与文件夹名不一致", "把 unit 改成文件所在文件夹的名字(或把文件移到正确文件夹)。"),
+        _r("filing-period-mismatch", "period 与文件名不一致", "把 period 改成与文件名相同(例如 2024-Q2.yaml 写 period: 2024-Q2)。"),
+        _r("filing-period-cadence", "期次格式与报送周期不符", "按 plan/targets.yaml 的报送周期填写期次(季度 2024-Q2、月度 2024-06、年度 2024)。"),
+        _r("filing-period-outside-plan", "期次不在计划期内", "只报送计划起止日期之间的期次。"),
+        _r("filing-as-of-outside-period", "as_of(数据截至日期)不在该期次内", "as_of 应在本期起止日期之间，通常为期末最后一天。"),
+        _r("filing-reported-before-as-of", "reported_on(报送日期)早于 as_of", "检查两个日期：报送日期一般在数据截至日期之后。", W),
+        _r("filing-amendment-reason", "修订(revision 大于 1)必须说明原因", "填写 amendment_reason，说明修订了什么、为什么。"),
+        _r("filing-target-not-reported", "该单位不报送这个指标", "删除该指标，或请计划办在 targets.yaml 的 reported_by 中加入本单位。"),
+        _r("filing-task-not-named", "该单位不是这项任务的责任单位", "删除该任务，只填写本单位列为责任单位的任务。"),
+        _r("filing-value-decreased", "累计值比上一期少", "累计值一般只增不减；如确有减少(如服务点关停)请在 note 中说明。", W),
+        _r("evidence-missing", "佐证材料文件不存在", "把文件放到仓库中对应位置，或改正路径(区分大小写)。"),
+        _r("evidence-outside-repo", "佐证材料路径指向仓库之外", "路径须是仓库内的相对路径，不能含 .. 或以 / 开头。"),
+        _r("evidence-symlink", "佐证材料是符号链接", "放入真实文件，不要用符号链接。"),
+        _r("evidence-url-not-https", "佐证链接不是 https", "使用 https:// 开头的链接。"),
+        # --- registers ---------------------------------------------------------------------
+        _r("register-unit-mismatch", "台账 unit 与文件夹不一致", "把 unit 改成所在单位文件夹的名字。"),
+        _r("register-target-mismatch", "台账 target 与文件名不一致", "文件名应为 <指标编号>.yaml，且与 target 一致。"),
+        _r("register-duplicate-code", "台账编码重复", "每个点位编码在全市同一指标下只能出现一次。"),
+        _r("register-code-region", "台账编码与本单位区划代码不符", "编码应以本单位的 region_code 开头。"),
+        _r("register-closed-before-opened", "关闭日期早于启用日期", "检查 opened 和 closed。"),
+        _r("register-count-mismatch", "台账在 as_of 当日在用的条目数与报送值不一致", "核对台账与报送数字，使二者一致。"),
+        # --- workflow (tracker check / codeowners) ------------------------------------------
+        _r("codeowners-outdated", "CODEOWNERS 与 plan/units.yaml 不一致", "运行 tracker codeowners 重新生成并提交。", W),
+        _r("auth-unit-editor", "提交者不是该单位的编辑人员", "由本单位 editors 中的账号提交，或请计划办把账号加入 editors。"),
+        _r("auth-plan-maintainer", "只有计划维护人员可以修改 plan/", "请计划办(maintainers)提交对 plan/ 的修改。"),
+        _r("auth-signature", "提交没有有效签名", "用已登记的密钥签名提交(git commit -S)。"),
+        _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
+        _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),
+        _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
+    ]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located in a file (repository-relative, '/'-separated)."""
+
+    path: str
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    column: int  # 1-based; 0 when unknown
+    rule: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": str(self.severity),
+            "rule": self.rule,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def diag(
+    path: str,
+    pos: tuple[int, int] | None,
+    rule: str,
+    message: str,
+    hint: str | None = None,
+    severity: Severity | None = None,
+) -> Diagnostic:
+    """Make a diagnostic for a catalogued rule; hint and severity default from the catalogue."""
+    spec = RULES[rule]
+    line, column = pos if pos else (0, 0)
+    return Diagnostic(
+        path=path,
+        line=line,
+        column=column,
+        rule=rule,
+        message=message,
+        hint=spec.fix if hint is None else hint,
+        severity=spec.severity if severity is None else severity,
+    )
+
+
+@dataclass
+class Report:
+    """The result of a run: every diagnostic and every file that was looked at."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(items)
+
+    def sorted(self) -> list[Diagnostic]:
+        # A set removes the same problem found twice (e.g. by two scoped checks).
+        return sorted(set(self.diagnostics), key=Diagnostic.sort_key)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def promote_warnings(self) -> Report:
+        """--strict: every warning becomes an error."""
+        return Report(
+            [replace(d, severity=Severity.ERROR) for d in self.diagnostics],
+            list(self.files),
+        )

@@ -1,0 +1,382 @@
+"""The domain model: a plan, its units, tasks and targets, and the filings made against it.
+
+Objects are built only from documents that passed their schema, so constructors can trust
+types. Group references are expanded here, once, so nothing downstream needs to know about
+groups. Every object keeps the repository-relative path of the file it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tracker.periods import Period
+from tracker.yamlio import Document
+
+
+def _date(text: Any) -> date:
+    return text if isinstance(text, date) else date.fromisoformat(str(text))
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    kind: str
+    short: str = ""
+    name_en: str = ""
+    region_code: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    editors: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name people use day to day (安吉县 rather than 安吉县人民政府)."""
+        return self.short or self.name
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: str
+    title: str
+    start: date
+    end: date
+    basis: str = ""
+    issuer: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    section: str
+    title: str
+    text: str
+    units: tuple[str, ...]  # expanded; in the plan's order
+    unit_refs: tuple[str, ...]  # as written (may name groups)
+    due: date
+    kind: str = "key_task"
+    lead_named: bool = True
+
+    @property
+    def lead(self) -> str | None:
+        """The 牵头部门 (first unit), or None where the plan names no lead."""
+        return self.units[0] if self.lead_named and self.units else None
+
+    @property
+    def supporting(self) -> tuple[str, ...]:
+        return self.units[1:] if self.lead_named else self.units
+
+
+@dataclass(frozen=True)
+class Point:
+    by: date
+    value: int
+
+
+@dataclass(frozen=True)
+class PerUnit:
+    kind: str  # "from" | "allocations" | "min"
+    count: str = ""  # for "from": the counts key
+    allocations: dict[str, int] = field(default_factory=dict)
+    minimum: int = 0
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    title: str
+    task: str
+    unit_label: str
+    baseline: Point
+    milestones: tuple[Point, ...]
+    reported_by: tuple[str, ...]  # expanded
+    per_unit: PerUnit | None = None
+    description: str = ""
+
+    @property
+    def goal(self) -> int:
+        return self.milestones[-1].value
+
+    @property
+    def deadline(self) -> date:
+        return self.milestones[-1].by
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        return (self.baseline, *self.milestones)
+
+
+@dataclass(frozen=True)
+class IndexComponent:
+    target: str
+    weight: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Index:
+    id: str
+    title: str
+    components: tuple[IndexComponent, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Reporting:
+    cadence: str
+    due_days: int
+    required: tuple[str, ...]  # expanded
+
+
+@dataclass
+class Plan:
+    info: PlanInfo
+    units: dict[str, Unit]
+    groups: dict[str, Group]
+    tasks: dict[str, Task]
+    targets: dict[str, Target]
+    reporting: Reporting
+    lagging: float
+    index: Index | None = None
+    maintainers: tuple[str, ...] = ()
+
+    def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """Unit and group references → unit ids, in order, without repeats."""
+        out: list[str] = []
+        for ref in refs:
+            members = self.groups[ref].members if ref in self.groups else (ref,)
+            for unit in members:
+                if unit not in out:
+                    out.append(unit)
+        return tuple(out)
+
+    def unit_goal(self, target: Target, unit: str) -> int | None:
+        """A unit's own goal for a target, from `per_unit`; None when it has none."""
+        rule = target.per_unit
+        if rule is None or unit not in target.reported_by:
+            return None
+        if rule.kind == "from":
+            return self.units[unit].counts.get(rule.count) if unit in self.units else None
+        if rule.kind == "allocations":
+            return rule.allocations.get(unit)
+        return rule.minimum
+
+    def tasks_of(self, unit: str) -> list[Task]:
+        return [t for t in self.tasks.values() if unit in t.units]
+
+    def label(self, unit: str) -> str:
+        return self.units[unit].label if unit in self.units else unit
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: str
+    path: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    value: int
+    note: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskReport:
+    progress: str
+    summary: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass
+class Filing:
+    path: str
+    unit: str
+    period: str
+    as_of: date
+    reported_on: date
+    revision: int
+    amendment_reason: str
+    targets: dict[str, TargetReport]
+    tasks: dict[str, TaskReport]
+    source: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def parsed_period(self) -> Period | None:
+        return Period.parse(self.period)
+
+
+@dataclass(frozen=True)
+class RegisterItem:
+    code: str
+    name: str
+    opened: date
+    closed: date | None = None
+
+    def open_on(self, day: date) -> bool:
+        return self.opened <= day and (self.closed is None or self.closed > day)
+
+
+@dataclass
+class Register:
+    path: str
+    unit: str
+    target: str
+    items: list[RegisterItem]
+    source: Document | None = field(default=None, repr=False, compare=False)
+
+    def count_on(self, day: date) -> int:
+        return sum(1 for item in self.items if item.open_on(day))
+
+
+@dataclass
+class Config:
+    """The optional repository configuration, `tracker.yaml`."""
+
+    plan_dir: str = "plan"
+    demo: bool = False
+    title: str = ""
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Repository:
+    """Everything loaded from one repository (the plan may live elsewhere: tracker.yaml)."""
+
+    root: str
+    config: Config
+    plan: Plan
+    filings: list[Filing]
+    registers: list[Register]
+
+    def filings_of(self, unit: str) -> list[Filing]:
+        return sorted((f for f in self.filings if f.unit == unit), key=lambda f: f.as_of)
+
+
+# --- construction from schema-valid data ---------------------------------------------
+
+
+def _evidence(items: list[dict[str, Any]] | None) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(str(e["title"]), str(e.get("path", "")), str(e.get("url", ""))) for e in items or []
+    )
+
+
+def build_units(data: dict[str, Any], counts_overlay: dict[str, dict[str, int]]) -> tuple[
+    dict[str, Unit], dict[str, Group], tuple[str, ...]
+]:
+    units = {}
+    for u in data["units"]:
+        counts = {**u.get("counts", {}), **counts_overlay.get(u["id"], {})}
+        units[u["id"]] = Unit(
+            id=u["id"], name=u["name"], kind=u["kind"], short=u.get("short", ""),
+            name_en=u.get("name_en", ""), region_code=u.get("region_code", ""),
+            counts=counts, editors=tuple(u.get("editors", ())),
+        )
+    groups = {g["id"]: Group(g["id"], g["name"], tuple(g["members"])) for g in data.get("groups", [])}
+    return units, groups, tuple(data.get("maintainers", ()))
+
+
+def build_plan(
+    units_data: dict[str, Any],
+    tasks_data: dict[str, Any],
+    targets_data: dict[str, Any],
+    counts_overlay: dict[str, dict[str, int]] | None = None,
+) -> Plan:
+    units, groups, maintainers = build_units(units_data, counts_overlay or {})
+    p = tasks_data["plan"]
+    info = PlanInfo(
+        id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
+        basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
+    )
+    plan = Plan(
+        info=info, units=units, groups=groups, tasks={}, targets={},
+        reporting=Reporting("quarterly", 10, ()), lagging=0.8, maintainers=maintainers,
+    )
+    for t in tasks_data["tasks"]:
+        plan.tasks[t["id"]] = Task(
+            id=t["id"], section=t["section"], title=t["title"], text=t["text"],
+            units=plan.expand(t["units"]), unit_refs=tuple(t["units"]),
+            due=_date(t["due"]) if "due" in t else info.end, kind=t.get("kind", "key_task"),
+            lead_named=t.get("lead") != "none",
+        )
+    r = targets_data["reporting"]
+    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]))
+    plan.lagging = float(targets_data["thresholds"]["lagging"])
+    for t in targets_data["targets"]:
+        base = t.get("baseline") or {}
+        baseline = Point(_date(base.get("date", info.start)), int(base.get("value", 0)))
+        per_unit = None
+        if "per_unit" in t:
+            pu = t["per_unit"]
+            if "from" in pu:
+                per_unit = PerUnit("from", count=pu["from"])
+            elif "allocations" in pu:
+                per_unit = PerUnit("allocations", allocations=dict(pu["allocations"]))
+            else:
+                per_unit = PerUnit("min", minimum=int(pu["min"]))
+        plan.targets[t["id"]] = Target(
+            id=t["id"], title=t["title"], task=t["task"], unit_label=t["unit_label"],
+            baseline=baseline,
+            milestones=tuple(Point(_date(m["by"]), int(m["value"])) for m in t["milestones"]),
+            reported_by=plan.expand(t.get("reported_by") or r["required"]),
+            per_unit=per_unit, description=t.get("description", ""),
+        )
+    if "index" in targets_data:
+        ix = targets_data["index"]
+        plan.index = Index(
+            id=ix["id"], title=ix["title"], description=ix.get("description", ""),
+            components=tuple(
+                IndexComponent(c["target"], float(c["weight"]), c.get("note", ""))
+                for c in ix["components"]
+            ),
+        )
+    return plan
+
+
+def build_filing(doc: Document) -> Filing:
+    d = doc.data
+    return Filing(
+        path=doc.path, unit=d["unit"], period=str(d["period"]), as_of=_date(d["as_of"]),
+        reported_on=_date(d["reported_on"]), revision=int(d["revision"]),
+        amendment_reason=d.get("amendment_reason", ""),
+        targets={
+            k: TargetReport(int(v["value"]), v.get("note", ""), _evidence(v.get("evidence")))
+            for k, v in (d.get("targets") or {}).items()
+        },
+        tasks={
+            k: TaskReport(
+                v["progress"], v.get("summary", ""), v.get("problems", ""),
+                v.get("next_steps", ""), _evidence(v.get("evidence")),
+            )
+            for k, v in (d.get("tasks") or {}).items()
+        },
+        source=doc,
+    )
+
+
+def build_register(doc: Document) -> Register:
+    d = doc.data
+    return Register(
+        path=doc.path, unit=d["unit"], target=d["target"],
+        items=[
+            RegisterItem(
+                str(i["code"]), i["name"], _date(i["opened"]),
+                _date(i["closed"]) if i.get("closed") else None,
+            )
+            for i in d["items"]
+        ],
+        source=doc,
+    )

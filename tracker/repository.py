@@ -1,0 +1,248 @@
+"""Finding and loading a repository: config, plan, filings and registers.
+
+`load()` never raises for bad data: every problem becomes a diagnostic and loading goes on, so
+one run reports everything. It raises only when there is nothing to load (`NoRepository`).
+
+Paths: diagnostics name files relative to the current directory (what an editor or CI log can
+open), while model objects carry paths relative to the repository root (what SPEC talks about).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker import checks
+from tracker.diagnostics import Diagnostic, Report, diag
+from tracker.errors import NoRepository
+from tracker.model import (
+    Config,
+    Filing,
+    Plan,
+    Register,
+    Repository,
+    build_filing,
+    build_plan,
+    build_register,
+)
+from tracker.schema import validate
+from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file
+
+PLAN_FILES = ("units", "tasks", "targets")
+CONFIG_FILE = "tracker.yaml"
+CROSS_FILE_RULES = frozenset(
+    {"register-count-mismatch", "register-duplicate-code", "filing-value-decreased"}
+)
+
+
+@dataclass
+class Loaded:
+    """What `load` produced: the repository (None when the plan is unusable) and the report."""
+
+    repo: Repository | None
+    report: Report
+    plan_ok: bool
+    docs: dict[str, Document] = field(default_factory=dict)
+
+
+def display_path(file: Path) -> str:
+    """How diagnostics name a file: relative to the current directory when possible."""
+    try:
+        return Path(os.path.relpath(file)).as_posix()
+    except ValueError:  # another drive on Windows
+        return file.as_posix()
+
+
+def _rel(file: Path, root: Path) -> str:
+    return Path(os.path.relpath(file, root)).as_posix()
+
+
+def find_plan_dir(root: Path, config: Config) -> Path:
+    return (root / config.plan_dir).resolve() if config.plan_dir else root / "plan"
+
+
+def load_config(root: Path, report: Report, max_bytes: int) -> Config:
+    file = root / CONFIG_FILE
+    if not file.exists():
+        return Config()
+    doc, problems = load_file(file, display_path(file), max_bytes)
+    report.extend(problems)
+    report.files.append(display_path(file))
+    if doc is None:
+        return Config()
+    schema_problems = validate(doc, "config")
+    report.extend(schema_problems)
+    if schema_problems:
+        return Config()
+    d = doc.data
+    return Config(
+        plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
+        title=d.get("title", ""), counts=d.get("counts", {}) or {},
+    )
+
+
+@dataclass
+class Scope:
+    """Restrict checking to some files (and every cross-file rule they touch)."""
+
+    files: set[str]  # repository-relative paths
+    units: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    full: bool = False  # a plan or config file is in scope: everything is affected
+
+    @classmethod
+    def of(cls, files: set[str]) -> Scope:
+        scope = cls(files)
+        for rel in files:
+            parts = rel.split("/")
+            if parts[0] == "submissions" and len(parts) >= 3:
+                scope.units.add(parts[1])
+                if len(parts) == 4 and parts[2] == "registers":
+                    scope.targets.add(Path(parts[3]).stem)
+            else:
+                scope.full = True
+        return scope
+
+    def wants(self, rel: str) -> bool:
+        if self.full:
+            return True
+        parts = rel.split("/")
+        if len(parts) >= 3 and parts[1] in self.units:
+            return True
+        # Registers of the same target in other units: codes must be unique across units.
+        return len(parts) == 4 and parts[2] == "registers" and Path(parts[3]).stem in self.targets
+
+
+def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
+    """Filings and registers under submissions/, plus warnings for files that won't be read."""
+    filings: list[Path] = []
+    registers: list[Path] = []
+    problems: list[Diagnostic] = []
+    base = root / "submissions"
+    if not base.is_dir():
+        return filings, registers, problems
+    for unit_dir in sorted(base.iterdir()):
+        if unit_dir.is_symlink():
+            problems.append(diag(display_path(unit_dir), None, "file-symlink",
+                                 "单位文件夹是符号链接，tracker 不读取"))
+            continue
+        if not unit_dir.is_dir():
+            continue
+        for entry in sorted(unit_dir.iterdir()):
+            if entry.name == "registers" and entry.is_dir() and not entry.is_symlink():
+                for reg in sorted(entry.iterdir()):
+                    if reg.suffix == ".yaml":
+                        registers.append(reg)
+                    elif reg.suffix == ".yml":
+                        problems.append(_wrong_suffix(reg))
+            elif entry.suffix == ".yaml":
+                filings.append(entry)
+            elif entry.suffix == ".yml":
+                problems.append(_wrong_suffix(entry))
+    return filings, registers, problems
+
+
+def _wrong_suffix(file: Path) -> Diagnostic:
+    return diag(display_path(file), None, "file-unexpected",
+                f"扩展名 .yml 不会被读取：请改名为 {file.stem}.yaml")
+
+
+def load(
+    root: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    scope: Scope | None = None,
+    progress: object | None = None,
+) -> Loaded:
+    """Load and check a repository. `scope` limits which submissions are read and reported."""
+    root = Path(root)
+    if not root.is_dir():
+        raise NoRepository(f"找不到目录 {root}", hint="用 --root 指定仓库根目录(含 plan/ 的目录)。")
+    report = Report()
+    config = load_config(root, report, max_bytes)
+    plan_dir = find_plan_dir(root, config)
+    if not plan_dir.is_dir():
+        raise NoRepository(
+            f"{display_path(root)} 不是 tracker 仓库：找不到计划目录 {display_path(plan_dir)}",
+            hint="在仓库根目录运行，或用 --root 指定；计划放在 plan/ 下(或在 tracker.yaml 中写 plan: 路径)。",
+        )
+
+    docs: dict[str, Document] = {}
+    plan_data: dict[str, object] = {}
+    plan_ok = True
+    for kind in PLAN_FILES:
+        file = plan_dir / f"{kind}.yaml"
+        shown = display_path(file)
+        report.files.append(shown)
+        if not file.exists():
+            report.diagnostics.append(diag(shown, None, "plan-missing", f"缺少计划文件 {kind}.yaml"))
+            plan_ok = False
+            continue
+        doc, problems = load_file(file, shown, max_bytes)
+        report.extend(problems)
+        if doc is None:
+            plan_ok = False
+            continue
+        schema_problems = validate(doc, kind)
+        report.extend(schema_problems)
+        if schema_problems:
+            plan_ok = False
+            continue
+        docs[kind] = doc
+        plan_data[kind] = doc.data
+
+    plan: Plan | None = None
+    if plan_ok:
+        plan_problems = list(checks.check_plan(docs["units"], docs["tasks"], docs["targets"], config))
+        report.extend(plan_problems)
+        if not any(p.severity == "error" for p in plan_problems):
+            plan = build_plan(
+                docs["units"].data, docs["tasks"].data, docs["targets"].data, config.counts
+            )
+        else:
+            plan_ok = False
+
+    filing_files, register_files, problems = discover(root)
+    report.extend(problems)
+    filings: list[Filing] = []
+    registers: list[Register] = []
+    for files, kind in ((filing_files, "filing"), (register_files, "register")):
+        for file in files:
+            rel = _rel(file, root)
+            if scope is not None and not scope.wants(rel):
+                continue
+            shown = display_path(file)
+            report.files.append(shown)
+            doc, problems = load_file(file, shown, max_bytes)
+            report.extend(problems)
+            if doc is None:
+                continue
+            schema_problems = validate(doc, kind)
+            report.extend(schema_problems)
+            if schema_problems:
+                continue
+            if kind == "filing":
+                filing = build_filing(doc)
+                filing.path = rel
+                filings.append(filing)
+            else:
+                register = build_register(doc)
+                register.path = rel
+                registers.append(register)
+
+    repo = None
+    if plan is not None:
+        repo = Repository(str(root), config, plan, filings, registers)
+        report.extend(checks.check_submissions(repo, root))
+    if scope is not None and not scope.full:
+        # Named files, the plan (everything depends on it), and the cross-file rules that
+        # link the named files to others (a register against its unit's filings, codes
+        # across units, a value against the previous period).
+        wanted = {display_path(root / f) for f in scope.files}
+        wanted |= {display_path(plan_dir / f"{k}.yaml") for k in PLAN_FILES}
+        report.diagnostics = [
+            d for d in report.diagnostics if d.path in wanted or d.rule in CROSS_FILE_RULES
+        ]
+        report.files = [f for f in report.files if f in wanted]
+    return Loaded(repo, report, plan_ok, docs)
