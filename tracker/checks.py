@@ -101,9 +101,11 @@ def check_plan(
                        "plan-unknown-target", f"指数成分引用的指标 {comp['target']} 不存在",
                        hint="可选指标：" + "、".join(target_ids))
     for unit in config.counts:
-        if unit not in unit_ids:
-            yield diag("tracker.yaml", None, "config-invalid",
-                       f"tracker.yaml 的 counts 中的单位 {unit} 不存在")
+        if unit not in unit_ids and config.source is not None:
+            doc = config.source
+            yield diag(doc.path, doc.pos(("counts", unit), key=True), "config-invalid",
+                       f"tracker.yaml 的 counts 中的单位 {unit} 不存在",
+                       hint="counts 下只能写 plan/units.yaml 中的单位编号。")
 
 
 def _expand(refs: list[str], units_data: dict[str, Any]) -> list[str]:

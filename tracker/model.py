@@ -249,6 +249,7 @@ class Config:
     demo: bool = False
     title: str = ""
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    source: Document | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -78,7 +78,7 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
     d = doc.data
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
-        title=d.get("title", ""), counts=d.get("counts", {}) or {},
+        title=d.get("title", ""), counts=d.get("counts", {}) or {}, source=doc,
     )
 
 

@@ -196,8 +196,13 @@ def _translate(
     pos = doc.pos(ipath)
     path = doc.path
 
-    if "propertyNames" in spath:
-        names_schema = _walk_schema(root, spath[: spath.index("propertyNames") + 1])
+    if "propertyNames" in spath or (keyword == "pattern" and isinstance(value, dict)):
+        # A key of a mapping has the wrong form. (jsonschema-rs reports the schema path of
+        # the referenced definition, without "propertyNames", hence the second test.)
+        if "propertyNames" in spath:
+            names_schema = _walk_schema(root, spath[: spath.index("propertyNames") + 1])
+        else:
+            names_schema = sub
         pattern = names_schema.get("pattern", "")
         for key in value if isinstance(value, dict) else []:
             if pattern and not re.search(pattern, str(key)):
