@@ -136,7 +136,11 @@ def _field(path: tuple[Any, ...]) -> str:
         return "文件顶层"
     parts = []
     for p in path:
-        parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+        if isinstance(p, int):
+            parts.append(f"[{p + 1}]")  # people count from 1
+        else:
+            name = f'"{p}"' if "." in str(p) else str(p)
+            parts.append(("." if parts else "") + name)
     return "".join(parts).lstrip(".")
 
 

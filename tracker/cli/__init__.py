@@ -36,7 +36,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from tracker.cli import schema_cmd, validate_cmd  # noqa: F401
+    from tracker.cli import encoding_cmd, schema_cmd, validate_cmd  # noqa: F401
 
     for optional in ("status_cmd", "export_cmd", "build_cmd", "workflow_cmd", "filing_cmd"):
         try:

@@ -1,0 +1,166 @@
+"""`tracker validate` as an editor and a CI job use it."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tracker.cli import cli
+from tracker.diagnostics import Diagnostic, Report, Severity
+from tracker.reporters import GithubReporter, JunitReporter, TextReporter
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def break_west(root: Path) -> None:
+    p = root / "submissions/west/2024-Q1.yaml"
+    p.write_text(p.read_text("utf-8").replace("value: 1", "value: -1").replace(
+        "progress: in_progress", "progress: finished"), "utf-8")
+
+
+def test_clean_repository_passes_with_exit_0(base_repo):
+    result = invoke("validate")
+    assert result.exit_code == 0
+    assert "通过 OK" in result.output
+
+
+def test_every_problem_is_printed_in_one_run_with_location_rule_and_hint(base_repo):
+    break_west(base_repo)
+    result = invoke("validate")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "submissions/west/2024-Q1.yaml:8:12: error: targets.stations.value 的值 -1 应不小于 0 [schema-minimum]" in lines
+    assert any(line.startswith("submissions/west/2024-Q1.yaml:11:15: error:") and "[schema-enum]" in line for line in lines)
+    assert "    提示 hint: 可选：not_started、in_progress、done" in lines
+    assert "未通过: 2 个错误 errors" in result.output
+
+
+def test_named_files_are_checked_with_their_cross_file_rules_only(base_repo):
+    break_west(base_repo)
+    reg = base_repo / "submissions/east/registers/stations.yaml"
+    reg.write_text(reg.read_text("utf-8").replace("2024-05-01", "2024-07-01"), "utf-8")
+    # The register is named: the east filing it contradicts is reported, west is not.
+    result = invoke("validate", "submissions/east/registers/stations.yaml", "--format", "json")
+    report = json.loads(result.stdout_bytes)
+    assert result.exit_code == 1
+    assert {(d["path"], d["rule"]) for d in report["diagnostics"]} == {
+        ("submissions/east/2024-Q2.yaml", "register-count-mismatch")}
+    assert "报送值 3 与台账" in report["diagnostics"][0]["message"]
+    assert "在用的 2 条不一致" in report["diagnostics"][0]["message"]
+
+
+def test_a_path_outside_the_repository_is_refused_with_exit_2(base_repo, tmp_path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("a: 1\n")
+    result = invoke("validate", str(outside))
+    assert result.exit_code == 2
+    assert "不在仓库" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_no_repository_is_exit_2_without_traceback(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("validate")
+    assert result.exit_code == 2
+    assert "不是 tracker 仓库" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_strict_turns_warnings_into_failures(base_repo):
+    p = base_repo / "submissions/east/2024-Q2.yaml"
+    p.write_text(p.read_text("utf-8").replace("value: 1\ntasks", "value: 0\ntasks"), "utf-8")
+    p1 = base_repo / "submissions/east/2024-Q1.yaml"
+    p1.write_text(p1.read_text("utf-8").replace("  centres:\n    value: 0", "  centres:\n    value: 1"), "utf-8")
+    assert invoke("validate").exit_code == 0
+    strict = invoke("validate", "--strict")
+    assert strict.exit_code == 1
+    assert "[filing-value-decreased]" in strict.output
+
+
+def test_github_format_is_workflow_commands(base_repo):
+    break_west(base_repo)
+    result = invoke("validate", "--format", "github")
+    lines = result.stdout_bytes.decode("utf-8").splitlines()
+    assert lines[0].startswith(
+        "::error file=submissions/west/2024-Q1.yaml,line=8,col=12,title=schema-minimum::")
+    assert all(line.startswith("::error ") for line in lines[:-1])
+
+
+def test_junit_format_has_one_test_case_per_file(base_repo):
+    break_west(base_repo)
+    result = invoke("validate", "--format", "junit")
+    root = ET.fromstring(result.stdout_bytes)
+    cases = root.findall(".//testcase")
+    assert len(cases) == 8
+    failed = [c.get("name") for c in cases if c.find("failure") is not None]
+    assert failed == ["submissions/west/2024-Q1.yaml"]
+    assert root.find("testsuite").get("failures") == "1"
+
+
+def test_demo_and_real_plan_validate():
+    assert invoke("validate", "--root", str(REPO)).exit_code == 0
+    demo = invoke("validate", "--root", str(REPO / "examples/demo"), "--format", "json")
+    assert demo.exit_code == 0, demo.stdout_bytes.decode()
+    report = json.loads(demo.stdout_bytes)
+    assert report["errors"] == 0 and len(report["files"]) > 140
+
+
+def test_schema_export_writes_every_kind(tmp_path):
+    result = invoke("schema", "--out", str(tmp_path / "schemas"))
+    assert result.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert names == sorted(f"{k}.schema.json" for k in
+                           ("units", "tasks", "targets", "filing", "register", "config"))
+    for p in (tmp_path / "schemas").iterdir():
+        assert json.loads(p.read_text("utf-8"))["$schema"].endswith("2020-12/schema")
+
+
+def test_every_command_teaches_in_its_help():
+    for name in cli.commands:
+        result = invoke(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example" in result.output or "例" in result.output, f"{name} --help has no example"
+
+
+# --- reporters against exact strings ------------------------------------------------------
+
+D = [
+    Diagnostic("a.yaml", 3, 5, "schema-type", "值,不对: 50%", "加引号", Severity.ERROR),
+    Diagnostic("b.yaml", 0, 0, "filing-value-decreased", "少了", "", Severity.WARNING),
+]
+
+
+def test_text_reporter_exact_lines():
+    out = io.StringIO()
+    TextReporter(color=False).render(Report(D, ["a.yaml", "b.yaml"]), out)
+    assert out.getvalue().splitlines() == [
+        "a.yaml:3:5: error: 值,不对: 50% [schema-type]",
+        "    提示 hint: 加引号",
+        "b.yaml: warning: 少了 [filing-value-decreased]",
+        "未通过: 1 个错误 errors, 1 个警告 warnings, 检查了 2 个文件 files",
+    ]
+
+
+def test_github_reporter_escapes_properties_and_data():
+    out = io.BytesIO()
+    GithubReporter().render(Report(D, []), out)
+    assert out.getvalue().decode().splitlines()[:2] == [
+        "::error file=a.yaml,line=3,col=5,title=schema-type::值,不对: 50%25%0A提示: 加引号",
+        "::warning file=b.yaml,title=filing-value-decreased::少了",
+    ]
+
+
+def test_junit_reporter_survives_control_characters():
+    out = io.BytesIO()
+    bad = [Diagnostic("a.yaml", 1, 1, "schema-type", "x\x01<script>", "", Severity.ERROR)]
+    JunitReporter().render(Report(bad, ["a.yaml"]), out)
+    root = ET.fromstring(out.getvalue())
+    assert root.find(".//failure").get("message") == "x<script>"

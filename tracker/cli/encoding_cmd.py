@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tracker.cli import cli
+from tracker.cli.options import debug_option
+from tracker.encoding import convert_to_utf8
+
+
+@cli.command("fix-encoding")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@debug_option
+def fix_encoding(files: tuple[Path, ...], debug: bool) -> None:
+    """把 GBK/UTF-16 文件转成 UTF-8 Convert files to UTF-8 in place.
+
+    \b
+    For files saved by a Chinese-locale Windows editor (GBK/GB18030) or by Notepad's
+    "Unicode" (UTF-16). Files already in UTF-8 are left untouched. Each file is replaced
+    atomically: an interrupted run never leaves a half-written file.
+
+    Example:  tracker fix-encoding submissions/anji/2024-Q2.yaml
+    """
+    for path in files:
+        result = convert_to_utf8(path)
+        if result.changed:
+            click.echo(f"{path.as_posix()}: {result.source_encoding} → UTF-8")
+        else:
+            click.echo(f"{path.as_posix()}: 已是 UTF-8，未改动 (already UTF-8, unchanged)")
