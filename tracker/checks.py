@@ -160,6 +160,22 @@ def check_submissions(repo: Repository, root: Path) -> Iterator[Diagnostic]:
     del plan
 
 
+class _Lazy:
+    """A position looked up only when a diagnostic is made (marks cost a second read)."""
+
+    __slots__ = ("doc", "path", "key")
+
+    def __init__(self, doc: Document, path: tuple[Any, ...], key: bool = False) -> None:
+        self.doc, self.path, self.key = doc, path, key
+
+    def resolve(self) -> tuple[int, int]:
+        return self.doc.pos(self.path, key=self.key)
+
+    @property
+    def line(self) -> int:
+        return self.resolve()[0]
+
+
 def _doc(item: Any) -> Document:
     assert item.source is not None
     return item.source  # type: ignore[no-any-return]
@@ -203,7 +219,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
 
     known_unit = f.unit in plan.units
     for tid, report in f.targets.items():
-        key = doc.pos(("targets", tid), key=True)
+        key = _Lazy(doc, ("targets", tid), key=True)
         target = plan.targets.get(tid)
         if target is None:
             yield diag(here, key, "plan-unknown-target", f"指标 {tid} 不存在",
@@ -215,7 +231,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
         for j, ev in enumerate(report.evidence):
             yield from _check_evidence(doc, ("targets", tid, "evidence", j), ev, root)
     for task_id, task_report in f.tasks.items():
-        key = doc.pos(("tasks", task_id), key=True)
+        key = _Lazy(doc, ("tasks", task_id), key=True)
         task = plan.tasks.get(task_id)
         if task is None:
             yield diag(here, key, "plan-unknown-task", f"任务 {task_id} 不存在",
@@ -240,7 +256,7 @@ def _check_evidence(
                        f"链接 {ev.url[:80]} 不是 https 链接")
         return
     raw = ev.path
-    pos = doc.pos((*path, "path"))
+    pos = _Lazy(doc, (*path, "path"))
     if "\\" in raw:
         yield diag(doc.path, pos, "evidence-missing", f"路径 {raw} 中有反斜杠 \\",
                    hint="仓库内路径一律用 / 分隔，例如 evidence/anji/2024-Q2/验收.pdf。")
@@ -281,7 +297,7 @@ def _check_decreases(filings: list[Filing]) -> Iterator[Diagnostic]:
 
 def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iterator[Diagnostic]:
     plan = repo.plan
-    first_seen: dict[tuple[str, str], tuple[str, int]] = {}
+    first_seen: dict[tuple[str, str], tuple[Document, int]] = {}
     for reg in sorted(repo.registers, key=lambda r: r.path):
         doc = _doc(reg)
         parts = reg.path.split("/")
@@ -298,14 +314,15 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
         unit = plan.units.get(folder)
         prefix = unit.region_code if unit else ""
         for i, item in enumerate(reg.items):
-            code_pos = doc.pos(("items", i, "code"))
+            code_pos = _Lazy(doc, ("items", i, "code"))
             key = (reg.target, item.code)
             if key in first_seen:
-                other, line = first_seen[key]
+                other, index = first_seen[key]
+                line = _Lazy(other, ("items", index, "code")).line
                 yield diag(doc.path, code_pos, "register-duplicate-code",
-                           f"编码 {item.code} 已在 {other} 第 {line} 行出现")
+                           f"编码 {item.code} 已在 {other.path} 第 {line} 行出现")
             else:
-                first_seen[key] = (doc.path, code_pos[0])
+                first_seen[key] = (doc, i)
             if prefix and not item.code.startswith(prefix):
                 yield diag(doc.path, code_pos, "register-code-region",
                            f"编码 {item.code} 不以本单位区划代码 {prefix} 开头")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -145,7 +146,7 @@ class Diagnostic:
 
 def diag(
     path: str,
-    pos: tuple[int, int] | None,
+    pos: tuple[int, int] | Any | None,
     rule: str,
     message: str,
     hint: str | None = None,
@@ -153,6 +154,8 @@ def diag(
 ) -> Diagnostic:
     """Make a diagnostic for a catalogued rule; hint and severity default from the catalogue."""
     spec = RULES[rule]
+    if pos is not None and not isinstance(pos, tuple):
+        pos = pos.resolve()  # a lazily computed position
     line, column = pos if pos else (0, 0)
     return Diagnostic(
         path=path,

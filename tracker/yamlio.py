@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,10 +73,29 @@ def resolve_plain(text: str) -> Any:
 class Document:
     """A loaded YAML file: its data and the position of every node."""
 
-    path: str  # repository-relative, '/'-separated
+    path: str  # how diagnostics name the file
     data: Any
-    marks: dict[PathKey, Pos] = field(default_factory=dict, repr=False)
-    key_marks: dict[PathKey, Pos] = field(default_factory=dict, repr=False)
+    text: str = field(default="", repr=False)
+    _marks: dict[PathKey, Any] | None = field(default=None, repr=False)
+    _key_marks: dict[PathKey, Any] = field(default_factory=dict, repr=False)
+
+    def _ensure_marks(self) -> None:
+        # Marks are wanted only when something is reported, which is rare: the first pass
+        # records none, and a file is read a second time, with marks, on first demand.
+        if self._marks is None:
+            builder, _ = _run(self.text, self.path, track=True)
+            self._marks, self._key_marks = builder.marks, builder.key_marks
+
+    @property
+    def marks(self) -> dict[PathKey, Any]:
+        self._ensure_marks()
+        assert self._marks is not None
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[PathKey, Any]:
+        self._ensure_marks()
+        return self._key_marks
 
     def pos(self, path: PathKey, *, key: bool = False) -> Pos:
         """Line and column of the node at `path` (or of its key), else of its nearest parent."""
@@ -85,23 +103,50 @@ class Document:
         probe = tuple(path)
         while probe:
             hit = table.get(probe) or self.marks.get(probe)
-            if hit:
-                return hit
+            if hit is not None:
+                return _as_pos(hit)
             probe = probe[:-1]
-        return self.marks.get((), (1, 1))
+        root = self.marks.get(())
+        return _as_pos(root) if root is not None else (1, 1)
+
+
+def _as_pos(mark: Any) -> Pos:
+    """Parser marks are 0-based; people count lines and columns from 1."""
+    if isinstance(mark, tuple):
+        return mark
+    return (mark.line + 1, mark.column + 1)
 
 
 class _Stop(Exception):
     """A fatal problem in the event stream; the diagnostic is already recorded."""
 
 
-class _Builder:
-    """Builds plain data from parser events, with marks, rejecting what YAML should not do."""
+class _Retrack(Exception):
+    """The fast pass met something that needs marks to describe: read again with marks."""
 
-    def __init__(self, path: str) -> None:
+
+_Scalar = yaml.ScalarEvent
+_MapStart = yaml.MappingStartEvent
+_MapEnd = yaml.MappingEndEvent
+_SeqStart = yaml.SequenceStartEvent
+_SeqEnd = yaml.SequenceEndEvent
+_Alias = yaml.AliasEvent
+_DocStart = yaml.DocumentStartEvent
+
+
+class _Builder:
+    """Builds plain data from parser events, with marks, rejecting what YAML should not do.
+
+    This is the hot path of every command (a province has hundreds of thousands of nodes), so
+    it pulls events straight from the parser, dispatches on exact types and keeps the
+    parser's mark objects, converting them to (line, column) only when a position is asked.
+    """
+
+    def __init__(self, path: str, track: bool = True) -> None:
         self.path = path
-        self.marks: dict[PathKey, Pos] = {}
-        self.key_marks: dict[PathKey, Pos] = {}
+        self.track = track
+        self.marks: dict[PathKey, Any] = {}
+        self.key_marks: dict[PathKey, Any] = {}
         self.problems: list[Diagnostic] = []
 
     @staticmethod
@@ -109,15 +154,16 @@ class _Builder:
         mark = event.start_mark
         return (mark.line + 1, mark.column + 1)
 
-    def _check_node(self, event: Any) -> None:
+    def _reject(self, event: Any) -> None:
+        """Anchors and explicit tags: record the problem and stop reading this file."""
         if getattr(event, "anchor", None):
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-anchor",
                      f"不支持锚点 &{event.anchor}: 请把内容直接写出来")
             )
             raise _Stop
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.ScalarEvent):
+        tag = event.tag
+        if type(event) is _Scalar:
             explicit = tag is not None and tag != "!"
         else:
             explicit = tag is not None and not event.implicit
@@ -127,11 +173,14 @@ class _Builder:
             )
             raise _Stop
 
-    def build(self, events: Iterator[Any]) -> Any:
+    def build(self, get: Any) -> Any:
         documents = 0
         result: Any = None
-        for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+        while True:
+            event = get()
+            if event is None or type(event) is yaml.StreamEndEvent:
+                return result
+            if type(event) is _DocStart:
                 documents += 1
                 if documents > 1:
                     self.problems.append(
@@ -139,69 +188,79 @@ class _Builder:
                              "文件中有第二个 YAML 文档(---)；每个文件只能有一个")
                     )
                     raise _Stop
-            elif isinstance(event, yaml.NodeEvent | yaml.CollectionStartEvent):
-                result = self._node(event, events, ())
-        return result
+            elif type(event) in (_Scalar, _MapStart, _SeqStart, _Alias):
+                result = self._node(event, get, () if self.track else None)
 
-    def _node(self, event: Any, events: Iterator[Any], path: PathKey) -> Any:
-        if isinstance(event, yaml.AliasEvent):
+    def _node(self, event: Any, get: Any, path: PathKey | None) -> Any:
+        # path is None on the fast pass, which records no marks (see parse_text).
+        kind = type(event)
+        if kind is _Alias:
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-anchor",
                      f"不支持别名 *{event.anchor}: 请把内容直接写出来")
             )
             raise _Stop
-        self._check_node(event)
-        self.marks[path] = self._pos(event)
-        if isinstance(event, yaml.ScalarEvent):
+        if event.anchor is not None or event.tag is not None:
+            self._reject(event)
+        if path is not None:
+            self.marks[path] = event.start_mark
+        if kind is _Scalar:
             if event.style:  # quoted, literal or folded: always text
                 return event.value
             return resolve_plain(event.value)
-        if isinstance(event, yaml.SequenceStartEvent):
+        if kind is _SeqStart:
             items: list[Any] = []
-            for child in events:
-                if isinstance(child, yaml.SequenceEndEvent):
+            while True:
+                child = get()
+                if type(child) is _SeqEnd:
                     return items
-                items.append(self._node(child, events, (*path, len(items))))
-            raise _Stop  # pragma: no cover - the parser always closes sequences
-        if isinstance(event, yaml.MappingStartEvent):
-            mapping: dict[str, Any] = {}
-            for key_event in events:
-                if isinstance(key_event, yaml.MappingEndEvent):
-                    return mapping
-                key = self._key(key_event, path)
-                value_event = next(events)
+                items.append(
+                    self._node(child, get, None if path is None else (*path, len(items)))
+                )
+        mapping: dict[str, Any] = {}
+        key_marks = self.key_marks
+        while True:
+            key_event = get()
+            if type(key_event) is _MapEnd:
+                return mapping
+            key = self._key(key_event)
+            value_event = get()
+            key_path = None if path is None else (*path, key)
+            if key in mapping:
+                if key_path is None:
+                    raise _Retrack  # the message names the first key's line: read again
                 key_pos = self._pos(key_event)
-                if key in mapping:
-                    first = self.key_marks.get((*path, key), (0, 0))
-                    self.problems.append(
-                        diag(self.path, key_pos, "yaml-duplicate-key",
-                             f"字段 {key!s} 重复出现(第一次在第 {first[0]} 行)")
-                    )
-                    # Keep reading so every duplicate in the file is reported; the first wins.
-                    self._node(value_event, events, (*path, f"\0dup{key_pos[0]}"))
-                    continue
-                self.key_marks[(*path, key)] = key_pos
-                mapping[key] = self._node(value_event, events, (*path, key))
-            raise _Stop  # pragma: no cover
-        raise _Stop  # pragma: no cover
+                first = key_marks[key_path]
+                self.problems.append(
+                    diag(self.path, key_pos, "yaml-duplicate-key",
+                         f"字段 {key!s} 重复出现(第一次在第 {first.line + 1} 行)")
+                )
+                # Keep reading so every duplicate in the file is reported; the first wins.
+                self._node(value_event, get, (*path, f"\0dup{key_pos[0]}"))
+                continue
+            if key_path is not None:
+                key_marks[key_path] = key_event.start_mark
+            mapping[key] = self._node(value_event, get, key_path)
 
-    def _key(self, event: Any, path: PathKey) -> str:
-        if not isinstance(event, yaml.ScalarEvent):
+    def _key(self, event: Any) -> str:
+        if type(event) is not _Scalar:
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-key-type", "字段名必须是简单的文字")
             )
             raise _Stop
-        self._check_node(event)
+        if event.anchor is not None or event.tag is not None:
+            self._reject(event)
+        text: str = event.value
         if event.style:
-            return str(event.value)
-        value = resolve_plain(event.value)
-        if not isinstance(value, str):
+            return text
+        value = resolve_plain(text)
+        if type(value) is not str:
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-key-type",
-                     f'字段名 {event.value} 会被读成{_kind_zh(value)}，而不是文字',
-                     hint=f'加引号：写成 "{event.value}":')
+                     f'字段名 {text} 会被读成{_kind_zh(value)}，而不是文字',
+                     hint=f'加引号：写成 "{text}":')
             )
-        return str(event.value)
+        return text
 
 
 def _kind_zh(value: Any) -> str:
@@ -277,18 +336,35 @@ RULE_HINT_SYNTAX = (
 
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a Document; problems are returned, never raised."""
-    builder = _Builder(path)
     try:
-        data = builder.build(iter(yaml.parse(text, Loader=_FastLoader)))
-    except _Stop:
-        return None, builder.problems
-    except yaml.YAMLError as exc:
-        return None, [*builder.problems, _syntax_diagnostic(text, path, exc)]
+        builder, data = _run(text, path, track=False)
+    except _Retrack:
+        builder, data = _run(text, path, track=True)
+    except _Failed as failed:
+        return None, failed.problems
     if builder.problems:
         return None, builder.problems
     if data is None:
         return None, [diag(path, (1, 1), "yaml-empty", "文件没有内容")]
-    return Document(path, data, builder.marks, builder.key_marks), []
+    return Document(path, data, text=text), []
+
+
+class _Failed(Exception):
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        self.problems = problems
+
+
+def _run(text: str, path: str, track: bool) -> tuple[_Builder, Any]:
+    builder = _Builder(path, track)
+    loader = _FastLoader(text)
+    try:
+        return builder, builder.build(loader.get_event)
+    except _Stop:
+        raise _Failed(builder.problems) from None
+    except yaml.YAMLError as exc:
+        raise _Failed([*builder.problems, _syntax_diagnostic(text, path, exc)]) from None
+    finally:
+        loader.dispose()
 
 
 def read_bytes(
