@@ -218,7 +218,14 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
                    f"revision 为 {f.revision}，但没有填写 amendment_reason")
 
     known_unit = f.unit in plan.units
+    raw_targets = doc.data.get("targets") or {}
     for tid, report in f.targets.items():
+        if isinstance(raw_targets[tid]["value"], float):
+            # JSON Schema counts 3.0 as an integer; a count written with a decimal point is
+            # still a typing slip worth pointing out.
+            yield diag(here, _Lazy(doc, ("targets", tid, "value")), "schema-type",
+                       f"targets.{tid}.value 应为整数，实际是小数 {raw_targets[tid]['value']}",
+                       hint="这里只能填整数(个数)，不要写小数点。")
         key = _Lazy(doc, ("targets", tid), key=True)
         target = plan.targets.get(tid)
         if target is None:

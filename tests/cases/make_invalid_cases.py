@@ -68,6 +68,7 @@ case('schema-required', 'schema-required', W2, w2.replace('as_of: 2024-06-30\n',
 case('schema-unknown-key', 'schema-unknown-key', W2, w2.replace('value: 2', 'vaule: 2'), needle='vaule')
 case('schema-type-quoted-number', 'schema-type', W2, w2.replace('value: 2', 'value: "2"'), needle='value:')
 case('schema-type-float', 'schema-type', W2, w2.replace('value: 2', 'value: 2.5'), needle='value:')
+case('schema-type-whole-float', 'schema-type', W2, w2.replace('value: 2', 'value: 2.0'), needle='value:')
 case('schema-type-leading-zero', 'schema-type', W2, w2.replace('value: 2', 'value: 010'), needle='value:')
 case('schema-type-yaml11-bool', 'schema-enum', W2, w2.replace('progress: in_progress', 'progress: on'), needle='progress')
 case('schema-type-sexagesimal', 'schema-pattern', W2, w2.replace('reported_on: 2024-07-05', 'reported_on: 12:30'), needle='reported_on')
