@@ -96,3 +96,16 @@ def test_base_repository_is_valid(tmp_path: Path):
     root = copy_base(tmp_path / "repo")
     result = run_validate(root, "--strict")
     assert result.exit_code == 0, result.stdout_bytes.decode()
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c.name for c in INVALID])
+def test_both_schema_backends_report_the_same(case: Path, tmp_path: Path, monkeypatch):
+    """jsonschema-rs (fast) and python-jsonschema (fallback) must say exactly the same."""
+    from tracker import schema
+
+    root, spec = build_case(case, tmp_path / "repo")
+    outputs = {}
+    for backend in ("rs", "python"):
+        monkeypatch.setattr(schema, "BACKEND", backend)
+        outputs[backend] = json.loads(run_validate(root, *spec.get("args", [])).stdout_bytes)
+    assert outputs["rs"] == outputs["python"]

@@ -22,6 +22,7 @@ from tracker.yamlio import Document
 
 KINDS = ("units", "tasks", "targets", "filing", "register", "config")
 
+_rs: Any
 try:
     import jsonschema_rs as _rs
 except ImportError:  # pragma: no cover - exercised by forcing the backend in tests
@@ -89,7 +90,7 @@ def validator(kind: str, backend: str | None = None) -> _Validator:
 
 def validate(doc: Document, kind: str, backend: str | None = None) -> list[Diagnostic]:
     """Check a loaded document against its kind's schema; one diagnostic per problem."""
-    v = validator(kind, backend)
+    v = validator(kind, backend or BACKEND)
     seen: set[tuple[Any, ...]] = set()
     out: list[Diagnostic] = []
     for instance_path, schema_path in v.raw_errors(doc.data):

@@ -236,7 +236,7 @@ class _Builder:
                          f"字段 {key!s} 重复出现(第一次在第 {first.line + 1} 行)")
                 )
                 # Keep reading so every duplicate in the file is reported; the first wins.
-                self._node(value_event, get, (*path, f"\0dup{key_pos[0]}"))
+                self._node(value_event, get, (*key_path[:-1], f"\0dup{key_pos[0]}"))
                 continue
             if key_path is not None:
                 key_marks[key_path] = key_event.start_mark
