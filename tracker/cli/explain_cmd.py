@@ -1,0 +1,40 @@
+"""`tracker explain TARGET`: the arithmetic behind one status."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tracker.cli import cli
+from tracker.cli.options import as_of_option, root_option
+from tracker.cli.status_cmd import lang_option, streams
+from tracker.status_view import ExplainSettings, default_lang, execute_explain
+
+
+@cli.command()
+@click.argument("target", metavar="TARGET")
+@click.option("--unit", "unit", metavar="ID", help="解释某个单位的状态(默认全市)。A unit's status.")
+@root_option
+@as_of_option
+@lang_option
+def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bool,
+            as_of: date | None, lang: str | None) -> None:
+    """解释状态 Show the arithmetic behind one target's status.
+
+    \b
+    Which filing (path, period, revision) each actual came from, the milestone points, the
+    interpolation at the date (the two points around it, days elapsed of total), the lagging
+    threshold, and the first rule of the status table that held, with its comparison.
+
+    \b
+    Examples:
+      tracker explain village-service-points
+      tracker explain village-service-points --unit anji --as-of 2023-06-30
+    """
+    execute_explain(
+        ExplainSettings(root=root, target=target, unit=unit, as_of=as_of or date.today(),
+                        lang=lang or default_lang(), max_bytes=max_bytes),
+        streams(),
+    )

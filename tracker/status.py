@@ -1,0 +1,578 @@
+"""Status: where every target, task, filing and unit stands on a date D.
+
+`compute()` is a pure function of (plan, filings, D): no files, no clock, no git. Everything it
+decides follows SPEC.md "Status"; where SPEC is silent the decision is written in
+docs/status.md and repeated in a comment at the place that makes it.
+
+Arithmetic is exact (`fractions.Fraction`): the expected value and the lagging threshold are
+rationals, so "actual == 0.8 × expected" is decided exactly, never by float noise. Figures are
+rounded (half away from zero, one decimal) only for output, by `round1`.
+
+Every actual keeps its provenance (`Source`: the filing's path, period, revision, as_of), so the
+site, `tracker explain` and the 台账 can say where each figure came from.
+
+Cost: one pass over the filings plus one pass over the plan — O(filings + targets × units).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from functools import cached_property
+from typing import Any, overload
+
+from tracker.model import Filing, Plan, Point, Repository, Target
+from tracker.periods import periods_between
+
+CITY = "city"
+
+TARGET_CODES = ("not_reported", "done", "overdue", "on_track", "lagging", "off_track")
+TASK_CODES = ("done", "overdue", "in_progress", "not_started")
+FILING_CODES = ("on_time", "late", "missing")
+
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "zh": {
+        "target": {
+            "not_reported": "未报送", "done": "已完成", "overdue": "逾期未完成",
+            "on_track": "正常推进", "lagging": "滞后", "off_track": "严重滞后",
+        },
+        "task": {"done": "已完成/销号", "overdue": "逾期", "in_progress": "推进中",
+                 "not_started": "未启动"},
+        "filing": {"on_time": "按时", "late": "逾期报送", "missing": "未报送"},
+        "progress": {"done": "已完成", "in_progress": "推进中", "not_started": "未启动"},
+    },
+    "en": {
+        "target": {
+            "not_reported": "not reported", "done": "done", "overdue": "overdue",
+            "on_track": "on track", "lagging": "lagging", "off_track": "off track",
+        },
+        "task": {"done": "done", "overdue": "overdue", "in_progress": "in progress",
+                 "not_started": "not started"},
+        "filing": {"on_time": "on time", "late": "late", "missing": "missing"},
+        "progress": {"done": "done", "in_progress": "in progress", "not_started": "not started"},
+    },
+}
+
+# The 红黄绿 light of each code (docs/status.md). Green: nothing to do; yellow: watch;
+# red: act now; grey: nothing to judge by.
+LIGHTS: dict[str, dict[str, str]] = {
+    "target": {"done": "green", "on_track": "green", "lagging": "yellow", "off_track": "red",
+               "overdue": "red", "not_reported": "grey"},
+    "task": {"done": "green", "in_progress": "green", "not_started": "yellow", "overdue": "red"},
+    "filing": {"on_time": "green", "late": "yellow", "missing": "red"},
+}
+
+# Worst first: how views order rows when they group by status.
+SEVERITY: dict[str, dict[str, int]] = {
+    "target": {"overdue": 0, "off_track": 1, "not_reported": 2, "lagging": 3, "on_track": 4,
+               "done": 5},
+    "task": {"overdue": 0, "not_started": 1, "in_progress": 2, "done": 3},
+    "filing": {"missing": 0, "late": 1, "on_time": 2},
+}
+
+
+def label(kind: str, code: str, lang: str = "zh") -> str:
+    """The display label of a status code ("target", "task", "filing" or "progress")."""
+    return LABELS.get(lang, LABELS["en"])[kind].get(code, code)
+
+
+def light(kind: str, code: str) -> str:
+    return LIGHTS[kind].get(code, "grey")
+
+
+def round1(value: Fraction | int | None) -> float | None:
+    """Round half away from zero to one decimal (what JSON, CSV and the 台账 show)."""
+    if value is None:
+        return None
+    v = Fraction(value)
+    tenths = (abs(v) * 10 + Fraction(1, 2)).__floor__()
+    return float(Fraction(tenths if v >= 0 else -tenths, 10))
+
+
+def exact(number: float | int | str) -> Fraction:
+    """A YAML number as the exact decimal it was written as (0.8 → 4/5, not 0.80000000000000004)."""
+    return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
+
+
+# --- result objects ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """The filing a figure came from."""
+
+    path: str
+    unit: str
+    period: str
+    revision: int
+    as_of: date
+    reported_on: date
+
+    @classmethod
+    def of(cls, filing: Filing) -> Source:
+        return cls(filing.path, filing.unit, filing.period, filing.revision, filing.as_of,
+                   filing.reported_on)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "period": self.period, "revision": self.revision,
+                "as_of": self.as_of.isoformat(), "reported_on": self.reported_on.isoformat()}
+
+
+@dataclass(frozen=True)
+class Actual:
+    """A unit's actual for a target at D: the value of its latest filing reporting it."""
+
+    target: str
+    unit: str
+    value: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class Interpolation:
+    """How the expected value at D was read off the curve (baseline, milestones…)."""
+
+    value: Fraction
+    case: str  # "before_baseline" | "on_point" | "between" | "after_deadline"
+    start: Point  # the point at or before D (the baseline before the baseline)
+    end: Point  # the point after D (== start when D is on or outside the curve)
+    elapsed: int  # days from start to D
+    total: int  # days from start to end
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One row of SPEC's status table, evaluated: `left op right` and whether it held."""
+
+    code: str
+    holds: bool
+    left: Any = None
+    op: str = ""
+    right: Any = None
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    target: str
+    scope: str  # CITY or a unit id
+    status: str
+    actual: int | None
+    expected: Fraction
+    goal: int
+    deadline: date
+    actuals: tuple[Actual, ...]  # a unit's own actual, or every unit's that the city sums
+
+    @property
+    def source(self) -> Source | None:
+        """A unit row's filing (None for the city, whose actual has many sources)."""
+        return self.actuals[0].source if self.scope != CITY and self.actuals else None
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """A unit's latest report on a task (as_of ≤ D)."""
+
+    unit: str
+    progress: str
+    evidence: int
+    summary: str
+    problems: str
+    next_steps: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    task: str
+    lead: str | None
+    status: str
+    due: date
+    reports: tuple[UnitProgress, ...]  # in the task's unit order; units that never reported omitted
+
+    def report_of(self, unit: str) -> UnitProgress | None:
+        return next((r for r in self.reports if r.unit == unit), None)
+
+
+@dataclass(frozen=True)
+class FilingStatus:
+    unit: str
+    period: str
+    due: date
+    status: str
+    reported_on: date | None
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    target: str
+    weight: Fraction
+    actual: int | None
+    goal: int | None
+    ratio: Fraction  # min(1, actual/goal), 0 without an actual or a goal
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    unit: str
+    score: Fraction
+    rank: int
+    components: tuple[ComponentScore, ...]
+
+
+@dataclass(frozen=True)
+class Status:
+    as_of: date
+    plan: str
+    lagging: Fraction
+    targets: tuple[TargetStatus, ...]
+    tasks: tuple[TaskStatus, ...]
+    filings: tuple[FilingStatus, ...]
+    index: tuple[IndexEntry, ...]
+    actuals: tuple[Actual, ...]  # every unit actual at D, with or without a unit goal
+    received: tuple[Source, ...]  # every filing with reported_on ≤ D (what had arrived by D)
+
+    @cached_property
+    def _targets(self) -> dict[tuple[str, str], TargetStatus]:
+        return {(t.target, t.scope): t for t in self.targets}
+
+    @cached_property
+    def _actuals(self) -> dict[tuple[str, str], Actual]:
+        return {(a.target, a.unit): a for a in self.actuals}
+
+    def target(self, target: str, scope: str = CITY) -> TargetStatus | None:
+        return self._targets.get((target, scope))
+
+    def actual(self, target: str, unit: str) -> Actual | None:
+        return self._actuals.get((target, unit))
+
+    def task(self, task: str) -> TaskStatus | None:
+        return next((t for t in self.tasks if t.task == task), None)
+
+    def index_of(self, unit: str) -> IndexEntry | None:
+        return next((e for e in self.index if e.unit == unit), None)
+
+
+# --- the curve --------------------------------------------------------------------------
+
+
+def interpolate(points: Sequence[Point], day: date) -> Interpolation:
+    """The expected value at `day` on the straight lines between `points`, by calendar days.
+
+    Before the first point (the baseline) it is the baseline value; from the last point (the
+    deadline) on, the goal. Points are in date order (the plan checks it)."""
+    first, last = points[0], points[-1]
+    if day < first.by:
+        return Interpolation(Fraction(first.value), "before_baseline", first, first, 0, 0)
+    if day >= last.by:
+        case = "on_point" if day == last.by else "after_deadline"
+        return Interpolation(Fraction(last.value), case, last, last, (day - last.by).days, 0)
+    # the last point on or before `day`; the one after it exists since day < last.by
+    i = bisect.bisect_right([p.by for p in points], day) - 1
+    start, end = points[i], points[i + 1]
+    elapsed, total = (day - start.by).days, (end.by - start.by).days
+    if elapsed == 0:
+        return Interpolation(Fraction(start.value), "on_point", start, start, 0, 0)
+    value = start.value + Fraction(end.value - start.value) * elapsed / total
+    return Interpolation(value, "between", start, end, elapsed, total)
+
+
+def scaled(city_expected: Fraction, unit_goal: int, city_goal: int) -> Fraction:
+    """A unit's expected value: the city curve × unit goal ÷ city goal.
+
+    A city goal of 0 leaves nothing to scale by; the unit's expected is then 0 (decision)."""
+    if city_goal == 0:
+        return Fraction(0)
+    return city_expected * unit_goal / city_goal
+
+
+def rule_trace(
+    actual: int | None, expected: Fraction, goal: int, deadline: date, day: date,
+    lagging: Fraction,
+) -> tuple[RuleCheck, ...]:
+    """SPEC's status table, row by row, up to and including the first row that holds."""
+    checks = [RuleCheck("not_reported", actual is None)]
+    if actual is None:
+        return tuple(checks)
+    threshold = lagging * expected
+    for check in (
+        RuleCheck("done", actual >= goal, actual, "≥", goal),
+        RuleCheck("overdue", day > deadline, day, ">", deadline),
+        RuleCheck("on_track", actual >= expected, actual, "≥", expected),
+        RuleCheck("lagging", actual >= threshold, actual, "≥", threshold),
+    ):
+        checks.append(check)
+        if check.holds:
+            return tuple(checks)
+    checks.append(RuleCheck("off_track", True))
+    return tuple(checks)
+
+
+def classify(
+    actual: int | None, expected: Fraction, goal: int, deadline: date, day: date,
+    lagging: Fraction,
+) -> str:
+    return rule_trace(actual, expected, goal, deadline, day, lagging)[-1].code
+
+
+# --- compute ----------------------------------------------------------------------------
+
+
+def _order(filing: Filing) -> tuple[date, str, int]:
+    # "Latest": by as_of, then period (same-cadence period strings sort in time order), then
+    # revision. Filings are one file per unit and period, so the revision is the file's own.
+    return (filing.as_of, filing.period, filing.revision)
+
+
+@overload
+def compute(source: Repository, as_of: date, /) -> Status: ...
+@overload
+def compute(source: Plan, filings: Iterable[Filing], as_of: date, /) -> Status: ...
+
+
+def compute(source: Repository | Plan, *args: Any) -> Status:
+    """Status of everything at a date: `compute(repo, D)` or `compute(plan, filings, D)`."""
+    if isinstance(source, Repository):
+        (day,) = args
+        return _compute(source.plan, source.filings, day)
+    filings, day = args
+    return _compute(source, filings, day)
+
+
+def _compute(plan: Plan, filings: Iterable[Filing], day: date) -> Status:
+    order = {u: i for i, u in enumerate(plan.units)}
+    lagging = exact(plan.lagging)
+
+    # One pass over the filings: the latest report of each (unit, target) and (unit, task)
+    # with as_of ≤ D, and the filing of each (unit, period) that had arrived by D.
+    latest_target: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
+    latest_task: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
+    arrived: dict[tuple[str, str], Filing] = {}
+    for f in filings:
+        if f.reported_on <= day:
+            key = (f.unit, f.period)
+            if key not in arrived or f.revision > arrived[key].revision:
+                arrived[key] = f
+        if f.as_of > day:
+            continue
+        k = _order(f)
+        for tid in f.targets:
+            cur = latest_target.get((f.unit, tid))
+            if cur is None or k > cur[0]:
+                latest_target[(f.unit, tid)] = (k, f)
+        for tid in f.tasks:
+            cur = latest_task.get((f.unit, tid))
+            if cur is None or k > cur[0]:
+                latest_task[(f.unit, tid)] = (k, f)
+
+    sources: dict[int, Source] = {}
+
+    def source_of(f: Filing) -> Source:
+        s = sources.get(id(f))
+        if s is None:
+            s = sources[id(f)] = Source.of(f)
+        return s
+
+    actuals: list[Actual] = []
+    for (unit, tid), (_, f) in latest_target.items():
+        actuals.append(Actual(tid, unit, f.targets[tid].value, source_of(f)))
+    actuals.sort(key=lambda a: (a.target, order.get(a.unit, len(order)), a.unit))
+    by_pair = {(a.target, a.unit): a for a in actuals}
+
+    target_rows: list[TargetStatus] = []
+    for target in plan.targets.values():
+        target_rows.extend(_target_rows(plan, target, by_pair, day, lagging, order))
+
+    task_rows = [_task_status(plan, task.id, latest_task, source_of, day)
+                 for task in plan.tasks.values()]
+
+    filing_rows: list[FilingStatus] = []
+    periods = [p for p in periods_between(plan.info.start, plan.info.end, plan.reporting.cadence)
+               if p.due(plan.reporting.due_days) <= day]
+    for unit in _in_plan_order(plan.reporting.required, order):
+        for p in periods:
+            due = p.due(plan.reporting.due_days)
+            filed = arrived.get((unit, str(p)))
+            if filed is None:
+                filing_rows.append(FilingStatus(unit, str(p), due, "missing", None, None))
+            else:
+                code = "on_time" if filed.reported_on <= due else "late"
+                filing_rows.append(FilingStatus(unit, str(p), due, code, filed.reported_on,
+                                                source_of(filed)))
+
+    received = tuple(sorted((source_of(f) for f in arrived.values()),
+                            key=lambda s: (order.get(s.unit, len(order)), s.unit, s.period)))
+    return Status(
+        as_of=day, plan=plan.info.id, lagging=lagging, targets=tuple(target_rows),
+        tasks=tuple(task_rows), filings=tuple(filing_rows),
+        index=_index(plan, by_pair, order), actuals=tuple(actuals), received=received,
+    )
+
+
+def _in_plan_order(units: Iterable[str], order: dict[str, int]) -> list[str]:
+    return sorted(set(units), key=lambda u: (order.get(u, len(order)), u))
+
+
+def _target_rows(
+    plan: Plan, target: Target, by_pair: dict[tuple[str, str], Actual], day: date,
+    lagging: Fraction, order: dict[str, int],
+) -> list[TargetStatus]:
+    # Only units that report the target count towards the city: a filing from anyone else is
+    # a validation error and must not move the city figure.
+    units = _in_plan_order(target.reported_by, order)
+    found = tuple(a for u in units if (a := by_pair.get((target.id, u))) is not None)
+    city_actual = sum(a.value for a in found) if found else None
+    curve = interpolate(target.points, day)
+    goal, deadline = target.goal, target.deadline
+    rows = [TargetStatus(
+        target.id, CITY, classify(city_actual, curve.value, goal, deadline, day, lagging),
+        city_actual, curve.value, goal, deadline, found,
+    )]
+    if target.per_unit is None:
+        return rows
+    for unit in units:
+        unit_goal = plan.unit_goal(target, unit)
+        if unit_goal is None:
+            # No goal (e.g. per_unit: {from: villages} and the unit has no villages count):
+            # no unit status — there is nothing to measure it against (docs/status.md).
+            continue
+        a = by_pair.get((target.id, unit))
+        expected = scaled(curve.value, unit_goal, goal)
+        value = a.value if a else None
+        rows.append(TargetStatus(
+            target.id, unit, classify(value, expected, unit_goal, deadline, day, lagging),
+            value, expected, unit_goal, deadline, (a,) if a else (),
+        ))
+    return rows
+
+
+def _task_status(
+    plan: Plan, task_id: str, latest: dict[tuple[str, str], tuple[Any, Filing]],
+    source_of: Any, day: date,
+) -> TaskStatus:
+    task = plan.tasks[task_id]
+    reports = []
+    for unit in task.units:
+        hit = latest.get((unit, task_id))
+        if hit is None:
+            continue
+        f = hit[1]
+        r = f.tasks[task_id]
+        reports.append(UnitProgress(unit, r.progress, len(r.evidence), r.summary, r.problems,
+                                    r.next_steps, source_of(f)))
+    closed = {r.unit for r in reports if r.progress == "done" and r.evidence > 0}
+    if task.lead is not None:
+        done = task.lead in closed
+    else:
+        # No lead to 销号 for the others: done only when every named unit has closed it
+        # with evidence (docs/decisions.md).
+        done = bool(task.units) and all(u in closed for u in task.units)
+    if done:
+        code = "done"
+    elif day > task.due:
+        code = "overdue"
+    elif any(r.progress in ("in_progress", "done") for r in reports):
+        code = "in_progress"
+    else:
+        code = "not_started"
+    return TaskStatus(task_id, task.lead, code, task.due, tuple(reports))
+
+
+def _index(
+    plan: Plan, by_pair: dict[tuple[str, str], Actual], order: dict[str, int]
+) -> tuple[IndexEntry, ...]:
+    if plan.index is None:
+        return ()
+    weights = [(c.target, exact(c.weight)) for c in plan.index.components]
+    total = sum((w for _, w in weights), Fraction(0))
+    scored: list[tuple[str, Fraction, tuple[ComponentScore, ...]]] = []
+    for unit in _in_plan_order(plan.reporting.required, order):
+        parts: list[ComponentScore] = []
+        for tid, w in weights:
+            target = plan.targets.get(tid)
+            goal = plan.unit_goal(target, unit) if target else None
+            a = by_pair.get((tid, unit))
+            actual = a.value if a else None
+            if actual is None or goal is None:
+                ratio = Fraction(0)
+            elif goal == 0:
+                ratio = Fraction(1)  # nothing to reach: met (as `done` is when actual ≥ goal)
+            else:
+                ratio = min(Fraction(1), Fraction(actual, goal))
+            parts.append(ComponentScore(tid, w, actual, goal, ratio))
+        score = 100 * sum((p.weight * p.ratio for p in parts), Fraction(0)) / total if total else \
+            Fraction(0)
+        scored.append((unit, score, tuple(parts)))
+    # Ranked by the score as shown (one decimal), so equal shown scores share a rank
+    # (1, 1, 3 …); ties keep the plan's unit order.
+    scored.sort(key=lambda s: (-(round1(s[1]) or 0.0), order.get(s[0], len(order))))
+    entries: list[IndexEntry] = []
+    for i, (unit, score, comps) in enumerate(scored):
+        tied = entries and round1(entries[-1].score) == round1(score)
+        rank = entries[-1].rank if tied else i + 1
+        entries.append(IndexEntry(unit, score, rank, comps))
+    return tuple(entries)
+
+
+# --- machine output ---------------------------------------------------------------------
+
+
+def to_json(status: Status, plan: Plan | None = None) -> dict[str, Any]:
+    """The SPEC "Machine output" object. Fields beyond SPEC's are additions, never renames.
+
+    With `plan`, rows also carry titles (for readers that don't load the plan)."""
+    def target_row(t: TargetStatus) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "target": t.target, "scope": t.scope, "actual": t.actual,
+            "expected": round1(t.expected), "goal": t.goal, "deadline": t.deadline.isoformat(),
+            "status": t.status,
+        }
+        if plan is not None and t.target in plan.targets:
+            row["title"] = plan.targets[t.target].title
+            row["unit_label"] = plan.targets[t.target].unit_label
+        if t.scope == CITY:
+            row["units_reported"] = len(t.actuals)
+        else:
+            row["source"] = t.source.to_json() if t.source else None
+        return row
+
+    def task_row(t: TaskStatus) -> dict[str, Any]:
+        row: dict[str, Any] = {"task": t.task, "lead": t.lead, "status": t.status}
+        if plan is not None and t.task in plan.tasks:
+            row["title"] = plan.tasks[t.task].title
+        row["due"] = t.due.isoformat()
+        return row
+
+    def filing_row(f: FilingStatus) -> dict[str, Any]:
+        return {
+            "unit": f.unit, "period": f.period, "due": f.due.isoformat(), "status": f.status,
+            "reported_on": f.reported_on.isoformat() if f.reported_on else None,
+            "path": f.source.path if f.source else None,
+            "revision": f.source.revision if f.source else None,
+        }
+
+    def index_row(e: IndexEntry) -> dict[str, Any]:
+        return {
+            "unit": e.unit, "score": round1(e.score), "rank": e.rank,
+            "components": [
+                {"target": c.target, "weight": float(c.weight), "actual": c.actual,
+                 "goal": c.goal}
+                for c in e.components
+            ],
+        }
+
+    return {
+        "as_of": status.as_of.isoformat(),
+        "plan": status.plan,
+        "targets": [target_row(t) for t in status.targets],
+        "tasks": [task_row(t) for t in status.tasks],
+        "filings": [filing_row(f) for f in status.filings],
+        "index": [index_row(e) for e in status.index],
+        "actuals": [
+            {"target": a.target, "unit": a.unit, "value": a.value, "source": a.source.to_json()}
+            for a in status.actuals
+        ],
+    }

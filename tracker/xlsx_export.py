@@ -1,0 +1,287 @@
+"""The 督办台账 workbook: `tracker export --xlsx FILE`.
+
+Sheets 指标 (targets), 任务 (tasks), 报送 (filings), 指数 (index), then 说明 (what the sheets
+are, the date, the light legend). Every figure is the one `to_json` gives — actual, goal, the
+expected value rounded to one decimal, the index score — so the workbook and the JSON cannot
+disagree. The file is written to a temporary file beside the target and moved into place
+(`os.replace`), so a reader never sees half a workbook and a failed export leaves the old one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tracker.errors import TrackerError
+from tracker.model import Plan, Repository
+from tracker.status import CITY, LIGHTS, Status, compute, label, light, round1
+from tracker.yamlio import DEFAULT_MAX_BYTES
+
+SHEETS = ("指标", "任务", "报送", "指数")
+FILL = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
+LIGHT_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯"}
+HEADER_FILL = "DDEBF7"
+DATE_FORMAT = "yyyy-mm-dd"
+MAX_WIDTH = 60
+
+TARGET_COLUMNS = ("序号", "指标编号", "目标/指标", "范围", "范围编号", "关联任务", "牵头单位",
+                  "目标值", "计量单位", "完成时限", "实际值", "序时进度", "完成率", "状态", "亮灯",
+                  "数据来源")
+TASK_COLUMNS = ("序号", "任务编号", "所属部分", "工作任务", "牵头单位", "配合单位", "目标/指标",
+                "完成时限", "进展情况", "存在问题", "下步措施", "序时进度/完成率", "状态", "亮灯")
+FILING_COLUMNS = ("序号", "单位", "单位编号", "期次", "截止日期", "报送日期", "版本", "状态",
+                  "亮灯", "文件")
+INDEX_BASE_COLUMNS = ("排名", "单位", "单位编号", "得分")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _sheet(wb: Workbook, title: str, columns: tuple[str, ...], first: bool = False) -> Worksheet:
+    ws = wb.active if first else wb.create_sheet()
+    assert ws is not None
+    ws.title = title
+    ws.append(list(columns))
+    thin = Side(style="thin", color="BFBFBF")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _light_cell(ws: Worksheet, row: int, col: int, kind: str, code: str) -> None:
+    colour = light(kind, code)
+    cell = ws.cell(row=row, column=col, value=LIGHT_ZH[colour])
+    cell.fill = PatternFill("solid", fgColor=FILL[colour])
+    cell.alignment = Alignment(horizontal="center")
+
+
+def _finish(ws: Worksheet, date_cols: tuple[int, ...] = (), wrap_cols: tuple[int, ...] = (),
+            percent_cols: tuple[int, ...] = (), decimal_cols: tuple[int, ...] = ()) -> None:
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if value is None:
+                continue
+            col = cell.column
+            assert isinstance(col, int)
+            if cell.row > 1:
+                if col in date_cols:
+                    cell.number_format = DATE_FORMAT
+                elif col in percent_cols:
+                    cell.number_format = "0.0%"
+                elif col in decimal_cols:
+                    cell.number_format = "0.0"
+                if col in wrap_cols:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            text = value.isoformat() if isinstance(value, date) else str(value)
+            longest = max((_width(line) for line in text.split("\n")), default=0)
+            widths[col] = max(widths.get(col, 0), longest)
+    for col, w in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(6, min(MAX_WIDTH, w + 2))
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def build_workbook(status: Status, plan: Plan, title: str = "", demo: bool = False) -> Workbook:
+    wb = Workbook()
+    _targets_sheet(wb, status, plan)
+    _tasks_sheet(wb, status, plan)
+    _filings_sheet(wb, status, plan)
+    _index_sheet(wb, status, plan)
+    _about_sheet(wb, status, plan, title, demo)
+    wb.properties.title = f"{title or plan.info.title} 督办台账"
+    wb.properties.subject = f"截至 {status.as_of.isoformat()}"
+    wb.properties.creator = "tracker"
+    if demo:
+        wb.properties.description = "演示数据(虚构),不代表真实进展"
+    return wb
+
+
+def _scope_label(plan: Plan, scope: str) -> str:
+    return "全市" if scope == CITY else plan.label(scope)
+
+
+def _targets_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
+    ws = _sheet(wb, "指标", TARGET_COLUMNS, first=True)
+    for i, r in enumerate(status.targets, 1):
+        target = plan.targets[r.target]
+        task = plan.tasks.get(target.task)
+        lead = (plan.label(task.lead) if task and task.lead else "(无牵头单位)") if task else ""
+        source = r.source
+        src_text = (f"{source.path}(第{source.revision}版)" if source else
+                    f"{len(r.actuals)} 个单位报送之和" if r.scope == CITY and r.actuals else "")
+        completion = None if r.actual is None or r.goal == 0 else round(r.actual / r.goal, 4)
+        ws.append([
+            i, r.target, target.title, _scope_label(plan, r.scope), r.scope,
+            f"{target.task} {task.title}" if task else target.task, lead, r.goal,
+            target.unit_label, r.deadline, r.actual, round1(r.expected), completion,
+            label("target", r.status, "zh"), None, src_text,
+        ])
+        _light_cell(ws, i + 1, 15, "target", r.status)
+    _finish(ws, date_cols=(10,), percent_cols=(13,), decimal_cols=(12,), wrap_cols=(3,))
+
+
+def _unit_lines(plan: Plan, reports: Any, attr: str) -> str:
+    lines = []
+    for r in reports:
+        text = getattr(r, attr)
+        if text:
+            lines.append(f"【{plan.label(r.unit)} {r.source.period}】{text.strip()}")
+    return "\n".join(lines)
+
+
+def _tasks_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
+    ws = _sheet(wb, "任务", TASK_COLUMNS)
+    for i, r in enumerate(status.tasks, 1):
+        task = plan.tasks[r.task]
+        if task.lead is None:
+            lead, supporting = "(无牵头单位)", "、".join(plan.label(u) for u in task.units)
+        else:
+            lead, supporting = plan.label(task.lead), "、".join(plan.label(u)
+                                                              for u in task.supporting)
+        targets = [t for t in plan.targets.values() if t.task == task.id]
+        goals = "\n".join(f"{t.title}:{t.goal}{t.unit_label}({t.deadline.isoformat()}前)"
+                          for t in targets)
+        rates = []
+        for t in targets:
+            row = status.target(t.id)
+            if row is None:
+                continue
+            actual = "—" if row.actual is None else str(row.actual)
+            pct = "" if row.actual is None or row.goal == 0 else \
+                f",完成率 {row.actual / row.goal:.1%}"
+            rates.append(f"{t.title}:{actual}/{row.goal},序时进度 {round1(row.expected)}{pct}")
+        # The lead's words first: it answers for the task (牵头), then the others in plan order.
+        reports = sorted(r.reports, key=lambda p: p.unit != task.lead)
+        ws.append([
+            i, task.id, task.section, task.title, lead, supporting, goals, task.due,
+            _unit_lines(plan, reports, "summary"), _unit_lines(plan, reports, "problems"),
+            _unit_lines(plan, reports, "next_steps"), "\n".join(rates),
+            label("task", r.status, "zh"), None,
+        ])
+        _light_cell(ws, i + 1, 14, "task", r.status)
+    _finish(ws, date_cols=(8,), wrap_cols=(4, 6, 7, 9, 10, 11, 12))
+
+
+def _filings_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
+    ws = _sheet(wb, "报送", FILING_COLUMNS)
+    for i, f in enumerate(status.filings, 1):
+        ws.append([
+            i, plan.label(f.unit), f.unit, f.period, f.due, f.reported_on,
+            f.source.revision if f.source else None, label("filing", f.status, "zh"), None,
+            f.source.path if f.source else None,
+        ])
+        _light_cell(ws, i + 1, 9, "filing", f.status)
+    _finish(ws, date_cols=(5, 6))
+
+
+def _index_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
+    components = plan.index.components if plan.index else ()
+    extra = tuple(
+        f"{plan.targets[c.target].title if c.target in plan.targets else c.target}"
+        f"(权重 {c.weight:g})完成率" for c in components)
+    ws = _sheet(wb, "指数", INDEX_BASE_COLUMNS + extra)
+    for e in status.index:
+        ws.append([e.rank, plan.label(e.unit), e.unit, round1(e.score),
+                   *(round(float(c.ratio), 4) for c in e.components)])
+    n = len(INDEX_BASE_COLUMNS)
+    _finish(ws, decimal_cols=(4,), percent_cols=tuple(range(n + 1, n + 1 + len(extra))))
+
+
+def _about_sheet(wb: Workbook, status: Status, plan: Plan, title: str, demo: bool) -> None:
+    ws = wb.create_sheet("说明")
+    rows: list[list[Any]] = [
+        ["督办台账", title or plan.info.title],
+        ["实施方案", plan.info.title],
+        ["截至日期", status.as_of],
+        ["计划编号", plan.info.id],
+    ]
+    if demo:
+        rows.append(["数据性质", "演示数据(虚构),不代表真实进展"])
+    rows += [
+        ["序时进度", "按日历天数在基期与各节点之间直线插值的应完成值;单位的序时进度按单位目标占全市目标的比例折算"],
+        ["完成率", "实际值 ÷ 目标值"],
+        ["滞后阈值", f"实际值不低于序时进度的 {float(status.lagging):g} 倍为“滞后”,低于为“严重滞后”"],
+    ]
+    for kind, name in (("target", "指标"), ("task", "任务"), ("filing", "报送")):
+        for colour in ("green", "yellow", "red", "grey"):
+            codes = [label(kind, c, "zh") for c, col in LIGHTS[kind].items() if col == colour]
+            if codes:
+                rows.append([f"{name}{LIGHT_ZH[colour]}", "、".join(codes)])
+    for row in rows:
+        ws.append(row)
+    for r, row in enumerate(rows, 1):
+        ws.cell(row=r, column=1).font = Font(bold=True)
+        if row[0].endswith("灯"):
+            colour = next(c for c, z in LIGHT_ZH.items() if row[0].endswith(z))
+            ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILL[colour])
+    ws.cell(row=3, column=2).number_format = DATE_FORMAT
+    ws.cell(row=3, column=2).alignment = Alignment(horizontal="left")
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 90
+
+
+def write_workbook(path: Path, status: Status, plan: Plan, title: str = "",
+                   demo: bool = False) -> Path:
+    """Build and write atomically (temporary file in the same folder, then os.replace)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise TrackerError(f"目录不存在: {folder}", hint="先创建目录,或换一个输出路径。")
+    wb = build_workbook(status, plan, title, demo)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        # mkstemp creates the file 0600; give the workbook the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise TrackerError(f"无法写入 {path}: {exc.strerror or exc}",
+                           hint="检查路径和写权限;若文件已在 Excel/WPS 中打开,请先关闭。") from exc
+    except BaseException:
+        _remove(tmp)
+        raise
+    return path
+
+
+def _remove(file: str) -> None:
+    try:
+        os.unlink(file)
+    except OSError:
+        pass
+
+
+@dataclass
+class ExportSettings:
+    root: Path = Path(".")
+    xlsx: Path = Path("台账.xlsx")
+    as_of: date = field(default_factory=date.today)
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def execute_export(settings: ExportSettings, err: IO[str] | None = None) -> Path:
+    from tracker.status_view import open_repository
+
+    repo: Repository = open_repository(settings.root, settings.max_bytes, "zh", err)
+    status = compute(repo, settings.as_of)
+    return write_workbook(settings.xlsx, status, repo.plan, repo.config.title, repo.config.demo)
