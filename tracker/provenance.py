@@ -1,0 +1,189 @@
+"""Where each filing came from: the commit that added it and every commit that amended it.
+
+Read from git with GitPython in ONE pass over history (`git log --name-status -z` over the
+submissions folder, parsed once), never one query per file: a province has thousands of filings.
+Paths are read NUL-separated with `core.quotepath=off`, so Chinese file names come back as
+written. A shallow clone has lost the history that says who filed what; attributing every file
+to the one commit it has would be wrong, so provenance reports the clone as shallow (a warning,
+also shown on the site) and attributes nothing. `enabled=False` and a root outside any git
+repository give an empty provenance that says why.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATE_OK = "ok"
+STATE_OFF = "off"
+STATE_NOT_GIT = "not_git"
+STATE_SHALLOW = "shallow"
+STATE_ERROR = "error"
+
+_RS, _US = "\x1e", "\x1f"
+_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%cI"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    email: str
+    date: str  # committer date, ISO 8601 with offset (when the change landed)
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+    @property
+    def day(self) -> str:
+        return self.date[:10]
+
+    def as_dict(self) -> dict[str, str]:
+        return {"sha": self.sha, "author": self.author, "email": self.email, "date": self.date}
+
+
+@dataclass
+class FileHistory:
+    """One file's history: `added` then `amended` in order (oldest first)."""
+
+    path: str
+    added: Commit | None = None
+    amended: list[Commit] = field(default_factory=list)
+
+    @property
+    def commits(self) -> list[Commit]:
+        return ([self.added] if self.added else []) + self.amended
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "added": self.added.as_dict() if self.added else None,
+            "amended": [c.as_dict() for c in self.amended],
+        }
+
+
+@dataclass
+class Provenance:
+    state: str
+    message: str = ""  # plain Chinese, shown on the site when provenance is not available
+    head: Commit | None = None
+    dirty: bool = False  # uncommitted changes under the repository root
+    files: dict[str, FileHistory] = field(default_factory=dict)  # repository-relative paths
+    uncommitted: set[str] = field(default_factory=set)  # new or modified, not committed
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return self.state == STATE_OK
+
+    def of(self, path: str) -> FileHistory | None:
+        return self.files.get(path)
+
+
+def disabled(message: str = "本次构建关闭了来源追溯(--no-provenance)。") -> Provenance:
+    return Provenance(STATE_OFF, message)
+
+
+def read(root: Path, *, enabled: bool = True, folder: str = "submissions") -> Provenance:
+    """Provenance of every file under `root/folder`, from the git repository holding `root`."""
+    if not enabled:
+        return disabled()
+    try:
+        import git
+    except ImportError:  # pragma: no cover - GitPython is a dependency
+        return Provenance(STATE_ERROR, "未安装 GitPython,无法读取来源。")
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return Provenance(
+            STATE_NOT_GIT, "仓库目录不在 git 版本库中,无法追溯每份报送的提交记录。"
+        )
+    try:
+        return _read(repo, Path(root), folder)
+    except git.GitCommandError as exc:
+        text = (exc.stderr or str(exc)).strip()
+        message = f"读取 git 历史失败:{text[:200]}"
+        return Provenance(STATE_ERROR, message, warnings=[message])
+    finally:
+        repo.close()
+
+
+def _read(repo: object, root: Path, folder: str) -> Provenance:
+    import git
+
+    assert isinstance(repo, git.Repo)
+    top = Path(repo.working_tree_dir or ".").resolve()
+    prefix = Path(os.path.relpath(root.resolve(), top)).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    g = repo.git
+
+    def run(*args: str) -> str:
+        return str(g.execute(["git", "-c", "core.quotepath=off", *args]))
+
+    try:
+        head_sha = run("rev-parse", "--verify", "-q", "HEAD^{commit}").strip()
+    except git.GitCommandError:
+        head_sha = ""
+    if not head_sha:
+        return Provenance(STATE_OK, "git 版本库还没有任何提交。", dirty=True)
+    head_line = run("log", "-1", f"--format={_FORMAT}", "HEAD")
+    head = _commit(head_line.lstrip(_RS).split("\x00")[0])
+
+    status = run(
+        "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all",
+        "--", prefix or ".",
+    )
+    changed = [e[3:] for e in status.split("\x00") if len(e) > 3]
+    dirty = bool(changed)
+    sub = f"{prefix}{folder}/"
+    uncommitted = {p[len(prefix):] for p in changed if p.startswith(sub)}
+
+    if run("rev-parse", "--is-shallow-repository").strip() == "true":
+        message = (
+            "仓库是浅克隆(shallow clone),git 历史不完整:无法判断每份报送由哪次提交录入、"
+            "由谁修订,本站不显示来源。请用完整历史克隆后重新构建(git fetch --unshallow;"
+            "CI 中设置 fetch-depth: 0)。"
+        )
+        return Provenance(
+            STATE_SHALLOW, message, head=head, dirty=dirty, uncommitted=uncommitted,
+            warnings=[message],
+        )
+
+    out = run(
+        "log", "--reverse", "--no-renames", "--name-status", "-z", f"--format={_FORMAT}",
+        "--", f"{prefix}{folder}",
+    )
+    files = parse_log(out, prefix)
+    return Provenance(STATE_OK, head=head, dirty=dirty, files=files, uncommitted=uncommitted)
+
+
+def _commit(header: str) -> Commit:
+    sha, author, email, day = (header.split(_US) + ["", "", "", ""])[:4]
+    return Commit(sha.strip(), author, email, day.strip())
+
+
+def parse_log(out: str, prefix: str = "") -> dict[str, FileHistory]:
+    """Parse `git log --reverse --name-status -z --format=<_FORMAT>` (oldest commit first)."""
+    files: dict[str, FileHistory] = {}
+    for chunk in out.split(_RS):
+        if not chunk:
+            continue
+        header, _, rest = chunk.partition("\x00")
+        commit = _commit(header)
+        fields = rest.lstrip("\n").split("\x00")
+        for i in range(0, len(fields) - 1, 2):
+            code, path = fields[i].strip(), fields[i + 1]
+            if not code or not path.startswith(prefix):
+                continue
+            rel = path[len(prefix):]
+            if code.startswith("D"):
+                files.pop(rel, None)  # a later re-add starts a new history
+                continue
+            history = files.get(rel)
+            if history is None or code.startswith("A"):
+                files[rel] = FileHistory(rel, added=commit)
+            else:
+                history.amended.append(commit)
+    return files

@@ -1,0 +1,73 @@
+"""The status as downloadable files: JSON, CSV and XLSX, byte-for-byte reproducible.
+
+JSON and CSV are exactly what `tracker status --format json|csv` prints (the CSV with a UTF-8
+BOM added, so Excel and WPS open the Chinese correctly); the workbook is the 督办台账 of
+`tracker export` (tracker.xlsx_export). openpyxl stamps the time of saving into the workbook
+(docProps/core.xml and each zip entry), so the file is rewritten with the status date instead:
+two builds of the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+from tracker.model import Repository
+from tracker.site.pages import ShippedFile
+
+FOLDER = "downloads"
+
+
+def status_files(repo: Repository, status: Any, payload: dict[str, Any]) -> list[tuple[ShippedFile, str]]:
+    """(file, label) for each download; `status` is the engine's Status, `payload` its JSON."""
+    from tracker.status_view import status_csv
+
+    plan = repo.plan
+    as_of = payload["as_of"]
+    out = [
+        (ShippedFile(f"{FOLDER}/status-{as_of}.json",
+                     (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")),
+         "状态数据(JSON)"),
+        (ShippedFile(f"{FOLDER}/status-{as_of}.csv",
+                     "\ufeff".encode() + status_csv(payload, plan, "zh").encode("utf-8")),
+         "状态数据(CSV,一张长表)"),
+    ]
+    xlsx = workbook_bytes(repo, status, as_of)
+    if xlsx is not None:
+        out.append((ShippedFile(f"{FOLDER}/status-{as_of}.xlsx", xlsx), "督办台账(Excel 工作簿)"))
+    return out
+
+
+def workbook_bytes(repo: Repository, status: Any, as_of: str) -> bytes | None:
+    try:
+        from tracker.xlsx_export import build_workbook
+    except ModuleNotFoundError:  # the workbook exporter is optional
+        return None
+    wb = build_workbook(status, repo.plan, repo.config.title, repo.config.demo)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalize_zip(buf.getvalue(), f"{as_of}T00:00:00Z")
+
+
+_STAMP = re.compile(
+    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(created|modified)>)"
+)
+
+
+def normalize_zip(data: bytes, stamp: str) -> bytes:
+    """Rewrite an OOXML zip with fixed entry times and fixed created/modified properties."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _STAMP.sub(lambda m: m.group(1) + stamp.encode() + m.group(3), content)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""Escaping: every string that comes from a filing or the plan goes through here.
+
+How the site stays safe by construction: page bodies are raw HTML blocks made by Jinja2 with
+autoescape on (Markdown does not look inside block-level HTML, and the HTML escaping turns
+`<`, `&`, quotes into entities), so a note containing `<script>`, `|`, `# x`, backticks, `*`,
+`[x](javascript:…)` or `{: .attr}` is shown as the characters it is and changes nothing in the
+page structure. Markdown syntax is only ever written by tracker itself (fixed section headings).
+
+Three places bypass Jinja2 and use the helpers below directly:
+- page titles, which MkDocs themes print without escaping (`title_html`);
+- link targets (`https_url`, `repo_path`): only https URLs become links; a repository path
+  becomes a link only when it names a regular file inside the repository, reached without
+  symlinks and without `..`;
+- the YAML front matter of each page (`yaml_string`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+__all__ = ["Markup", "escape", "title_html", "https_url", "repo_path", "yaml_string", "one_line"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_SPACE = re.compile(r"\s+")
+
+
+def one_line(text: object) -> str:
+    """Collapse whitespace and drop control characters (titles, table cells that must be one line)."""
+    return _SPACE.sub(" ", _CONTROL.sub("", str(text))).strip()
+
+
+def title_html(text: object) -> str:
+    """A page or nav title, HTML-escaped once.
+
+    MkDocs and Material print `page.title` and `page.meta.title` raw (their Jinja environment
+    does not autoescape), so the escaping must already be in the string. The browser then shows
+    the original characters.
+    """
+    return str(escape(one_line(text)))
+
+
+def yaml_string(text: str) -> str:
+    """A YAML scalar holding `text` exactly: JSON with ASCII escapes is valid YAML 1.2."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+def https_url(url: str) -> str | None:
+    """The URL if it is a plain https link to a host; otherwise None (shown as text, not a link)."""
+    if not url or _CONTROL.search(url) or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
+        return None
+    return url
+
+
+def repo_path(root: Path, raw: str) -> str | None:
+    """A repository-relative path to a regular file inside `root`, or None.
+
+    Nothing outside the repository is ever read through a filing: no absolute paths, no `..`,
+    no backslashes, no symlink anywhere on the way, and the resolved file must lie inside.
+    """
+    if not raw or "\\" in raw or _CONTROL.search(raw) or re.match(r"^[A-Za-z]:", raw):
+        return None
+    pure = PurePosixPath(raw)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        return None
+    current = root
+    for part in pure.parts:
+        current = current / part
+        if current.is_symlink():
+            return None
+    if not current.is_file():
+        return None
+    try:
+        current.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return pure.as_posix()

@@ -1,0 +1,168 @@
+"""The only module that knows about MkDocs: SiteContent → a static HTML site.
+
+MkDocs runs as a library (`mkdocs.config.load_config` + `mkdocs.commands.build.build`) in
+strict mode, with Material for MkDocs as the theme. Another generator could replace this
+module: it receives a `SiteContent` and a target directory, nothing else.
+
+Choices made here (see docs/site.md):
+- `use_directory_urls: false`: every page is a `.html` file, so the site also works opened
+  from disk or from a plain file share on an internal network (search needs a web server);
+- offline: `theme.font: false` (no Google Fonts), no CDN, no analytics, no generator link;
+  Material ships its JavaScript and CSS inside the site;
+- Chinese: `theme.language: zh`, built-in search with `lang: zh`; Material segments Chinese
+  with jieba (a dependency) when it builds the search index;
+- reproducible: SOURCE_DATE_EPOCH is set from the status date while MkDocs runs, so the
+  sitemap's dates and its gzip header do not depend on when the build ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tracker.errors import TrackerError
+from tracker.site.escape import title_html, yaml_string
+from tracker.site.pages import TEMPLATES, NavSection, SiteContent
+
+# Chinese search: split on whitespace, the zero-width space jieba's segments are joined with,
+# full-width punctuation and hyphens (Material's default for zh, written out so it is visible).
+SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：“”‘’《》（）()【】,.;:!?]+"
+
+
+class SiteBuildError(TrackerError):
+    """MkDocs refused to build the site (strict mode: any warning is an error)."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _source_date(as_of: str) -> Iterator[None]:
+    epoch = int(datetime.fromisoformat(as_of).replace(tzinfo=UTC).timestamp())
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _nav(content: SiteContent, titles: dict[str, str]) -> list[Any]:
+    def entry(path: str) -> Any:
+        return {titles[path]: f"{path}.md"}
+
+    nav: list[Any] = []
+    for item in content.nav:
+        if isinstance(item, NavSection):
+            nav.append({title_html(item.title): [entry(p) for p in item.pages]})
+        else:
+            nav.append(entry(item))
+    return nav
+
+
+def write_sources(content: SiteContent, work: Path) -> Path:
+    """Write the MkDocs project (docs/, overrides/, mkdocs.yml) into `work`; return mkdocs.yml."""
+    docs = work / "docs"
+    overrides = work / "overrides"
+    docs.mkdir(parents=True)
+    overrides.mkdir()
+    shutil.copyfile(TEMPLATES / "mkdocs_main.html", overrides / "main.html")
+    titles = {}
+    in_nav = set()
+    for item in content.nav:
+        in_nav.update(item.pages if isinstance(item, NavSection) else [item])
+    not_in_nav = []
+    for page in content.pages:
+        titles[page.path] = title_html(page.title)
+        file = docs / f"{page.path}.md"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n---\n\n"
+        file.write_text(front + page.body, encoding="utf-8")
+        if page.path not in in_nav:
+            not_in_nav.append(f"/{page.path}.md")
+    for shipped in content.files:
+        file = docs / shipped.path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(shipped.data or b"")
+    config: dict[str, Any] = {
+        "site_name": title_html(content.title),
+        "docs_dir": "docs",
+        "use_directory_urls": False,
+        "strict": True,
+        "theme": {
+            "name": "material",
+            "custom_dir": "overrides",
+            "language": "zh",
+            "font": False,
+            "features": ["navigation.indexes", "navigation.top", "toc.follow"],
+            "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+        },
+        "plugins": [{"search": {"lang": "zh", "separator": SEARCH_SEPARATOR}}],
+        "markdown_extensions": ["attr_list", {"toc": {"permalink": True}}],
+        "extra_css": list(content.css),
+        "extra": {
+            "generator": False,
+            "tracker_banner": title_html(content.banner) if content.banner else "",
+        },
+        "nav": _nav(content, titles),
+        "validation": {
+            "omitted_files": "warn", "absolute_links": "warn",
+            "unrecognized_links": "warn", "anchors": "warn",
+        },
+    }
+    if not_in_nav:
+        config["not_in_nav"] = "\n".join(not_in_nav)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return config_file
+
+
+def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None:
+    """Build `content` into `site_dir` (which MkDocs empties first), using `work` for sources."""
+    import jieba
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    jieba.setLogLevel(logging.WARNING)
+    config_file = write_sources(content, work)
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    # MkDocs' own log lines (INFO) would go to the root logger's last-resort handler only at
+    # WARNING and above; tracker prints its own progress, and reports warnings itself.
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        with _source_date(as_of), contextlib.redirect_stdout(io.StringIO()):
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            build(config)
+    except (Abort, ConfigurationError) as exc:
+        detail = "; ".join(handler.messages[:10]) or str(exc)
+        raise SiteBuildError(
+            f"MkDocs 构建失败(严格模式):{detail}",
+            hint="原有的站点没有被改动。这通常是 tracker 的缺陷,请附 --debug 输出报告。",
+        ) from exc
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
