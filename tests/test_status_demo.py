@@ -1,0 +1,269 @@
+"""Status of examples/demo at several dates, checked against SPEC's rules applied here,
+independently, to the raw YAML (plain PyYAML, no tracker model, no tracker engine)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tracker.repository import load
+from tracker.status import compute, to_json
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "examples" / "demo"
+DATES = [date(2022, 6, 30), date(2023, 12, 31), date(2024, 6, 30), date(2026, 11, 29)]
+
+
+def _d(value):
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class Raw:
+    """The demo read with yaml.safe_load, and SPEC's rules written out once more."""
+
+    def __init__(self) -> None:
+        config = yaml.safe_load((DEMO / "tracker.yaml").read_text(encoding="utf-8"))
+        plan_dir = (DEMO / config.get("plan", "plan")).resolve()
+        self.units = yaml.safe_load((plan_dir / "units.yaml").read_text(encoding="utf-8"))
+        self.tasks = yaml.safe_load((plan_dir / "tasks.yaml").read_text(encoding="utf-8"))
+        self.targets = yaml.safe_load((plan_dir / "targets.yaml").read_text(encoding="utf-8"))
+        self.order = [u["id"] for u in self.units["units"]]
+        self.counts = {u["id"]: dict(u.get("counts", {})) for u in self.units["units"]}
+        for uid, extra in (config.get("counts") or {}).items():
+            self.counts.setdefault(uid, {}).update(extra)
+        self.groups = {g["id"]: g["members"] for g in self.units.get("groups", [])}
+        self.filings = [
+            yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted((DEMO / "submissions").glob("*/*.yaml"))
+        ]
+        self.start = _d(self.tasks["plan"]["start"])
+        self.end = _d(self.tasks["plan"]["end"])
+
+    def expand(self, refs):
+        out = []
+        for r in refs:
+            for u in self.groups.get(r, [r]):
+                if u not in out:
+                    out.append(u)
+        return out
+
+    def latest(self, unit, key, kind, day):
+        best = None
+        for f in self.filings:
+            if f["unit"] != unit or _d(f["as_of"]) > day or key not in (f.get(kind) or {}):
+                continue
+            rank = (_d(f["as_of"]), str(f["period"]), f["revision"])
+            if best is None or rank > best[0]:
+                best = (rank, f)
+        return best[1] if best else None
+
+    @staticmethod
+    def expected(points, day):
+        if day < points[0][0]:
+            return Fraction(points[0][1])
+        for (d0, v0), (d1, v1) in zip(points, points[1:], strict=False):
+            if d0 <= day < d1:
+                return v0 + Fraction(v1 - v0) * (day - d0).days / (d1 - d0).days
+        return Fraction(points[-1][1])
+
+    def classify(self, actual, expected, goal, deadline, day):
+        lagging = Fraction(str(self.targets["thresholds"]["lagging"]))
+        if actual is None:
+            return "not_reported"
+        if actual >= goal:
+            return "done"
+        if day > deadline:
+            return "overdue"
+        if actual >= expected:
+            return "on_track"
+        if actual >= lagging * expected:
+            return "lagging"
+        return "off_track"
+
+    def unit_goal(self, t, unit):
+        rule = t.get("per_unit")
+        if rule is None:
+            return None
+        if "from" in rule:
+            return self.counts.get(unit, {}).get(rule["from"])
+        if "allocations" in rule:
+            return rule["allocations"].get(unit)
+        return rule["min"]
+
+    def reported_by(self, t):
+        refs = t.get("reported_by") or self.targets["reporting"]["required"]
+        return sorted(self.expand(refs), key=self.order.index)
+
+    def actual(self, t, unit, day):
+        f = self.latest(unit, t["id"], "targets", day)
+        return f["targets"][t["id"]]["value"] if f else None
+
+    def target_rows(self, day):
+        rows = []
+        for t in self.targets["targets"]:
+            base = t.get("baseline") or {}
+            points = [(_d(base.get("date", self.start)), base.get("value", 0))]
+            points += [(_d(m["by"]), m["value"]) for m in t["milestones"]]
+            goal, deadline = points[-1][1], points[-1][0]
+            city_expected = self.expected(points, day)
+            units = self.reported_by(t)
+            values = [v for u in units if (v := self.actual(t, u, day)) is not None]
+            city = sum(values) if values else None
+            rows.append((t["id"], "city", city, city_expected, goal,
+                         self.classify(city, city_expected, goal, deadline, day)))
+            for u in units:
+                g = self.unit_goal(t, u)
+                if g is None:
+                    continue
+                exp = city_expected * g / goal if goal else Fraction(0)
+                a = self.actual(t, u, day)
+                rows.append((t["id"], u, a, exp, g, self.classify(a, exp, g, deadline, day)))
+        return rows
+
+    def task_rows(self, day):
+        rows = []
+        for t in self.tasks["tasks"]:
+            units = self.expand(t["units"])
+            lead = None if t.get("lead") == "none" else units[0]
+            due = _d(t.get("due", self.end))
+            reports = {}
+            for u in units:
+                f = self.latest(u, t["id"], "tasks", day)
+                if f:
+                    reports[u] = f["tasks"][t["id"]]
+
+            def closed(u, reports=reports):
+                r = reports.get(u)
+                return r is not None and r["progress"] == "done" and bool(r.get("evidence"))
+
+            done = closed(lead) if lead else all(closed(u) for u in units)
+            if done:
+                code = "done"
+            elif day > due:
+                code = "overdue"
+            elif any(r["progress"] in ("in_progress", "done") for r in reports.values()):
+                code = "in_progress"
+            else:
+                code = "not_started"
+            rows.append((t["id"], lead, code))
+        return rows
+
+    def filing_rows(self, day):
+        due_days = self.targets["reporting"]["due_days"]
+        required = sorted(self.expand(self.targets["reporting"]["required"]),
+                          key=self.order.index)
+        quarters = []
+        y, q = self.start.year, (self.start.month - 1) // 3 + 1
+        while True:
+            end = (date(y, 3 * q, 1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+            if end > self.end:
+                break
+            if end >= self.start:
+                quarters.append((f"{y}-Q{q}", end + timedelta(days=due_days)))
+            y, q = (y, q + 1) if q < 4 else (y + 1, 1)
+        by_key = {(f["unit"], str(f["period"])): f for f in self.filings}
+        rows = []
+        for u in required:
+            for period, due in quarters:
+                if due > day:
+                    continue
+                f = by_key.get((u, period))
+                if f is None or _d(f["reported_on"]) > day:
+                    rows.append((u, period, str(due), "missing"))
+                else:
+                    code = "on_time" if _d(f["reported_on"]) <= due else "late"
+                    rows.append((u, period, str(due), code))
+        return rows
+
+    def index_scores(self, day):
+        ix = self.targets["index"]
+        by_id = {t["id"]: t for t in self.targets["targets"]}
+        total = sum(Fraction(str(c["weight"])) for c in ix["components"])
+        scores = {}
+        for u in self.expand(self.targets["reporting"]["required"]):
+            acc = Fraction(0)
+            for c in ix["components"]:
+                t = by_id[c["target"]]
+                goal = self.unit_goal(t, u) if u in self.reported_by(t) else None
+                a = self.actual(t, u, day)
+                if a is None or goal is None:
+                    ratio = Fraction(0)
+                elif goal == 0:
+                    ratio = Fraction(1)
+                else:
+                    ratio = min(Fraction(1), Fraction(a, goal))
+                acc += Fraction(str(c["weight"])) * ratio
+            scores[u] = 100 * acc / total
+        return scores
+
+
+def half_up(x: Fraction) -> float:
+    return float(Fraction((x * 10 + Fraction(1, 2)).__floor__(), 10))
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return Raw()
+
+
+@pytest.fixture(scope="module")
+def repo():
+    loaded = load(DEMO)
+    assert loaded.repo is not None
+    return loaded.repo
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_targets_match_spec_rules(raw, repo, day):
+    got = [(r["target"], r["scope"], r["actual"], r["expected"], r["goal"], r["status"])
+           for r in to_json(compute(repo, day))["targets"]]
+    want = [(t, s, a, half_up(e), g, c) for t, s, a, e, g, c in raw.target_rows(day)]
+    assert got == want
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_tasks_match_spec_rules(raw, repo, day):
+    got = [(r["task"], r["lead"], r["status"]) for r in to_json(compute(repo, day))["tasks"]]
+    assert got == raw.task_rows(day)
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_filings_match_spec_rules(raw, repo, day):
+    got = [(r["unit"], r["period"], r["due"], r["status"])
+           for r in to_json(compute(repo, day))["filings"]]
+    assert got == raw.filing_rows(day)
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_index_matches_spec_formula(raw, repo, day):
+    index = to_json(compute(repo, day))["index"]
+    scores = raw.index_scores(day)
+    assert {e["unit"]: e["score"] for e in index} == {u: half_up(s) for u, s in scores.items()}
+    shown = [e["score"] for e in index]
+    assert shown == sorted(shown, reverse=True)
+    for e in index:  # rank = 1 + number of units with a higher (shown) score
+        assert e["rank"] == 1 + sum(1 for x in shown if x > e["score"])
+
+
+def test_the_demo_scenarios_show_up(repo):
+    """The stories examples/demo/README.md tells, as the engine sees them."""
+    mid = compute(repo, date(2023, 6, 30))
+    assert mid.target("village-service-points", "nanxun").status == "off_track"
+    assert mid.target("village-service-points", "anji").status in ("on_track", "done")
+    s = compute(repo, date(2024, 6, 30))
+    codes = {(f.unit, f.period): f.status for f in s.filings}
+    assert codes[("wuxing", "2023-Q2")] == "late"
+    assert codes[("nantaihu", "2024-Q1")] == "missing"
+    # postal marks 3.3 done without evidence from 2024-Q4: never 销号
+    end = compute(repo, date(2026, 11, 29))
+    assert end.task("3.3").status == "overdue"
+    assert end.task("3.3").report_of("postal").progress == "done"
+    assert end.task("1.1").status == "done"
+    # deqing's 2023-Q4 amendment: revision 2 is what status uses
+    a = compute(repo, date(2024, 1, 5)).actual("residential-stations", "deqing")
+    assert a.source.period == "2023-Q4" and a.source.revision == 2
+    assert end.target("digital-stations").status == "overdue"
