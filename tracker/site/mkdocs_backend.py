@@ -115,7 +115,7 @@ def write_sources(content: SiteContent, work: Path) -> Path:
             "features": ["navigation.indexes", "navigation.top", "toc.follow"],
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
-        "plugins": [{"search": {"lang": "zh", "separator": SEARCH_SEPARATOR}}],
+        "plugins": [{"search": {"lang": list(SEARCH_LANGS), "separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": ["attr_list", {"toc": {"permalink": True}}],
         "extra_css": list(content.css),
         "extra": {
@@ -135,6 +135,28 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     return config_file
+
+
+SEARCH_LANGS = ("zh",)
+
+
+def prune(site_dir: Path, langs: tuple[str, ...] = SEARCH_LANGS) -> None:
+    """Drop theme files the site never loads: source maps and other languages' search code.
+
+    Material ships lunr stemmers for ~30 languages plus Thai and Japanese segmenters (1 MB);
+    the search worker loads only `lunr.stemmer.support`, `lunr.multi` and the configured
+    languages. Source maps are for debugging Material itself.
+    """
+    assets = site_dir / "assets"
+    for file in sorted(assets.rglob("*.map")):
+        file.unlink()
+    lunr = assets / "javascripts" / "lunr"
+    keep = {"stemmer.support", "multi", *langs}
+    for file in sorted((lunr / "min").glob("lunr.*.min.js")):
+        if file.name[len("lunr."):-len(".min.js")] not in keep:
+            file.unlink()
+    for name in ("wordcut.js", "tinyseg.js"):
+        (lunr / name).unlink(missing_ok=True)
 
 
 def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None:
@@ -157,6 +179,7 @@ def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None
         with _source_date(as_of), contextlib.redirect_stdout(io.StringIO()):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
             build(config)
+        prune(site_dir)
     except (Abort, ConfigurationError) as exc:
         detail = "; ".join(handler.messages[:10]) or str(exc)
         raise SiteBuildError(
