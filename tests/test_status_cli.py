@@ -237,3 +237,21 @@ def test_small_repo_statuses(small):
     filings = {(f["unit"], f["period"]): f["status"] for f in payload["filings"]}
     assert filings == {("east", "2024-Q1"): "on_time", ("west", "2024-Q1"): "late",
                        ("north", "2024-Q1"): "missing"}
+
+
+def test_cli_format_choices_match_the_view():
+    from tracker.cli import status_cmd
+    from tracker.status_view import FORMATS
+
+    assert status_cmd.FORMATS == FORMATS
+
+
+def test_registering_commands_does_not_import_the_heavy_modules():
+    # rich and openpyxl (with numpy) cost ~0.1 s: status/explain/export load them only when run.
+    import subprocess
+    import sys
+
+    code = ("import sys, tracker.cli; print(sorted(m for m in "
+            "('tracker.status_view', 'tracker.xlsx_export') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

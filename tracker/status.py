@@ -33,6 +33,7 @@ TARGET_CODES = ("not_reported", "done", "overdue", "on_track", "lagging", "off_t
 TASK_CODES = ("done", "overdue", "in_progress", "not_started")
 FILING_CODES = ("on_time", "late", "missing")
 
+LANGS = ("zh", "en")
 LABELS: dict[str, dict[str, dict[str, str]]] = {
     "zh": {
         "target": {

@@ -47,7 +47,6 @@ from tracker.status import (
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 FORMATS = ("text", "json", "csv", "markdown")
-LANGS = ("zh", "en")
 STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
 DOT = "●"
 

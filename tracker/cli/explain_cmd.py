@@ -10,7 +10,6 @@ import click
 from tracker.cli import cli
 from tracker.cli.options import as_of_option, root_option
 from tracker.cli.status_cmd import lang_option, streams
-from tracker.status_view import ExplainSettings, default_lang, execute_explain
 
 
 @cli.command()
@@ -33,6 +32,8 @@ def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bo
       tracker explain village-service-points
       tracker explain village-service-points --unit anji --as-of 2023-06-30
     """
+    from tracker.status_view import ExplainSettings, default_lang, execute_explain
+
     execute_explain(
         ExplainSettings(root=root, target=target, unit=unit, as_of=as_of or date.today(),
                         lang=lang or default_lang(), max_bytes=max_bytes),

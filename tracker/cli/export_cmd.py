@@ -10,7 +10,6 @@ import click
 
 from tracker.cli import cli
 from tracker.cli.options import as_of_option, root_option
-from tracker.xlsx_export import ExportSettings, execute_export
 
 
 @cli.command()
@@ -28,6 +27,9 @@ def export(xlsx: Path, root: Path, max_bytes: int, debug: bool, as_of: date | No
 
     Example:  tracker export --xlsx 台账.xlsx --as-of 2024-06-30
     """
+    # Imported here: openpyxl (and the numpy it pulls in) would slow every tracker command.
+    from tracker.xlsx_export import ExportSettings, execute_export
+
     path = execute_export(
         ExportSettings(root=root, xlsx=xlsx, as_of=as_of or date.today(), max_bytes=max_bytes),
         sys.stderr,
