@@ -113,6 +113,16 @@ RULES: dict[str, Rule] = {
         _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
         _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
+        # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------
+        _r("xlsx-structure", "工作簿不是 tracker new --xlsx 生成的填报表，或表格结构被改动",
+           "用 tracker new --unit 单位 --period 期次 --xlsx 文件名 重新生成填报表，在黄色单元格中填写。"),
+        _r("xlsx-key", "编号、单位或期次单元格被改动，或与计划不符",
+           "不要修改灰色(锁定)单元格；如需换单位或期次，请重新生成填报表。"),
+        _r("xlsx-value", "数值应为非负整数", "填写阿拉伯数字的整数，例如 12；不要写“十二”、小数、负数或单位。"),
+        _r("xlsx-progress", "进度不是下拉列表中的选项", "从下拉列表中选择：未启动、推进中、已完成。"),
+        _r("xlsx-date", "日期无效", "日期写成 2024-06-30 这样的格式，且须是真实存在的日期。"),
+        _r("xlsx-evidence", "佐证材料格式不对",
+           "每行写一项：标题 | 路径或链接，例如 验收文件 | evidence/anji/2024-Q2/验收.pdf。"),
     ]
 }
 
