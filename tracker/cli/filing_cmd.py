@@ -1,4 +1,4 @@
-"""`tracker new` and `tracker amend`: making and changing filings."""
+"""`tracker new`, `tracker amend` and `tracker import`: making and changing filings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 from tracker.cli import cli
 from tracker.cli.options import DateParam, debug_option, root_option
+from tracker.errors import EXIT_DATA
 
 
 @cli.command("new")
@@ -18,9 +19,11 @@ from tracker.cli.options import DateParam, debug_option, root_option
               help="数据截至日期(默认期末)。The as_of date (default: the period's last day).")
 @click.option("--reported-on", type=DateParam(), default=None,
               help="报送日期(默认今天)。The reported_on date (default: today).")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="改为生成 Excel 填报表(.xlsx)。Write a fill-in workbook instead of YAML.")
 @root_option
 def new_command(unit: str, period: str, as_of: date | None, reported_on: date | None,
-                root: Path, max_bytes: int, debug: bool) -> None:
+                xlsx: Path | None, root: Path, max_bytes: int, debug: bool) -> None:
     """开始一份报送 Start a filing: submissions/<unit>/<period>.yaml.
 
     \b
@@ -31,10 +34,25 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
     \b
     Examples:
       tracker new --unit anji --period 2025-Q1
+      tracker new --unit anji --period 2025-Q1 --xlsx 安吉县-2025-Q1.xlsx
+      tracker import 安吉县-2025-Q1.xlsx            # after the workbook is filled in
     """
     from tracker.scaffold import NewSettings, new_filing
 
-    settings = NewSettings(root, unit, period, as_of, reported_on, None, max_bytes)
+    settings = NewSettings(root, unit, period, as_of, reported_on, xlsx, max_bytes)
+    if xlsx is not None:
+        from tracker.repository import display_path
+        from tracker.xlsx_filing import new_workbook
+
+        out, draft, amending = new_workbook(settings)
+        click.echo(f"已生成填报表 {display_path(out)}：{len(draft.targets)} 个指标、"
+                   f"{len(draft.tasks)} 项任务。")
+        if amending:
+            click.echo(f"该期报送已存在：填报表已填入现有数据，用于修订(revision {draft.revision})。"
+                       f"填好修订原因后运行 tracker import {display_path(out)} --amend")
+        else:
+            click.echo(f"在黄色单元格中填写后运行 tracker import {display_path(out)}")
+        return
     path, draft = new_filing(settings)
     from tracker.repository import display_path
 
@@ -63,3 +81,35 @@ def amend_command(path: Path, debug: bool) -> None:
     done = amend_file(path)
     click.echo(f"{display_path(done.path)}：revision {done.old_revision} → {done.new_revision}。"
                "请更正数据并填写 amendment_reason(修订原因)，然后提交。")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@root_option
+@click.option("--amend", is_flag=True,
+              help="导入为对已合并报送的修订(revision 加 1，须填修订原因)。Import as an amendment.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
+              default="text", show_default=True, help="问题的输出格式。How problems are printed.")
+def import_command(file: Path, root: Path, max_bytes: int, amend: bool, fmt: str,
+                   debug: bool) -> None:
+    """导入 Excel 填报表 Turn a filled-in workbook into a YAML filing, and validate it.
+
+    \b
+    Problems are reported by sheet and cell, e.g.
+      安吉县-2025-Q1.xlsx!指标!D5: error: 数值应为非负整数 ... [xlsx-value]
+    and the filing is kept only when it validates. An existing filing is never overwritten
+    unless --amend is given (then revision + 1 and the 修订原因 cell is required).
+
+    Exit codes: 0 imported, 1 the workbook has errors (nothing written), 2 could not run.
+    """
+    from tracker.reporters import REPORTERS
+    from tracker.repository import display_path
+    from tracker.xlsx_filing import ImportSettings, run_import
+
+    result = run_import(ImportSettings(root, file, amend, max_bytes))
+    if result.written is None or result.report.diagnostics:
+        REPORTERS[fmt]().render(result.report)
+    if result.written is None:
+        raise SystemExit(EXIT_DATA)
+    click.echo(f"已导入 → {display_path(result.written)}(revision {result.revision})。"
+               "请提交该文件(提交到新分支并发起合并请求)。", err=fmt != "text")
