@@ -153,7 +153,8 @@ def test_text_output_is_gbk_encodable():
 def test_focused_unit_view():
     out = demo("--as-of", "2024-06-30", "--lang", "zh", "--unit", "nanxun").stdout
     assert "南浔区 · 南浔区人民政府 (nanxun)" in out
-    assert "submissions/nanxun/2024-Q2.yaml" in out
+    assert "submissions/nanxun/2024-Q1.yaml" in out  # its filing record
+    assert "2024-Q2" in out  # where each figure came from
     assert "配合" in out and "无单位目标" in out
     assert "2022-Q1" in out  # its filing record
     assert "排名 6 / 6" in out

@@ -245,4 +245,9 @@ def load(
             d for d in report.diagnostics if d.path in wanted or d.rule in CROSS_FILE_RULES
         ]
         report.files = [f for f in report.files if f in wanted]
+    elif scope is None and plan is not None:
+        # --- codeowners (issue 5): a committed CODEOWNERS that disagrees with units.yaml ---
+        from tracker.codeowners import codeowners_diagnostics
+
+        report.extend(codeowners_diagnostics(root, plan, plan_dir))
     return Loaded(repo, report, plan_ok, docs)

@@ -70,7 +70,7 @@ UI: dict[str, dict[str, str]] = {
         "arrived": "新收到的报送", "closed": "销号的任务", "file": "文件",
         "warn_data": "警告: 数据有 {n} 个错误,状态只按能读取的部分计算;"
                      "运行 tracker validate{root} 查看详情。",
-        "of": "共", "count": "个",
+        "sum_units": "{n} 个单位之和",
     },
     "en": {
         "as_of": "as of", "demo": "demo data (invented), not real progress",
@@ -93,7 +93,7 @@ UI: dict[str, dict[str, str]] = {
         "after": "Now", "arrived": "Filings received", "closed": "Tasks closed", "file": "File",
         "warn_data": "warning: the data has {n} errors; status uses what could be read. "
                      "Run tracker validate{root} for details.",
-        "of": "of", "count": "",
+        "sum_units": "sum of {n} units",
     },
 }
 
@@ -393,13 +393,15 @@ def _scope(plan: Plan, scope: str, lang: str) -> str:
     return UI[lang]["city"] if scope == CITY else plan.label(scope)
 
 
-def _source_text(row: TargetStatus, lang: str) -> str:
+def _source_text(row: TargetStatus, lang: str, path: bool = True) -> str:
+    """Where a unit's figure came from: the file (or, where the unit is known, its period)."""
     src = row.source
     if src is None:
         return ""
+    where = src.path if path else src.period
     if src.revision == 1:
-        return src.path
-    return f"{src.path} (第{src.revision}版)" if lang == "zh" else f"{src.path} (rev. {src.revision})"
+        return where
+    return f"{where} (第{src.revision}版)" if lang == "zh" else f"{where} (rev. {src.revision})"
 
 
 def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) -> None:
@@ -407,7 +409,7 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
     t = _table(ui["targets"])
     for col, just in ((ui["target"], "left"), (ui["actual"], "right"), (ui["expected"], "right"),
                       (ui["goal"], "right"), (ui["deadline"], "left"), (ui["status"], "left")):
-        t.add_column(col, justify=just)  # type: ignore[arg-type]
+        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     for row in status.targets:
         if row.scope != CITY:
             continue
@@ -507,11 +509,11 @@ def render_target(console: Console, status: Status, plan: Plan, target_id: str,
     t = _table()
     for col, just in ((ui["scope"], "left"), (ui["actual"], "right"), (ui["expected"], "right"),
                       (ui["goal"], "right"), (ui["status"], "left"), (ui["source"], "left")):
-        t.add_column(col, justify=just)  # type: ignore[arg-type]
+        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     city = status.target(target_id, CITY)
     if city is not None:
         t.add_row(ui["city"], _n(city.actual), _n(round1(city.expected)), str(city.goal),
-                  badge("target", city.status, lang), f"{len(city.actuals)} {ui['unit']}")
+                  badge("target", city.status, lang), ui["sum_units"].format(n=len(city.actuals)))
     for u in plan.units:
         if u not in target.reported_by:
             continue
@@ -539,17 +541,17 @@ def render_unit(console: Console, status: Status, plan: Plan, unit: str, lang: s
         for col, just in ((ui["target"], "left"), (ui["actual"], "right"),
                           (ui["expected"], "right"), (ui["goal"], "right"),
                           (ui["deadline"], "left"), (ui["status"], "left"),
-                          (ui["source"], "left")):
-            t.add_column(col, justify=just)  # type: ignore[arg-type]
+                          (ui["period"], "left")):
+            t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
         for row in rows:
             t.add_row(plan.targets[row.target].title, _n(row.actual), _n(round1(row.expected)),
                       str(row.goal), row.deadline.isoformat(), badge("target", row.status, lang),
-                      _source_text(row, lang))
+                      _source_text(row, lang, path=False))
         for tid in no_goal:
             a = status.actual(tid, unit)
             t.add_row(plan.targets[tid].title, _n(a.value if a else None), "—", "—",
                       plan.targets[tid].deadline.isoformat(),
-                      Text(ui["no_goal"], style="dim"), a.source.path if a else "")
+                      Text(ui["no_goal"], style="dim"), a.source.period if a else "")
         console.print(t)
         console.print()
 
@@ -625,7 +627,7 @@ def render_task(console: Console, status: Status, plan: Plan, task_id: str, lang
         for col, just in ((ui["target"], "left"), (ui["actual"], "right"),
                           (ui["expected"], "right"), (ui["goal"], "right"),
                           (ui["status"], "left")):
-            k.add_column(col, justify=just)  # type: ignore[arg-type]
+            k.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
         for t_row in related:
             k.add_row(plan.targets[t_row.target].title, _n(t_row.actual),
                       _n(round1(t_row.expected)), str(t_row.goal),
