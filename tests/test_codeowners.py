@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_base
 from tracker.cli import cli
-from tracker.codeowners import codeowners_diagnostics, generate_block, merge_block, owners
+from tracker.codeowners import codeowners_diagnostics, merge_block, owners
 from tracker.repository import load
 
 GITHUB = """\
@@ -127,17 +128,27 @@ def test_check_without_a_file_cannot_run(repo: Path):
     assert "找不到 .gitee/CODEOWNERS" in result.stderr
 
 
-def test_a_repository_in_a_subfolder_gets_prefixed_paths():
-    # The demo lives in examples/demo of this repository and reads the plan from ../../plan.
-    plan = load(REPO / "examples/demo").repo.plan
-    from tracker.codeowners import git_prefix, plan_pattern
+def test_a_repository_in_a_subfolder_gets_prefixed_paths(tmp_path: Path, monkeypatch):
+    # Like the demo: the repository is a folder of a larger git repository, and its
+    # tracker.yaml reads the plan from elsewhere in it.
+    top = tmp_path / "top"
+    (top / ".git").mkdir(parents=True)
+    root = copy_base(top / "data" / "demo")
+    shutil.move(str(root / "plan"), str(top / "shared-plan"))
+    (root / "tracker.yaml").write_text("plan: ../../shared-plan\n", "utf-8")
+    monkeypatch.chdir(root)
+    lines = run().stdout.splitlines()
+    assert "/shared-plan/ plan@example.invalid" in lines
+    assert "/data/demo/tracker.yaml plan@example.invalid" in lines
+    assert "/data/demo/submissions/east/ east@example.invalid" in lines
 
-    prefix = git_prefix(REPO / "examples/demo")
-    assert prefix == "examples/demo/"
-    block = generate_block(plan, "github", prefix, plan_pattern(REPO / "examples/demo", REPO / "plan"))
-    lines = block.splitlines()
+
+def test_the_demo_in_this_repository(monkeypatch):
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    monkeypatch.chdir(REPO / "examples/demo")
+    lines = run().stdout.splitlines()
     assert "/plan/ plan-office@example.gov.cn" in lines
-    assert "/examples/demo/tracker.yaml plan-office@example.gov.cn" in lines
     assert "/examples/demo/submissions/anji/ anji-editor@example.gov.cn" in lines
 
 
