@@ -100,6 +100,11 @@ def import_command(file: Path, root: Path, max_bytes: int, amend: bool, fmt: str
     and the filing is kept only when it validates. An existing filing is never overwritten
     unless --amend is given (then revision + 1 and the 修订原因 cell is required).
 
+    \b
+    Examples:
+      tracker import 安吉县-2025-Q1.xlsx
+      tracker import 安吉县-2025-Q1-修订.xlsx --amend
+
     Exit codes: 0 imported, 1 the workbook has errors (nothing written), 2 could not run.
     """
     from tracker.reporters import REPORTERS
