@@ -1,14 +1,76 @@
-"""`tracker codeowners` (and, next, `tracker check` for pull requests)."""
+"""`tracker check` (pull requests) and `tracker codeowners`."""
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from pathlib import Path
 
 import click
 
 from tracker.cli import cli
-from tracker.cli.options import root_option
+from tracker.cli.options import as_of_option, root_option
 from tracker.errors import EXIT_DATA
+
+FORMATS = ["text", "json", "github", "junit"]  # tracker.reporters.REPORTERS, without importing it
+
+
+@cli.command("check")
+@click.option("--base", "base", required=True, metavar="REF",
+              help="合并目标分支，例如 origin/main。The branch the pull request goes into.")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="输出格式(同 validate)。Output format, as for validate.")
+@click.option("--require-signed", is_flag=True,
+              help="要求每个提交都有可验证的签名(git verify-commit)。Require verified signatures.")
+@as_of_option
+@click.option("--strict", is_flag=True, help="把警告也当作错误。Treat warnings as errors.")
+@click.option("--markdown", "markdown_out", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="把结果和状态变化写成 Markdown 文件(用于合并请求评论)。")
+@click.option("--no-status", is_flag=True, help="不计算状态变化。Skip the status delta.")
+def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signed: bool,
+                  as_of: date | None, strict: bool, markdown_out: Path | None, no_status: bool,
+                  debug: bool) -> None:
+    """检查合并请求 Check a pull request against its base branch.
+
+    \b
+    Validates only the files changed in BASE...HEAD (and every cross-file rule they touch),
+    and enforces who may change what and that merged filings are only amended:
+      auth-unit-editor      submissions/<unit>/ changed by someone not in the unit's editors
+      auth-plan-maintainer  the plan or tracker.yaml changed by someone not in maintainers
+      immutable-edit        a merged filing changed without revision + 1 and a reason
+      immutable-delete      a merged filing or register deleted or renamed
+      git-shallow           the clone lacks the history to compare (use fetch-depth: 0)
+    then prints how status (as of today, or --as-of) moves, as Markdown; the Markdown is also
+    appended to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
+
+    \b
+    Examples:
+      tracker check --base origin/main
+      tracker check --base origin/${{ github.base_ref }} --format github   # GitHub Actions
+      tracker check --base origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME --format junit > check.xml
+
+    Exit codes: 0 passed, 1 problems found, 2 could not run (not a git repository, ...).
+    """
+    from tracker.reporters import REPORTERS, TextReporter
+    from tracker.workflow import CheckSettings, check_markdown, run_check
+
+    result = run_check(CheckSettings(root, base, require_signed, as_of, strict, max_bytes,
+                                     status=not no_status))
+    reporter = TextReporter() if fmt == "text" else REPORTERS[fmt]()
+    reporter.render(result.report)
+    markdown = check_markdown(result)
+    if fmt == "text" and result.delta_markdown:
+        click.echo("")
+        click.echo(result.delta_markdown.rstrip())
+    if markdown_out is not None:
+        markdown_out.write_text(markdown, encoding="utf-8")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
+    if result.report.failed():
+        raise SystemExit(EXIT_DATA)
 
 
 @cli.command("codeowners")

@@ -1,0 +1,341 @@
+"""`tracker check --base REF`: pull requests in real git repositories with several identities."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git
+from tests.workflow_helpers import (
+    EAST,
+    OFFICE,
+    PLAN,
+    WEST,
+    check,
+    commit,
+    edit,
+    file_east_q3,
+    make_pr_repo,
+    rules,
+)
+from tracker.workflow import identities, parse_log, parse_raw_diff
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    root = make_pr_repo(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_an_authorized_new_filing_passes_and_its_status_moves_are_shown(repo: Path):
+    file_east_q3(repo)
+    commit(repo, "东区 2024-Q3", EAST)
+    result = check(repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "通过 OK" in result.stdout
+    # The unit-level move the filing causes, as a Markdown table row.
+    row = next(line for line in result.stdout.splitlines()
+               if line.startswith("| 村级服务站 | 东区 |"))
+    assert "严重滞后" in row and "正常推进" in row and "3 → 5" in row
+    assert "`submissions/east/2024-Q3.yaml`" in result.stdout  # listed as received
+
+
+def test_only_the_changed_files_are_validated(repo: Path):
+    # A broken file elsewhere, committed on main before the pull request, is not this PR's.
+    edit(repo / "submissions/west/2024-Q1.yaml", "value: 1", "value: -1")
+    git(repo, "commit", "-qam", "broken west", author=WEST)
+    git(repo, "branch", "-f", "main", "HEAD")
+    file_east_q3(repo)
+    commit(repo, "东区 2024-Q3", EAST)
+    result = check(repo, "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    import json
+
+    report = json.loads(result.stdout)
+    assert "submissions/east/2024-Q3.yaml" in report["files"]
+    assert "submissions/west/2024-Q1.yaml" not in report["files"]
+
+
+def test_another_units_editor_may_not_file_for_this_unit(repo: Path):
+    file_east_q3(repo)
+    sha = commit(repo, "东区 2024-Q3 (by west)", WEST)
+    result = check(repo)
+    assert result.exit_code == 1
+    found = rules(result)
+    assert ("auth-unit-editor", "submissions/east/2024-Q3.yaml") in found
+    assert ("auth-unit-editor", "submissions/east/registers/stations.yaml") in found
+    assert f"提交 {sha[:10]}(作者 West Editor <west@example.invalid>)" in result.stdout
+    assert "east 的 editors：east@example.invalid" in result.stdout
+
+
+def test_editor_email_matches_case_insensitively(repo: Path):
+    file_east_q3(repo)
+    commit(repo, "东区 2024-Q3", "East Editor <EAST@Example.INVALID>")
+    assert check(repo).exit_code == 0
+
+
+def test_a_silent_edit_of_a_merged_filing_fails(repo: Path):
+    edit(repo / "submissions/east/2024-Q1.yaml", "value: 0", "value: 1")
+    commit(repo, "fix centres", EAST)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert ("immutable-edit", "submissions/east/2024-Q1.yaml") in rules(result)
+    assert "revision 应从 1 改为 2，实际是 1" in result.stdout
+    assert re.search(r"submissions/east/2024-Q1.yaml:5:\d+: error: .*\[immutable-edit\]", result.stdout)
+
+
+def test_an_amendment_with_a_reason_passes(repo: Path):
+    from tracker.scaffold import amend_file
+
+    path = repo / "submissions/east/2024-Q1.yaml"
+    amend_file(path)
+    edit(path, 'amendment_reason: ""', "amendment_reason: 分拣中心数量漏报，更正为 1")
+    edit(path, "value: 0", "value: 1")
+    commit(repo, "amend 2024-Q1", EAST)
+    result = check(repo)
+    assert result.exit_code == 0, result.stdout
+
+
+def test_an_amendment_must_raise_revision_by_exactly_one_and_give_a_new_reason(repo: Path):
+    path = repo / "submissions/east/2024-Q2.yaml"  # already revision 2, with a reason
+    edit(path, "revision: 2", "revision: 4")
+    edit(path, "value: 1", "value: 2")
+    commit(repo, "jump", EAST)
+    assert "revision 应从 2 改为 3，实际是 4" in check(repo).stdout
+    edit(path, "revision: 4", "revision: 3")
+    commit(repo, "same reason", EAST)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert "amendment_reason 与上一版相同" in result.stdout
+
+
+def test_a_layout_only_change_of_a_merged_filing_is_not_an_edit(repo: Path):
+    path = repo / "submissions/east/2024-Q1.yaml"
+    path.write_text("# 东区 2024 年第一季度\n" + path.read_text("utf-8"), "utf-8")
+    commit(repo, "comment", EAST)
+    assert check(repo).exit_code == 0
+
+
+def test_a_deleted_filing_fails(repo: Path):
+    (repo / "submissions/west/2024-Q1.yaml").unlink()
+    commit(repo, "remove", WEST)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert ("immutable-delete", "submissions/west/2024-Q1.yaml") in rules(result)
+    assert "已合并的报送 submissions/west/2024-Q1.yaml 被删除" in result.stdout
+
+
+def test_a_renamed_filing_fails(repo: Path):
+    old, new = repo / "submissions/west/2024-Q1.yaml", repo / "submissions/west/2024-Q3.yaml"
+    git(repo, "mv", str(old), str(new))
+    edit(new, "period: 2024-Q1", "period: 2024-Q3")
+    edit(new, "as_of: 2024-03-31", "as_of: 2024-09-30")
+    commit(repo, "rename", WEST)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert ("immutable-delete", "submissions/west/2024-Q1.yaml") in rules(result)
+    assert "被改名为 submissions/west/2024-Q3.yaml" in result.stdout
+
+
+def test_a_deleted_register_fails_but_an_edited_one_is_fine(repo: Path):
+    file_east_q3(repo)  # adds register items: allowed
+    commit(repo, "q3", EAST)
+    assert check(repo).exit_code == 0
+    (repo / "submissions/east/registers/stations.yaml").unlink()
+    commit(repo, "drop register", EAST)
+    result = check(repo)
+    assert ("immutable-delete", "submissions/east/registers/stations.yaml") in rules(result)
+
+
+def test_a_plan_change_by_a_non_maintainer_fails(repo: Path):
+    edit(repo / "plan/targets.yaml", "lagging: 0.8", "lagging: 0.5")
+    commit(repo, "lower the bar", EAST)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert ("auth-plan-maintainer", "plan/targets.yaml") in rules(result)
+    assert "maintainers：plan@example.invalid" in result.stdout
+
+
+def test_a_plan_change_by_a_maintainer_passes_and_is_checked_in_full(repo: Path):
+    edit(repo / "plan/targets.yaml", "lagging: 0.8", "lagging: 0.5")
+    commit(repo, "new threshold", PLAN)
+    result = check(repo, "--markdown", "summary.md")
+    assert result.exit_code == 0, result.stdout
+    assert "已全量检查" in (repo / "summary.md").read_text("utf-8")
+    # With lagging 0.5, east (3 of an expected 3.9) moves from off track to lagging.
+    assert re.search(r"\| 村级服务站 \| 东区 \| .*严重滞后 \| .*滞后 \|", result.stdout)
+
+
+def test_a_pull_request_cannot_authorize_itself(repo: Path):
+    # West adds itself to east's editors and files for east in the same pull request.
+    edit(repo / "plan/units.yaml", "editors: [east@example.invalid]",
+         "editors: [east@example.invalid, west@example.invalid]")
+    file_east_q3(repo)
+    commit(repo, "let me in", WEST)
+    found = rules(check(repo))
+    assert ("auth-plan-maintainer", "plan/units.yaml") in found
+    assert ("auth-unit-editor", "submissions/east/2024-Q3.yaml") in found
+
+
+def test_each_commit_is_checked_not_only_the_last(repo: Path):
+    file_east_q3(repo)
+    commit(repo, "q3 by west", WEST)
+    edit(repo / "submissions/east/2024-Q3.yaml", "新建两个服务站", "新建两个村级服务站")
+    commit(repo, "touch-up by east", EAST)
+    assert ("auth-unit-editor", "submissions/east/2024-Q3.yaml") in rules(check(repo))
+
+
+def test_a_shallow_clone_is_reported_not_misread(repo: Path, tmp_path: Path, monkeypatch):
+    file_east_q3(repo)
+    commit(repo, "q3 by west", WEST)  # would fail authorization if the history were read
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "pr",
+                    f"file://{repo}", str(clone)], check=True, capture_output=True)
+    git(clone, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
+    monkeypatch.chdir(clone)
+    result = check(clone, "--format", "json")
+    import json
+
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [d["rule"] for d in report["diagnostics"]] == ["git-shallow"]
+    assert "浅克隆" in report["diagnostics"][0]["message"]
+
+
+def test_a_missing_base_is_reported_as_incomplete_history(repo: Path):
+    result = check(repo, "--base", "origin/nowhere")
+    assert result.exit_code == 1
+    assert ("git-shallow", ".") in rules(result)
+    assert "找不到比较基准 origin/nowhere" in result.stdout
+
+
+def test_outside_git_the_command_cannot_run(tmp_path: Path, monkeypatch):
+    from tests.conftest import copy_base
+
+    root = copy_base(tmp_path / "plain")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    result = check(root)
+    assert result.exit_code == 2
+    assert "不在 git 仓库中" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+GITHUB_LINE = re.compile(
+    r"^::(error|warning) file=[^,:]+(,line=\d+,col=\d+)?,title=[a-z0-9-]+::\S.*$")
+
+
+def test_github_annotations_are_well_formed(repo: Path, tmp_path: Path):
+    edit(repo / "submissions/east/2024-Q1.yaml", "value: 0", "value: 1")
+    (repo / "submissions/west/2024-Q1.yaml").unlink()
+    file_east_q3(repo)
+    commit(repo, "mixed", WEST)
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier step\n", "utf-8")
+    result = check(repo, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    annotations = [line for line in lines if line.startswith("::")]
+    assert len(annotations) >= 4
+    for line in annotations:
+        assert GITHUB_LINE.match(line), line
+    assert any("::error file=submissions/east/2024-Q1.yaml,line=5,col=" in a and
+               "title=immutable-edit::" in a for a in annotations)
+    assert lines[-1].startswith("tracker: ")
+    text = summary.read_text("utf-8")
+    assert text.startswith("earlier step\n")  # appended, not replaced
+    assert "## tracker check：❌ 未通过" in text
+    assert "`auth-unit-editor`" in text and "`immutable-delete`" in text
+
+
+def test_junit_xml_is_well_formed(repo: Path):
+    (repo / "submissions/west/2024-Q1.yaml").unlink()
+    file_east_q3(repo)
+    commit(repo, "mixed", WEST)
+    result = check(repo, "--format", "junit")
+    assert result.exit_code == 1
+    tree = ET.fromstring(result.stdout_bytes)
+    assert tree.tag == "testsuites"
+    failures = {case.get("name"): case.find("failure") for case in tree.iter("testcase")}
+    assert failures["submissions/west/2024-Q1.yaml"] is not None
+    assert failures["submissions/west/2024-Q1.yaml"].get("type") == "immutable-delete"
+    assert failures["submissions/east/2024-Q3.yaml"].get("type") == "auth-unit-editor"
+    assert int(tree.get("failures")) >= 2
+
+
+def test_unsigned_commits_fail_when_signatures_are_required(repo: Path):
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    assert check(repo).exit_code == 0
+    result = check(repo, "--require-signed")
+    assert result.exit_code == 1
+    assert ("auth-signature", "submissions/east/2024-Q3.yaml") in rules(result)
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
+def test_a_commit_signed_with_a_registered_key_passes(repo: Path, tmp_path: Path):
+    key = tmp_path / "east_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "east", "-f", str(key)],
+                   check=True, capture_output=True)
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(f"east@example.invalid {(tmp_path / 'east_key.pub').read_text()}", "utf-8")
+    # The CI's trust list: keys registered for the editors (in the repository config here).
+    git(repo, "config", "gpg.format", "ssh")
+    git(repo, "config", "gpg.ssh.allowedSignersFile", str(allowed))
+    file_east_q3(repo)
+    git(repo, "add", "-A")
+    git(repo, "-c", f"user.signingkey={key}", "commit", "-q", "-S", "-m", "signed q3", author=EAST)
+    result = check(repo, "--require-signed")
+    assert result.exit_code == 0, result.stdout
+
+
+def test_merge_commits_from_the_base_are_not_blamed_on_the_merger(repo: Path):
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    # Meanwhile on main, west files; east merges main into the pull request.
+    git(repo, "checkout", "-q", "main")
+    (repo / "submissions/west/2024-Q3.yaml").write_text(
+        "unit: west\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-03\nrevision: 1\n"
+        "targets:\n  stations:\n    value: 2\n", "utf-8")
+    commit(repo, "west q3", WEST)
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "merge", "-q", "--no-edit", "main", author=EAST)
+    result = check(repo)
+    assert result.exit_code == 0, result.stdout
+
+
+def test_office_may_file_its_tasks(repo: Path):
+    (repo / "submissions/office/2024-Q3.yaml").write_text(
+        "unit: office\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-06\nrevision: 1\n"
+        'tasks:\n  "1.1":\n    progress: in_progress\n    summary: 标准发布\n', "utf-8")
+    commit(repo, "office q3", OFFICE)
+    assert check(repo).exit_code == 0
+
+
+# --- parsing git output ---------------------------------------------------------------------
+
+
+def test_log_and_raw_diff_parsing():
+    log = (b"\x1eaaa\x00a@x\x00A\x00\x00\nM\x00submissions/a/1.yaml\x00D\x00submissions/a/2.yaml\x00"
+           b"\x1ebbb\x00b@x\x00B\x00\x00")
+    commits = parse_log(log)
+    assert [(c.sha, c.email, c.files) for c in commits] == [
+        ("aaa", "a@x", ["submissions/a/1.yaml", "submissions/a/2.yaml"]), ("bbb", "b@x", [])]
+    raw = (b":100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M\x00s/a.yaml\x00"
+           b":100644 100644 " + b"3" * 40 + b" " + b"3" * 40 + b" R100\x00s/b.yaml\x00s/c.yaml\x00")
+    changes = parse_raw_diff(raw)
+    assert [(c.status, c.path, c.old_path) for c in changes] == [
+        ("M", "s/a.yaml", ""), ("R", "s/c.yaml", "s/b.yaml")]
+
+
+def test_identities_accept_names_and_skip_accounts():
+    assert identities(["A <A@X.cn>", " b@y.cn ", "@someone", "not an address"]) == {
+        "a@x.cn", "b@y.cn"}
