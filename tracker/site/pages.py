@@ -593,7 +593,8 @@ def generate(
     *,
     history: dict[str, list[tuple[date, float]]] | None = None,
     downloads: Sequence[tuple[str, str]] = (),
-    nav_unit_limit: int = NAV_UNIT_LIMIT,
+    nav_unit_limit: int | None = None,
 ) -> SiteContent:
     """Every page of the site, from the status JSON, the repository and its provenance."""
-    return Generator(repo, status, provenance, history, downloads, nav_unit_limit).generate()
+    limit = NAV_UNIT_LIMIT if nav_unit_limit is None else nav_unit_limit
+    return Generator(repo, status, provenance, history, downloads, limit).generate()

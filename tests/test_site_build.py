@@ -1,0 +1,276 @@
+"""A strict build of examples/demo: every page kind, its figures against the status JSON,
+offline and Chinese settings, the demo banner, links, downloads, reproducibility, and the
+guarantee that a failed build leaves the previous site untouched."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.site_helpers import (
+    DEMO,
+    DEMO_AS_OF,
+    broken_links,
+    build,
+    html_pages,
+    main_content,
+    parse_links,
+    text_of,
+)
+from tracker import status as engine
+from tracker.cli import cli
+from tracker.diagnostics import RULES
+from tracker.repository import load
+from tracker.site import mkdocs_backend, pages
+from tracker.site.pages import fmt_num
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "site"
+    build(DEMO, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_repo():  # type: ignore[no-untyped-def]
+    loaded = load(DEMO)
+    assert loaded.repo is not None
+    return loaded.repo
+
+
+@pytest.fixture(scope="module")
+def payload(demo_repo):  # type: ignore[no-untyped-def]
+    return engine.to_json(engine.compute(demo_repo, DEMO_AS_OF), demo_repo.plan)
+
+
+def row_cells(html: str, row_id_or_text: str) -> list[str]:
+    """The visible text of each cell of the first table row containing `row_id_or_text`."""
+    for tr in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S):
+        if row_id_or_text in tr:
+            return [text_of(td) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    raise AssertionError(f"no row with {row_id_or_text!r}")
+
+
+def test_every_page_kind_exists(demo_site: Path, demo_repo) -> None:  # type: ignore[no-untyped-def]
+    plan = demo_repo.plan
+    expected = ["index.html", "ledger.html", "methodology.html", "downloads.html",
+                "targets/index.html", "tasks/index.html", "units/index.html", "404.html"]
+    expected += [f"targets/{t}.html" for t in plan.targets]
+    expected += [f"tasks/{t}.html" for t in plan.tasks]
+    expected += [f"units/{u}.html" for u in plan.units]
+    for path in expected:
+        assert (demo_site / path).is_file(), path
+    for ext in ("json", "csv", "xlsx"):
+        assert (demo_site / f"downloads/status-{DEMO_AS_OF}.{ext}").stat().st_size > 0
+    assert (demo_site / ".tracker-site").is_file()
+
+
+def test_home_figures_match_status(demo_site: Path, demo_repo, payload) -> None:  # type: ignore[no-untyped-def]
+    home = main_content((demo_site / "index.html").read_text(encoding="utf-8"))
+    plan = demo_repo.plan
+    for row in payload["targets"]:
+        if row["scope"] != "city":
+            continue
+        cells = row_cells(home, f'href="targets/{row["target"]}.html"')
+        assert cells[0] == plan.targets[row["target"]].title
+        assert cells[1] == fmt_num(row["actual"])
+        assert cells[4] == fmt_num(row["expected"])
+        assert engine.label("target", row["status"]) in cells[6]
+    # The traffic-light counts are the status's.
+    lights = {"green": 0, "yellow": 0, "red": 0, "grey": 0}
+    for row in payload["targets"]:
+        if row["scope"] == "city":
+            lights[engine.light("target", row["status"])] += 1
+    card = re.search(r'<div class="tk-card">.*?</div>\s*</div>', home, re.S)
+    assert card
+    assert f"绿灯 {lights['green']}" in text_of(card.group(0))
+    # Index ranking, in rank order, with the engine's scores.
+    ranking = home[home.index('id="index"'):]
+    for r in payload["index"]:
+        cells = row_cells(ranking, f'href="units/{r["unit"]}.html"')
+        assert cells[0] == str(r["rank"]) and cells[2] == fmt_num(r["score"])
+    # The demo's missing filing (nantaihu 2024-Q1) is listed.
+    missing = [r for r in payload["filings"] if r["status"] == "missing"]
+    assert any(r["unit"] == "nantaihu" and r["period"] == "2024-Q1" for r in missing)
+    section = home[home.index('id="missing-late"'):home.index('id="latest"')]
+    assert "2024-Q1" in section and "南太湖新区" in text_of(section) and "未报送" in section
+
+
+def test_target_pages_match_status_and_link_to_filings(demo_site: Path, payload) -> None:  # type: ignore[no-untyped-def]
+    for row in payload["targets"]:
+        html = main_content(
+            (demo_site / f"targets/{row['target']}.html").read_text(encoding="utf-8"))
+        if row["scope"] == "city":
+            line = text_of(re.search(r'<p class="tk-status-line">.*?</p>', html, re.S).group(0))
+            assert f"实际 {fmt_num(row['actual'])}" in line
+            assert "<svg" in html and "</svg>" in html
+            continue
+        cells = row_cells(html, f'href="../units/{row["scope"]}.html"')
+        assert cells[1] == fmt_num(row["actual"])
+        assert cells[2] == fmt_num(row["goal"])
+        assert cells[3] == fmt_num(row["expected"])
+        assert engine.label("target", row["status"]) in cells[4]
+        if row.get("source"):
+            anchor = f'../ledger.html#f-{row["scope"]}-{row["source"]["period"]}'
+            assert f'href="{anchor}" class="tk-figure-link">{fmt_num(row["actual"])}<' in html
+
+
+def test_unit_task_and_ledger_pages(demo_site: Path, demo_repo, payload) -> None:  # type: ignore[no-untyped-def]
+    # Unit page: index score, its tasks (lead and supporting), its filing record.
+    nanxun = main_content((demo_site / "units/nanxun.html").read_text(encoding="utf-8"))
+    score = next(r for r in payload["index"] if r["unit"] == "nanxun")
+    assert f"{fmt_num(score['score'])} 分,第 {score['rank']} 名" in text_of(nanxun)
+    for task in demo_repo.plan.tasks_of("nanxun"):
+        assert f'href="../tasks/{task.id}.html"' in nanxun
+    for r in payload["filings"]:
+        if r["unit"] == "nanxun":
+            assert engine.label("filing", r["status"]) in row_cells(nanxun, f">{r['period']}<")[2]
+    # Task page: the plan's own words, lead unit, status, and the progress timeline.
+    task = demo_repo.plan.tasks["1.2"]
+    html = main_content((demo_site / "tasks/1.2.html").read_text(encoding="utf-8"))
+    assert task.text[:40] in html
+    status = next(r for r in payload["tasks"] if r["task"] == "1.2")
+    assert engine.label("task", status["status"]) in html
+    for word in ("进展情况", "存在问题", "下步措施"):
+        assert word in html
+    # Ledger: one row per filing with as_of ≤ D, anchored for the links that cite it.
+    ledger = main_content((demo_site / "ledger.html").read_text(encoding="utf-8"))
+    visible = [f for f in demo_repo.filings if f.as_of <= DEMO_AS_OF]
+    ids = re.findall(r'<tr id="(f-[^"]+)"', ledger)
+    assert sorted(ids) == sorted(f"f-{f.unit}-{f.period}" for f in visible)
+    amended = next(f for f in visible if f.revision > 1)
+    cells = row_cells(ledger, f'id="f-{amended.unit}-{amended.period}"')
+    assert cells[6] == str(amended.revision) and amended.amendment_reason[:20] in cells[7]
+
+
+def test_methodology_from_plan_and_rules(demo_site: Path, demo_repo) -> None:  # type: ignore[no-untyped-def]
+    html = main_content((demo_site / "methodology.html").read_text(encoding="utf-8"))
+    pct = fmt_num(round(demo_repo.plan.lagging * 100, 1))
+    assert f"预期值的 {pct}%" in text_of(html)
+    assert f"{demo_repo.plan.reporting.due_days} 天内报送" in text_of(html)
+    for rule in RULES:
+        assert f"<code>{rule}</code>" in html
+
+
+def test_demo_banner_on_every_page(demo_site: Path) -> None:
+    for path, html in html_pages(demo_site).items():
+        assert 'class="tk-demo-banner">演示数据(虚构)' in html, path
+
+
+def test_chinese_and_offline(demo_site: Path) -> None:
+    for path, html in html_pages(demo_site).items():
+        assert '<html lang="zh"' in html, path
+        for tag, _attr, value in parse_links(html).refs:
+            external = value.startswith(("http://", "https://", "//"))
+            # Only evidence links the reader clicks may leave the site; nothing is loaded.
+            if external:
+                assert tag == "a" and value.startswith("https://"), f"{path}: {tag} {value}"
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    config = json.loads((demo_site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert config["config"]["lang"] == ["zh"]
+    # jieba segmented the Chinese (zero-width spaces between words) at build time.
+    docs = config["docs"]
+    hits = [d["location"] for d in docs if "\u200b冷链\u200b" in d["text"]]
+    assert hits and all(h.startswith("tasks/1.2.html") for h in hits)
+    # Theme files the site never loads are pruned.
+    assert not list(demo_site.rglob("*.map"))
+    assert not (demo_site / "assets/javascripts/lunr/wordcut.js").exists()
+    assert (demo_site / "assets/javascripts/lunr/min/lunr.zh.min.js").exists()
+
+
+def test_links_resolve(demo_site: Path) -> None:
+    assert broken_links(demo_site) == []
+
+
+def test_evidence_is_shipped_and_linked(demo_site: Path) -> None:
+    shipped = sorted(p.relative_to(demo_site).as_posix() for p in (demo_site / "repo").rglob("*")
+                     if p.is_file())
+    assert shipped and all(p.startswith("repo/evidence/") for p in shipped)
+    for rel in shipped:
+        source = DEMO / rel[len("repo/"):]
+        assert (demo_site / rel).read_bytes() == source.read_bytes()
+
+
+def test_downloads_are_the_status(demo_site: Path, payload) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads((demo_site / f"downloads/status-{DEMO_AS_OF}.json").read_text("utf-8"))
+    assert data == payload
+    csv = (demo_site / f"downloads/status-{DEMO_AS_OF}.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbfkind,id,scope")
+    downloads = main_content((demo_site / "downloads.html").read_text(encoding="utf-8"))
+    for ext in ("json", "csv", "xlsx"):
+        assert f'href="downloads/status-{DEMO_AS_OF}.{ext}"' in downloads
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    # Both builds here, back to back: the footer names the HEAD commit, which moves when
+    # someone commits in a shared working tree between a module fixture and this test.
+    once, again = tmp_path / "once", tmp_path / "again"
+    build(DEMO, once)
+    build(DEMO, again)
+    first = {p.relative_to(once): p.read_bytes() for p in once.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    different = [str(p) for p in first if first[p] != second[p]]
+    assert different == []
+
+
+def test_many_units_keep_unit_pages_out_of_the_nav(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "NAV_UNIT_LIMIT", 3)
+    out = tmp_path / "site"
+    build(DEMO, out)  # strict: pages outside the nav must not warn
+    home = (out / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('md-sidebar--primary'):home.index('md-sidebar--secondary')]
+    assert 'units/index.html' in nav and "units/anji.html" not in nav
+    assert (out / "units/anji.html").is_file()
+    assert 'href="anji.html"' in (out / "units/index.html").read_text(encoding="utf-8")
+
+
+def test_failed_build_keeps_the_old_site(
+    demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    build(DEMO, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(content, work, site_dir, as_of):  # type: ignore[no-untyped-def]
+        site_dir.mkdir(parents=True)
+        (site_dir / "index.html").write_text("half a site")
+        raise mkdocs_backend.SiteBuildError("simulated failure")
+
+    monkeypatch.setattr(mkdocs_backend, "render", broken)
+    with pytest.raises(mkdocs_backend.SiteBuildError):
+        build(DEMO, out)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary folders left
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = CliRunner().invoke(cli, ["build", "--root", str(DEMO), "--out", str(out),
+                                      "--as-of", str(DEMO_AS_OF)])
+    assert result.exit_code == 2
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_cli_build_and_progress_on_stderr(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        cli, ["build", "--root", str(DEMO), "--out", str(out), "--as-of", str(DEMO_AS_OF),
+              "--no-provenance"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "MkDocs" in result.stderr and "完成" in result.stderr
+    ledger = (out / "ledger.html").read_text(encoding="utf-8")
+    assert "关闭了来源追溯" in ledger

@@ -1,0 +1,148 @@
+"""Provenance from git: who added each filing and who amended it, read in one pass."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_base, git
+from tests.site_helpers import build, main_content, text_of
+from tracker import provenance
+from tracker.provenance import STATE_NOT_GIT, STATE_OFF, STATE_OK, STATE_SHALLOW, parse_log
+
+ALICE = "张三 <zhang@example.invalid>"
+BOB = "Bob Li <bob@example.invalid>"
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """A repository whose filings arrive in two commits by different authors, then an amendment
+    by a third commit; one file has a Chinese name."""
+    root = copy_base(tmp_path / "repo")
+    extra = root / "submissions" / "west" / "说明.txt"  # not a filing: a Chinese path
+    east_q2 = root / "submissions/east/2024-Q2.yaml"
+    amended = east_q2.read_text(encoding="utf-8")
+    east_q2.write_text(amended.replace("revision: 2", "revision: 1").replace(
+        "amendment_reason: 更正服务站数量\n", ""), encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "plan", "evidence", "submissions/east", "submissions/office", author=ALICE)
+    git(root, "commit", "-qm", "first filings", author=ALICE, date="2024-07-12T09:00:00+08:00")
+    extra.write_text("说明", encoding="utf-8")
+    git(root, "add", "submissions/west", author=BOB)
+    git(root, "commit", "-qm", "west files", author=BOB, date="2024-07-13T09:00:00+08:00")
+    east_q2.write_text(amended, encoding="utf-8")
+    git(root, "commit", "-qam", "amend east 2024-Q2", author=BOB,
+        date="2024-08-01T09:00:00+08:00")
+    return root
+
+
+def test_added_and_amended_in_one_pass(history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import git as gitpython
+
+    calls: list[list[str]] = []
+    original = gitpython.Git.execute
+
+    def spy(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(list(command))
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(gitpython.Git, "execute", spy)
+    prov = provenance.read(history)
+    assert prov.state == STATE_OK and not prov.dirty
+    logs = [c for c in calls if "log" in c and "--name-status" in c]
+    assert len(logs) == 1  # the whole history in one query, not one per file
+    assert "core.quotepath=off" in logs[0] and "-z" in logs[0]
+
+    east = prov.of("submissions/east/2024-Q2.yaml")
+    assert east and east.added and east.added.author == "张三"
+    assert east.added.day == "2024-07-12"
+    assert [(c.author, c.day) for c in east.amended] == [("Bob Li", "2024-08-01")]
+    west = prov.of("submissions/west/2024-Q1.yaml")
+    assert west and west.added and west.added.author == "Bob Li" and west.amended == []
+    chinese = prov.of("submissions/west/说明.txt")
+    assert chinese and chinese.added and chinese.added.email == "bob@example.invalid"
+    assert prov.head and prov.head.sha == git(history, "rev-parse", "HEAD").strip()
+
+
+def test_ledger_shows_provenance(history: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(history, out, date(2024, 6, 30))
+    ledger = main_content((out / "ledger.html").read_text(encoding="utf-8"))
+    row = ledger[ledger.index('id="f-east-2024-Q2"'):]
+    row = text_of(row[:row.index("</tr>")])
+    added = git(history, "log", "--diff-filter=A", "--format=%H", "--",
+                "submissions/east/2024-Q2.yaml").strip()
+    amend = git(history, "log", "-1", "--format=%H", "--",
+                "submissions/east/2024-Q2.yaml").strip()
+    assert f"{added[:10]} 张三 2024-07-12" in row
+    assert f"{amend[:10]} Bob Li 2024-08-01" in row
+    # A figure that this filing feeds links to its ledger row.
+    target = (out / "targets/stations.html").read_text(encoding="utf-8")
+    assert 'href="../ledger.html#f-east-2024-Q2" class="tk-figure-link"' in target
+
+
+def test_uncommitted_filing_is_flagged(history: Path) -> None:
+    path = history / "submissions/west/2024-Q2.yaml"
+    path.write_text((history / "submissions/west/2024-Q1.yaml").read_text(encoding="utf-8"))
+    prov = provenance.read(history)
+    assert prov.dirty and "submissions/west/2024-Q2.yaml" in prov.uncommitted
+    assert prov.of("submissions/west/2024-Q2.yaml") is None
+
+
+def test_root_below_the_git_top_level(history: Path, tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q")
+    nested = outer / "data" / "仓库"
+    nested.parent.mkdir()
+    history.rename(nested)
+    subprocess.run(["rm", "-rf", str(nested / ".git")], check=True)
+    git(outer, "add", ".", author=ALICE)
+    git(outer, "commit", "-qm", "all", author=ALICE)
+    prov = provenance.read(nested)
+    assert prov.state == STATE_OK
+    assert set(prov.files) >= {"submissions/east/2024-Q2.yaml", "submissions/west/说明.txt"}
+
+
+def test_shallow_clone_is_reported_not_attributed(history: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history}", str(clone)],
+                   check=True, capture_output=True)
+    prov = provenance.read(clone)
+    assert prov.state == STATE_SHALLOW
+    assert prov.files == {} and prov.warnings and "浅克隆" in prov.message
+    out = tmp_path / "site"
+    result = build(clone, out, date(2024, 6, 30))
+    assert any("浅克隆" in w for w in result.warnings)
+    ledger = (out / "ledger.html").read_text(encoding="utf-8")
+    assert "浅克隆" in ledger and "fetch --unshallow" in ledger
+
+
+def test_not_git_and_switched_off(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "plain")
+    assert provenance.read(root).state == STATE_NOT_GIT
+    assert provenance.read(root, enabled=False).state == STATE_OFF
+    out = tmp_path / "site"
+    build(root, out, date(2024, 6, 30))
+    ledger = (out / "ledger.html").read_text(encoding="utf-8")
+    assert "不在 git 版本库中" in ledger
+
+
+def test_parse_log_handles_deletes_and_re_adds() -> None:
+    rs, us = "\x1e", "\x1f"
+
+    def commit(sha: str, *changes: tuple[str, str]) -> str:
+        body = "".join(f"{code}\x00{path}\x00" for code, path in changes)
+        return f"{rs}{sha}{us}A{us}a@x{us}2024-01-0{sha}T00:00:00+08:00\x00\n{body}"
+
+    out = (commit("1", ("A", "p/submissions/a.yaml"), ("A", "other/x"))
+           + commit("2", ("M", "p/submissions/a.yaml"))
+           + commit("3", ("D", "p/submissions/a.yaml"))
+           + commit("4", ("A", "p/submissions/a.yaml")))
+    files = parse_log(out, "p/")
+    assert list(files) == ["submissions/a.yaml"]
+    assert files["submissions/a.yaml"].added.sha == "4"  # type: ignore[union-attr]
+    assert files["submissions/a.yaml"].amended == []
