@@ -1,0 +1,109 @@
+"""Page generation without MkDocs: from a status dict of exactly SPEC's "Machine output" shape
+(no extra fields), charts, and the templates' own rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from tests.conftest import copy_base
+from tracker.provenance import disabled
+from tracker.repository import load
+from tracker.site import charts, pages
+from tracker.site.build import history_dates
+from tracker.site.pages import TEMPLATES, fmt_num, fmt_pct
+
+# SPEC's machine output, and nothing more: the site must not depend on the engine's extras.
+SPEC_STATUS = {
+    "as_of": "2024-06-30",
+    "plan": "sample-plan",
+    "targets": [
+        {"target": "stations", "scope": "city", "actual": 5, "expected": 3.9, "goal": 16,
+         "deadline": "2025-12-31", "status": "on_track"},
+        {"target": "stations", "scope": "east", "actual": 3, "expected": 2.4, "goal": 10,
+         "deadline": "2025-12-31", "status": "on_track"},
+        {"target": "stations", "scope": "west", "actual": 2, "expected": 1.5, "goal": 6,
+         "deadline": "2025-12-31", "status": "lagging"},
+        {"target": "centres", "scope": "city", "actual": 1, "expected": 0.5, "goal": 2,
+         "deadline": "2025-12-31", "status": "on_track"},
+    ],
+    "tasks": [{"task": "1.1", "lead": "office", "status": "in_progress"},
+              {"task": "1.2", "lead": "east", "status": "done"},
+              {"task": "S.1", "lead": None, "status": "not_started"}],
+    "filings": [{"unit": "east", "period": "2024-Q1", "due": "2024-04-10", "status": "on_time",
+                 "reported_on": "2024-04-08"},
+                {"unit": "west", "period": "2024-Q1", "due": "2024-04-10", "status": "late",
+                 "reported_on": "2024-04-20"}],
+    "index": [{"unit": "east", "score": 42.5, "rank": 1}, {"unit": "west", "score": 12.0, "rank": 2}],
+}
+
+
+def _content(tmp_path: Path) -> pages.SiteContent:
+    root = copy_base(tmp_path / "repo")
+    loaded = load(root)
+    assert loaded.repo is not None
+    return pages.generate(loaded.repo, SPEC_STATUS, disabled(),
+                          history={"stations": [(date(2024, 3, 31), 2.0)]})
+
+
+def test_generates_every_page_from_the_spec_shape(tmp_path: Path) -> None:
+    content = _content(tmp_path)
+    paths = [p.path for p in content.pages]
+    assert paths[0] == "index"
+    for expected in ("targets/stations", "tasks/1.1", "tasks/S.1", "units/east", "ledger",
+                     "methodology", "downloads"):
+        assert expected in paths
+    body = {p.path: p.body for p in content.pages}
+    assert "42.5" in body["index"] and "逾期报送" in body["index"]
+    # Without a `source`, a unit figure is shown but not linked to a ledger row.
+    assert '<td class="tk-n">3</td>' in body["targets/stations"]
+    assert not content.demo and content.banner == ""
+
+
+def test_every_page_has_footer_and_no_raw_newline_from_data(tmp_path: Path) -> None:
+    content = _content(tmp_path)
+    for page in content.pages:
+        assert 'class="tk-footer"' in page.body
+        assert "数据截至 2024-06-30" in page.body
+
+
+def test_markdown_headings_in_templates_hold_literal_text_only() -> None:
+    # Data goes into HTML blocks (escaped); a Markdown line must never interpolate data.
+    for template in TEMPLATES.glob("*.html"):
+        for line in template.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                assert "{{" not in line and "{%" not in line, (template.name, line)
+                assert re.fullmatch(r"#{2,3} [^{}<>]+ \{#[a-z-]+\}", line), (template.name, line)
+
+
+def test_chart_is_deterministic_svg_with_text() -> None:
+    args = dict(title="村级<服务>站", unit_label="个",
+                expected=[(date(2024, 1, 1), 0.0), (date(2024, 12, 31), 8.0),
+                          (date(2025, 12, 31), 16.0)],
+                actual=[(date(2024, 3, 31), 2.0), (date(2024, 6, 30), 5.0)],
+                as_of=date(2024, 6, 30), start=date(2024, 1, 1), end=date(2025, 12, 31))
+    svg = charts.progress_chart(**args)  # type: ignore[arg-type]
+    assert svg == charts.progress_chart(**args)  # type: ignore[arg-type]
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "\n" not in svg
+    assert "村级&lt;服务&gt;站" in svg and "<服务>" not in svg
+    for text in ("2024年", "2025年", "截至 2024-06-30", "全市实际", "预期进度(直线)", ">16<"):
+        assert text in svg
+    assert ' id="' not in svg  # no ids: several charts can share a page
+    assert re.search(r"\d\.\d{2,}", svg) is None  # fixed one-decimal coordinates
+
+
+def test_number_formatting() -> None:
+    assert fmt_num(None) == "—" and fmt_num(3) == "3" and fmt_num(3.0) == "3"
+    assert fmt_num(2.25) == "2.2" or fmt_num(2.25) == "2.3"
+    assert fmt_num(687.2) == "687.2"
+    assert fmt_pct(1, 3) == "33.3%" and fmt_pct(None, 3) == "—" and fmt_pct(1, 0) == "—"
+    assert charts.nice_max(916 * 1.05) == 1000 and charts.nice_max(0) == 1.0
+
+
+def test_history_dates_are_period_ends_then_as_of(tmp_path: Path) -> None:
+    loaded = load(copy_base(tmp_path / "repo"))
+    assert loaded.repo is not None
+    days = history_dates(loaded.repo, date(2024, 8, 15))
+    assert days == [date(2024, 3, 31), date(2024, 6, 30), date(2024, 8, 15)]
+    assert history_dates(loaded.repo, date(2023, 5, 1)) == []
