@@ -352,3 +352,11 @@ def test_json_shape_is_specs(tmp_path):
     assert {f["unit"] for f in missing} == {"west", "north"}
     assert all(f["reported_on"] is None for f in missing)
     json.dumps(payload)  # serialisable as is
+
+
+def test_actuals_in_plan_order():
+    plan = make_plan(units={"b": 1, "a": 1})
+    filings = [make_filing("a", "2024-Q1", value=1), make_filing("b", "2024-Q1", value=1)]
+    s = compute(plan, filings, date(2024, 6, 1))
+    assert [a.unit for a in s.actuals] == ["b", "a"]  # units.yaml order, not alphabetical
+    assert [r.scope for r in s.targets] == [CITY, "b", "a"]

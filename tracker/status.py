@@ -380,7 +380,9 @@ def _compute(plan: Plan, filings: Iterable[Filing], day: date) -> Status:
     actuals: list[Actual] = []
     for (unit, tid), (_, f) in latest_target.items():
         actuals.append(Actual(tid, unit, f.targets[tid].value, source_of(f)))
-    actuals.sort(key=lambda a: (a.target, order.get(a.unit, len(order)), a.unit))
+    t_order = {t: i for i, t in enumerate(plan.targets)}
+    actuals.sort(key=lambda a: (t_order.get(a.target, len(t_order)), a.target,
+                                order.get(a.unit, len(order)), a.unit))
     by_pair = {(a.target, a.unit): a for a in actuals}
 
     target_rows: list[TargetStatus] = []
