@@ -38,7 +38,9 @@ def cli() -> None:
 def _register() -> None:
     from tracker.cli import encoding_cmd, schema_cmd, validate_cmd  # noqa: F401
 
-    for optional in ("status_cmd", "export_cmd", "build_cmd", "workflow_cmd", "filing_cmd"):
+    for optional in (
+        "status_cmd", "explain_cmd", "export_cmd", "build_cmd", "workflow_cmd", "filing_cmd",
+    ):
         try:
             __import__(f"tracker.cli.{optional}")
         except ModuleNotFoundError as exc:
