@@ -62,3 +62,71 @@ def test_the_guide_update_is_idempotent(tmp_path):
     before = guide.read_text("utf-8")
     assert main([str(guide)]) == 0
     assert guide.read_text("utf-8") == before
+
+
+# --- CI templates -----------------------------------------------------------------------------
+
+
+def _yaml(rel: str):
+    from tracker.yamlio import parse_text
+
+    # The YAML 1.2 reading tracker uses: `on:` stays a key (YAML 1.1 would read it as true).
+    doc, problems = parse_text((REPO / rel).read_text("utf-8"), rel)
+    assert doc is not None, problems
+    return doc.data
+
+
+def test_github_workflow_checks_pull_requests_and_publishes_pages():
+    wf = _yaml(".github/workflows/tracker.yml")
+    assert "pull_request" in wf["on"] and wf["on"]["push"]["branches"] == ["main"]
+    check = wf["jobs"]["check"]["steps"]
+    checkout = next(s for s in check if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    assert any(s.get("uses", "").startswith("actions/setup-python@") for s in check)
+    runs = [s.get("run", "") for s in check]
+    assert "pip install ." in runs
+    assert ('tracker check --base "origin/${{ github.base_ref }}" --format github' in runs)
+    build = [s.get("uses", "") or s.get("run", "") for s in wf["jobs"]["build"]["steps"]]
+    assert "tracker build --out site" in build
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in build)
+    deploy = wf["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_gitlab_ci_reports_junit_and_publishes_pages():
+    ci = _yaml(".gitlab-ci.yml")
+    assert ci["variables"]["GIT_DEPTH"] == "0"
+    job = ci["tracker-check"]
+    assert job["artifacts"]["reports"]["junit"] == "tracker-check.xml"
+    assert any("--format junit > tracker-check.xml" in line for line in job["script"])
+    assert ci["pages"]["artifacts"]["paths"] == ["public"]
+    assert "tracker build --out public" in ci["pages"]["script"]
+
+
+def test_pre_commit_hook_and_example_config():
+    import re
+
+    [hook] = _yaml(".pre-commit-hooks.yaml")
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == (
+        "tracker-validate", "tracker validate", True)
+    files = re.compile(hook["files"])
+    assert files.search("plan/units.yaml") and files.search("submissions/anji/2025-Q1.yaml")
+    assert not files.search("docs/workflow.md") and not files.search("evidence/a/b.yaml.pdf")
+    [local] = _yaml(".pre-commit-config.yaml")["repos"]
+    assert local["repo"] == "local" and local["hooks"][0]["entry"] == "tracker validate"
+
+
+def test_ci_templates_match_the_platforms_published_schemas():
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("check-jsonschema") is None:
+        pytest.skip("check-jsonschema is not installed")
+    for schema_name, rel in (("vendor.github-workflows", ".github/workflows/tracker.yml"),
+                             ("vendor.gitlab-ci", ".gitlab-ci.yml")):
+        out = subprocess.run(["check-jsonschema", "--builtin-schema", schema_name, str(REPO / rel)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
