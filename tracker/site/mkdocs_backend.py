@@ -94,7 +94,8 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         titles[page.path] = title_html(page.title)
         file = docs / f"{page.path}.md"
         file.parent.mkdir(parents=True, exist_ok=True)
-        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n---\n\n"
+        hide = "hide: [toc]\n" if page.wide else ""
+        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}---\n\n"
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:
             not_in_nav.append(f"/{page.path}.md")

@@ -46,6 +46,7 @@ class Page:
     title: str  # plain text (the backend escapes it)
     body: str  # Markdown: fixed headings and raw HTML blocks
     in_nav: bool = True
+    wide: bool = False  # a wide table: the generator may drop side panels (table of contents)
 
 
 @dataclass
@@ -403,7 +404,7 @@ class Generator:
             pages.append(
                 Page(f"units/{unit}", plan.units[unit].name, self.unit_page(unit), self.units_in_nav)
             )
-        pages.append(Page("ledger", "报送台账", self.ledger()))
+        pages.append(Page("ledger", "报送台账", self.ledger(), wide=True))
         pages.append(Page("methodology", "计算方法", self.methodology()))
         pages.append(Page("downloads", "下载", self.render("downloads.html", "downloads",
                                                           downloads=self.downloads)))
