@@ -274,3 +274,31 @@ def test_cli_build_and_progress_on_stderr(tmp_path: Path) -> None:
     assert "MkDocs" in result.stderr and "完成" in result.stderr
     ledger = (out / "ledger.html").read_text(encoding="utf-8")
     assert "关闭了来源追溯" in ledger
+
+
+def test_serve_builds_and_serves_on_localhost() -> None:
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "serve", "--root", str(DEMO), "--port", "0",
+         "--as-of", str(DEMO_AS_OF), "--no-provenance"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, encoding="utf-8",
+    )
+    try:
+        assert proc.stderr is not None
+        url = ""
+        for line in proc.stderr:
+            if "tracker serve: http://" in line:
+                url = line.split()[2]
+                break
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "index.html", timeout=10) as response:
+            html = response.read().decode("utf-8")
+        assert "<title>首页 - " in html and "tk-demo-banner" in html
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
