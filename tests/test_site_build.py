@@ -302,3 +302,18 @@ def test_serve_builds_and_serves_on_localhost() -> None:
         proc.wait(timeout=10)
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+def test_data_errors_build_nothing(tmp_path: Path) -> None:
+    from tests.conftest import copy_base
+
+    root = copy_base(tmp_path / "repo")
+    filing = root / "submissions/west/2024-Q1.yaml"
+    filing.write_text(filing.read_text(encoding="utf-8").replace("as_of: 2024-03-31",
+                                                                  "as_of: 2024-02-30"),
+                      encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "2024-Q1.yaml" in result.stderr and "未生成网站" in result.stderr
+    assert not out.exists()
