@@ -312,6 +312,24 @@ def test_merge_commits_from_the_base_are_not_blamed_on_the_merger(repo: Path):
     assert result.exit_code == 0, result.stdout
 
 
+def test_a_change_hidden_in_a_merge_commit_is_the_mergers(repo: Path):
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    git(repo, "checkout", "-q", "main")
+    (repo / "submissions/west/2024-Q3.yaml").write_text(
+        "unit: west\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-03\nrevision: 1\n"
+        "targets:\n  stations:\n    value: 2\n", "utf-8")
+    commit(repo, "west q3", WEST)
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "merge", "-q", "--no-commit", "main", author=WEST)
+    edit(repo / "submissions/east/2024-Q3.yaml", "新建两个服务站", "west 改的")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-edit", author=WEST)
+    found = rules(check(repo))
+    assert ("auth-unit-editor", "submissions/east/2024-Q3.yaml") in found
+    assert ("auth-unit-editor", "submissions/west/2024-Q3.yaml") not in found
+
+
 def test_office_may_file_its_tasks(repo: Path):
     (repo / "submissions/office/2024-Q3.yaml").write_text(
         "unit: office\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-06\nrevision: 1\n"

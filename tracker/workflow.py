@@ -400,7 +400,10 @@ def run_check(settings: CheckSettings) -> CheckResult:
         return CheckResult(report, base)
 
     specs = _pathspecs(where)
-    log = git.run("log", "-z", "--no-renames", "--name-status", "--diff-merges=dense-combined",
+    # --cc: a merge commit lists only what it changes itself (what differs from every parent:
+    # conflict resolutions), so merging the base into a pull request blames nobody for the
+    # base's files. (Same as --diff-merges=dense-combined, which needs git 2.31.)
+    log = git.run("log", "-z", "--no-renames", "--name-status", "--cc",
                   "--format=%x1e%H%x00%ae%x00%an%x00", f"{base}..HEAD", "--", *specs, check=False)
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
