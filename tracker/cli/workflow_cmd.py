@@ -41,8 +41,9 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
       immutable-edit        a merged filing changed without revision + 1 and a reason
       immutable-delete      a merged filing or register deleted or renamed
       git-shallow           the clone lacks the history to compare (use fetch-depth: 0)
-    then prints how status (as of today, or --as-of) moves, as Markdown; the Markdown is also
-    appended to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
+    then shows how status (as of today, or --as-of) moves, as Markdown: after the problems in
+    text format, in the --markdown file, and appended to $GITHUB_STEP_SUMMARY when that is set
+    (GitHub Actions). Where it is shown nowhere (json/junit without those) it is not computed.
 
     \b
     Examples:
@@ -55,8 +56,11 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     from tracker.reporters import REPORTERS, TextReporter
     from tracker.workflow import CheckSettings, check_markdown, run_check
 
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    # The status delta is Markdown for people: computed only where it will be shown.
+    wanted = fmt == "text" or markdown_out is not None or bool(summary)
     result = run_check(CheckSettings(root, base, require_signed, as_of, strict, max_bytes,
-                                     status=not no_status))
+                                     status=wanted and not no_status))
     reporter = TextReporter() if fmt == "text" else REPORTERS[fmt]()
     reporter.render(result.report)
     markdown = check_markdown(result)
@@ -65,7 +69,6 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
         click.echo(result.delta_markdown.rstrip())
     if markdown_out is not None:
         markdown_out.write_text(markdown, encoding="utf-8")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
