@@ -317,3 +317,18 @@ def test_data_errors_build_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "2024-Q1.yaml" in result.stderr and "未生成网站" in result.stderr
     assert not out.exists()
+
+
+def test_default_output_from_a_relative_root(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`tracker build` run the way the README says: relative --root, default --out."""
+    import shutil
+
+    shutil.copytree(DEMO.parent.parent / "plan", tmp_path / "plan")
+    shutil.copytree(DEMO, tmp_path / "examples" / "demo", ignore=shutil.ignore_patterns("site"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["build", "--root", "examples/demo", "--as-of", str(DEMO_AS_OF), "--no-provenance"])
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "examples" / "demo" / "site"
+    for page in ("index.html", "ledger.html", "methodology.html", "search/search_index.json"):
+        assert (site / page).is_file(), page

@@ -168,6 +168,9 @@ def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None
     from mkdocs.exceptions import Abort, ConfigurationError
 
     jieba.setLogLevel(logging.WARNING)
+    # MkDocs resolves a relative site_dir against the config file's folder (here a temporary
+    # one), so the output folder must be absolute.
+    site_dir = site_dir.resolve()
     config_file = write_sources(content, work)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
