@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sys
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
 
 from tracker.diagnostics import Diagnostic, Report, Severity
 
@@ -22,38 +21,76 @@ def _location(d: Diagnostic) -> str:
 
 
 class TextReporter:
+    """`path:line:col: error: message [rule]` lines, coloured on a terminal.
+
+    Rich is loaded only when there is colour to draw: in CI logs and pipes the same lines are
+    written directly (and start-up stays fast for `tracker check` on every pull request).
+    """
+
     name = "text"
 
     def __init__(self, color: bool | None = None) -> None:
         self.color = color
 
+    def _lines(self, report: Report) -> list[tuple[str, str, str, str, str]]:
+        return [
+            (_location(d), "error" if d.severity is Severity.ERROR else "warning",
+             d.message, d.rule, d.hint)
+            for d in report.sorted()
+        ]
+
+    def _summary(self, report: Report) -> tuple[str, str]:
+        errors, warnings, files = len(report.errors), len(report.warnings), len(report.files)
+        if errors or warnings:
+            head = "未通过" if errors else "通过(有警告)"
+            return head, f"{errors} 个错误 errors, {warnings} 个警告 warnings, 检查了 {files} 个文件 files"
+        return "通过 OK", f"检查了 {files} 个文件 files, 没有发现问题"
+
     def render(self, report: Report, out: IO[str] | None = None) -> None:
+        stream = out or sys.stdout
+        if self.color is False or (self.color is None and not _wants_color(stream)):
+            self._render_plain(report, stream)
+        else:
+            self._render_rich(report, stream)
+
+    def _render_plain(self, report: Report, stream: IO[str]) -> None:
+        lines = []
+        for location, word, message, rule, hint in self._lines(report):
+            lines.append(f"{location}: {word}: {message} [{rule}]")
+            if hint:
+                lines.append(f"    提示 hint: {hint}")
+        head, rest = self._summary(report)
+        lines.append(f"{head}: {rest}")
+        stream.write("\n".join(lines) + "\n")
+        stream.flush()
+
+    def _render_rich(self, report: Report, stream: IO[str]) -> None:
         from rich.console import Console
         from rich.markup import escape as esc
 
-        console = Console(
-            file=out or sys.stdout, highlight=False, soft_wrap=True,
-            no_color=None if self.color is None else not self.color,
-            force_terminal=self.color if self.color else None,
-        )
-        for d in report.sorted():
-            style = "bold red" if d.severity is Severity.ERROR else "yellow"
-            word = "error" if d.severity is Severity.ERROR else "warning"
+        console = Console(file=stream, highlight=False, soft_wrap=True,
+                          force_terminal=True if self.color else None)
+        for location, word, message, rule, hint in self._lines(report):
+            style = "bold red" if word == "error" else "yellow"
             console.print(
-                f"[bold]{esc(_location(d))}[/]: [{style}]{word}[/]: {esc(d.message)} "
-                f"[dim]\\[{d.rule}][/]"
+                f"[bold]{esc(location)}[/]: [{style}]{word}[/]: {esc(message)} [dim]\\[{rule}][/]"
             )
-            if d.hint:
-                console.print(f"    [cyan]提示 hint:[/] {esc(d.hint)}")
-        errors, warnings = len(report.errors), len(report.warnings)
-        files = len(report.files)
-        if errors or warnings:
-            console.print(
-                f"[bold]{'未通过' if errors else '通过(有警告)'}[/]: {errors} 个错误 errors, "
-                f"{warnings} 个警告 warnings, 检查了 {files} 个文件 files"
-            )
-        else:
-            console.print(f"[bold green]通过 OK[/]: 检查了 {files} 个文件 files, 没有发现问题")
+            if hint:
+                console.print(f"    [cyan]提示 hint:[/] {esc(hint)}")
+        head, rest = self._summary(report)
+        colour = "bold red" if report.errors else ("bold yellow" if report.warnings else "bold green")
+        console.print(f"[{colour}]{head}[/]: {rest}")
+
+
+def _wants_color(stream: IO[str]) -> bool:
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 class JsonReporter:
@@ -106,6 +143,8 @@ class JunitReporter:
     name = "junit"
 
     def render(self, report: Report, out: IO[bytes] | None = None) -> None:
+        from xml.sax.saxutils import escape, quoteattr  # pulls in urllib: load only when used
+
         by_file: dict[str, list[Diagnostic]] = {f: [] for f in report.files}
         for d in report.sorted():
             by_file.setdefault(d.path, []).append(d)

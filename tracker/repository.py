@@ -54,10 +54,6 @@ def display_path(file: Path) -> str:
         return file.as_posix()
 
 
-def _rel(file: Path, root: Path) -> str:
-    return Path(os.path.relpath(file, root)).as_posix()
-
-
 def find_plan_dir(root: Path, config: Config) -> Path:
     return (root / config.plan_dir).resolve() if config.plan_dir else root / "plan"
 
@@ -114,15 +110,22 @@ class Scope:
         return len(parts) == 4 and parts[2] == "registers" and Path(parts[3]).stem in self.targets
 
 
-def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
-    """Filings and registers under submissions/, plus warnings for files that won't be read."""
-    filings: list[Path] = []
-    registers: list[Path] = []
+def discover(
+    root: Path, scope: Scope | None = None
+) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]], list[Diagnostic]]:
+    """Filings and registers under submissions/ as (file, repository-relative path), plus
+    warnings for files that won't be read. With a scope, folders it cannot want are skipped."""
+    filings: list[tuple[Path, str]] = []
+    registers: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     base = root / "submissions"
     if not base.is_dir():
         return filings, registers, problems
+    whole = scope is None or scope.full
     for unit_dir in sorted(base.iterdir()):
+        unit = unit_dir.name
+        if not whole and unit not in scope.units and not scope.targets:  # type: ignore[union-attr]
+            continue
         if unit_dir.is_symlink():
             problems.append(diag(display_path(unit_dir), None, "file-symlink",
                                  "单位文件夹是符号链接，tracker 不读取"))
@@ -130,15 +133,16 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
         if not unit_dir.is_dir():
             continue
         for entry in sorted(unit_dir.iterdir()):
-            if entry.name == "registers" and entry.is_dir() and not entry.is_symlink():
+            name = entry.name
+            if name == "registers" and entry.is_dir() and not entry.is_symlink():
                 for reg in sorted(entry.iterdir()):
                     if reg.suffix == ".yaml":
-                        registers.append(reg)
+                        registers.append((reg, f"submissions/{unit}/registers/{reg.name}"))
                     elif reg.suffix == ".yml":
                         problems.append(_wrong_suffix(reg))
-            elif entry.suffix == ".yaml":
-                filings.append(entry)
-            elif entry.suffix == ".yml":
+            elif name.endswith(".yaml"):
+                filings.append((entry, f"submissions/{unit}/{name}"))
+            elif name.endswith(".yml"):
                 problems.append(_wrong_suffix(entry))
     return filings, registers, problems
 
@@ -203,16 +207,18 @@ def load(
         else:
             plan_ok = False
 
-    filing_files, register_files, problems = discover(root)
+    filing_files, register_files, problems = discover(root, scope)
     report.extend(problems)
     filings: list[Filing] = []
     registers: list[Register] = []
+    # One relpath for the root, not one per file (a province has thousands of files).
+    shown_root = display_path(root)
+    shown_prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
     for files, kind in ((filing_files, "filing"), (register_files, "register")):
-        for file in files:
-            rel = _rel(file, root)
+        for file, rel in files:
             if scope is not None and not scope.wants(rel):
                 continue
-            shown = display_path(file)
+            shown = shown_prefix + rel
             report.files.append(shown)
             doc, problems = load_file(file, shown, max_bytes)
             report.extend(problems)
