@@ -1,6 +1,9 @@
 """Regenerates tests/cases/invalid/: one folder per invalid example (run from anywhere)."""
-import os, shutil, textwrap, json
+import json
+import shutil
+import textwrap
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parent
 base = ROOT / 'base'
 E1 = (base/'submissions/east/2024-Q1.yaml').read_text()
@@ -13,8 +16,8 @@ TARGETS = (base/'plan/targets.yaml').read_text()
 
 def line_of(text, needle, nth=1):
     count = 0
-    for i, l in enumerate(text.splitlines(), 1):
-        if needle in l:
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
             count += 1
             if count == nth:
                 return i
@@ -92,7 +95,8 @@ case('plan-unknown-target', 'plan-unknown-target', 'plan/targets.yaml', TARGETS.
 case('plan-milestone-order', 'plan-milestone-order', 'plan/targets.yaml', TARGETS.replace('{by: 2025-12-31, value: 16}', '{by: 2024-06-30, value: 16}'), needle='2024-06-30, value: 16')
 case('plan-date-range', 'plan-date-range', 'plan/targets.yaml', TARGETS.replace('{by: 2025-12-31, value: 16}', '{by: 2026-12-31, value: 16}'), needle='2026-12-31')
 case('plan-count-missing', 'plan-count-missing', 'plan/units.yaml', UNITS.replace('    counts: {villages: 6}\n', ''), line=0, severity='warning')
-cases[-1][1]['file'] = 'plan/targets.yaml'; cases[-1][1]['line'] = line_of(TARGETS, 'per_unit: {from: villages}')
+cases[-1][1]['file'] = 'plan/targets.yaml'
+cases[-1][1]['line'] = line_of(TARGETS, 'per_unit: {from: villages}')
 case('config-invalid', 'config-invalid', 'tracker.yaml', 'demo: false\ncounts:\n  south: {villages: 3}\n', needle='south')
 case('config-schema', 'schema-type', 'tracker.yaml', 'demo: maybe\n', needle='demo')
 # --- filings
@@ -128,7 +132,8 @@ case('register-count-mismatch', 'register-count-mismatch', 'submissions/east/202
 
 case('schema-task-key-pattern', 'schema-pattern', W2, w2.replace('"1.1":', 'one:'), needle='one:')
 inv = ROOT / 'invalid'
-if inv.exists(): shutil.rmtree(inv)
+if inv.exists():
+    shutil.rmtree(inv)
 for name, meta, files in cases:
     d = inv / name
     d.mkdir(parents=True)

@@ -1,11 +1,13 @@
 """Regenerates tests/cases/valid/ (run from anywhere)."""
-from pathlib import Path
 import textwrap
+from pathlib import Path
+
 V = Path(__file__).resolve().parent / 'valid'
 def write(case, rel, content, note):
     p = V / case / 'files' / rel
     p.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str): content = content.encode()
+    if isinstance(content, str):
+        content = content.encode()
     p.write_bytes(content)
     (V / case / 'case.yaml').write_text(f'# 有效示例 valid case: {case}\ndescription: "{note}"\n', encoding='utf-8')
 w2 = textwrap.dedent('''\
