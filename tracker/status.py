@@ -409,15 +409,15 @@ def _compute(plan: Plan, filings: Iterable[Filing], day: date) -> Status:
     filing_rows: list[FilingStatus] = []
     periods = [p for p in periods_between(plan.info.start, plan.info.end, plan.reporting.cadence)
                if p.due(plan.reporting.due_days) <= day]
+    calendar = [(str(p), p.due(plan.reporting.due_days)) for p in periods]
     for unit in _in_plan_order(plan.reporting.required, order):
-        for p in periods:
-            due = p.due(plan.reporting.due_days)
-            filed = arrived.get((unit, str(p)))
+        for period, due in calendar:
+            filed = arrived.get((unit, period))
             if filed is None:
-                filing_rows.append(FilingStatus(unit, str(p), due, "missing", None, None))
+                filing_rows.append(FilingStatus(unit, period, due, "missing", None, None))
             else:
                 code = "on_time" if filed.reported_on <= due else "late"
-                filing_rows.append(FilingStatus(unit, str(p), due, code, filed.reported_on,
+                filing_rows.append(FilingStatus(unit, period, due, code, filed.reported_on,
                                                 source_of(filed)))
 
     received = tuple(sorted((source_of(f) for f in arrived.values()),
@@ -518,7 +518,7 @@ def _index(
             elif goal == 0:
                 ratio = Fraction(1)  # nothing to reach: met (as `done` is when actual ≥ goal)
             else:
-                ratio = min(Fraction(1), Fraction(actual, goal))
+                ratio = Fraction(min(actual, goal), goal)  # min(1, actual/goal), one Fraction
             parts.append(ComponentScore(tid, w, actual, goal, ratio))
         score = 100 * sum((p.weight * p.ratio for p in parts), Fraction(0)) / total if total else \
             Fraction(0)
