@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tracker.diagnostics import Diagnostic, diag
+from tracker.evidence import hidden_part, safe_type
 from tracker.model import Config, Evidence, Filing, Repository
 from tracker.periods import EXAMPLE, LABEL_ZH, Period
 from tracker.yamlio import Document
@@ -273,6 +274,11 @@ def _check_evidence(
         yield diag(doc.path, pos, "evidence-outside-repo",
                    f"路径 {raw} 指向仓库之外(不能以 / 开头、不能含 ..)")
         return
+    hidden = hidden_part(pure)
+    if hidden is not None:
+        yield diag(doc.path, pos, "evidence-hidden",
+                   f"路径 {raw} 含隐藏的文件或文件夹 {hidden}(以 . 开头)，不能作为佐证材料")
+        return
     resolved_root = root.resolve()
     current = root
     for part in pure.parts:
@@ -283,10 +289,18 @@ def _check_evidence(
     if not current.exists():
         yield diag(doc.path, pos, "evidence-missing", f"佐证材料 {raw} 在仓库中不存在")
         return
+    if not current.is_file() or not pure.parts:
+        yield diag(doc.path, pos, "evidence-missing", f"佐证材料 {raw} 不是文件(是文件夹或特殊文件)",
+                   hint="path 写到具体的文件，例如 evidence/anji/2024-Q2/验收.pdf。")
+        return
     try:
         current.resolve().relative_to(resolved_root)
     except ValueError:
         yield diag(doc.path, pos, "evidence-outside-repo", f"路径 {raw} 指向仓库之外")
+        return
+    if not safe_type(pure):
+        yield diag(doc.path, pos, "evidence-file-type",
+                   f"佐证材料 {raw} 的文件类型({pure.suffix or '无扩展名'})不会在网站上提供")
 
 
 def _check_decreases(filings: list[Filing]) -> Iterator[Diagnostic]:

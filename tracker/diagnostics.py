@@ -97,6 +97,10 @@ RULES: dict[str, Rule] = {
         _r("evidence-missing", "佐证材料文件不存在", "把文件放到仓库中对应位置，或改正路径(区分大小写)。"),
         _r("evidence-outside-repo", "佐证材料路径指向仓库之外", "路径须是仓库内的相对路径，不能含 .. 或以 / 开头。"),
         _r("evidence-symlink", "佐证材料是符号链接", "放入真实文件，不要用符号链接。"),
+        _r("evidence-hidden", "佐证材料路径含隐藏的文件或文件夹(以 . 开头，如 .git)",
+           "把佐证材料放在 evidence/<单位>/<期次>/ 下的普通文件中；隐藏文件(.git、.env 等)可能含密钥，不能公开。"),
+        _r("evidence-file-type", "佐证材料的文件类型不会在网站上提供(网页、SVG、脚本等)",
+           "转成 PDF 或图片(jpg/png)后再引用；网页可改用 url 写 https 链接。", W),
         _r("evidence-url-not-https", "佐证链接不是 https", "使用 https:// 开头的链接。"),
         # --- registers ---------------------------------------------------------------------
         _r("register-unit-mismatch", "台账 unit 与文件夹不一致", "把 unit 改成所在单位文件夹的名字。"),

@@ -117,6 +117,8 @@ case('evidence-missing', 'evidence-missing', W2, w2.replace('    note: 新建服
 case('evidence-outside-repo', 'evidence-outside-repo', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 照片, path: ../../../../etc/passwd}'), needle='passwd')
 case('evidence-absolute', 'evidence-outside-repo', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 照片, path: /etc/passwd}'), needle='passwd')
 case('evidence-symlink', 'evidence-symlink', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 照片, path: evidence/west/link.txt}'), needle='link.txt', symlinks={'evidence/west/link.txt': '../east/2024-Q2/photo.txt'})
+case('evidence-hidden', 'evidence-hidden', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 配置, path: .git/config}'), needle='.git/config')
+case('evidence-file-type', 'evidence-file-type', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 网页, path: evidence/west/page.html}'), needle='page.html', files={'evidence/west/page.html': '<p>网页</p>\n'}, severity='warning')
 case('evidence-url-not-https', 'evidence-url-not-https', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 报道, url: "http://news.example.invalid/x"}'), needle='http://')
 case('evidence-javascript-url', 'evidence-url-not-https', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 报道, url: "javascript:alert(1)"}'), needle='javascript')
 # --- registers

@@ -10,7 +10,7 @@ Three places bypass Jinja2 and use the helpers below directly:
 - page titles, which MkDocs themes print without escaping (`title_html`);
 - link targets (`https_url`, `repo_path`): only https URLs become links; a repository path
   becomes a link only when it names a regular file inside the repository, reached without
-  symlinks and without `..`;
+  symlinks and without `..`, not hidden, and of a type browsers do not run (tracker.evidence);
 - the YAML front matter of each page (`yaml_string`).
 """
 
@@ -22,6 +22,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
+
+from tracker.evidence import hidden_part, safe_type
 
 __all__ = ["Markup", "escape", "title_html", "https_url", "repo_path", "yaml_string", "one_line"]
 
@@ -72,6 +74,10 @@ def repo_path(root: Path, raw: str) -> str | None:
         return None
     pure = PurePosixPath(raw)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        return None
+    # Nothing hidden (.git/config, .env) and nothing a browser runs as a page (HTML, SVG) is
+    # ever published: see tracker.evidence.
+    if hidden_part(pure) is not None or not safe_type(pure):
         return None
     current = root
     for part in pure.parts:

@@ -1,0 +1,101 @@
+"""Security of evidence files: what a filing may cite, and what the public site ships.
+
+An editor controls both the filing and the files it cites. Nothing hidden (`.git/config` holds
+CI credentials on many runners) and nothing a browser would run as a page (HTML, SVG, XML) may
+reach the public site through a filing; validation says so before the site is built.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import copy_base
+from tests.site_helpers import build, html_pages
+from tracker.cli import cli
+from tracker.site.escape import repo_path
+
+FILING = "submissions/east/2024-Q2.yaml"
+ORIGINAL = "{title: 现场照片, path: evidence/east/2024-Q2/photo.txt}"
+
+
+def _cite(root: Path, *paths: str) -> None:
+    file = root / FILING
+    items = ", ".join(f'{{title: "证据{i}", path: "{p}"}}' for i, p in enumerate(paths))
+    text = file.read_text("utf-8").replace(ORIGINAL, items.replace("}, {", "}\n      - {"))
+    file.write_text(text, "utf-8")
+
+
+def _validate(root: Path) -> tuple[int, list[dict]]:
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli, ["validate", "--format", "json"])
+    finally:
+        os.chdir(cwd)
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout_bytes)["diagnostics"]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = copy_base(tmp_path / "repo")
+    (root / ".git").mkdir()
+    (root / ".git/config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
+    (root / "evidence/east/.hidden").mkdir(parents=True)
+    (root / "evidence/east/.hidden/x.pdf").write_text("x")
+    (root / "evidence/east/.env").write_text("TOKEN=secret")
+    (root / "evidence/east/page.html").write_text("<script>alert(document.domain)</script>")
+    (root / "evidence/east/pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    (root / "evidence/east/PAGE.XHTML").write_text("<script>alert(1)</script>")
+    (root / "evidence/east/ok.PDF").write_text("%PDF-1.4")
+    return root
+
+
+@pytest.mark.parametrize("path", [".git/config", "evidence/east/.hidden/x.pdf", "evidence/east/.env",
+                                  "./.git/config"])
+def test_hidden_files_are_never_evidence(repo: Path, path: str) -> None:
+    _cite(repo, path)
+    code, found = _validate(repo)
+    assert code == 1
+    assert [d["rule"] for d in found] == ["evidence-hidden"], found
+    assert repo_path(repo, path) is None
+
+
+def test_a_folder_is_not_evidence(repo: Path) -> None:
+    _cite(repo, "evidence/east")
+    code, found = _validate(repo)
+    assert code == 1
+    assert [d["rule"] for d in found] == ["evidence-missing"], found
+
+
+@pytest.mark.parametrize("path", ["evidence/east/page.html", "evidence/east/pic.svg",
+                                  "evidence/east/PAGE.XHTML"])
+def test_active_content_is_flagged(repo: Path, path: str) -> None:
+    _cite(repo, path)
+    code, found = _validate(repo)
+    assert code == 0  # a warning: the file is simply not published
+    assert [(d["rule"], d["severity"]) for d in found] == [("evidence-file-type", "warning")], found
+    assert repo_path(repo, path) is None
+
+
+def test_ordinary_documents_are_fine(repo: Path) -> None:
+    _cite(repo, "evidence/east/ok.PDF")
+    code, found = _validate(repo)
+    assert (code, found) == (0, [])
+    assert repo_path(repo, "evidence/east/ok.PDF") == "evidence/east/ok.PDF"
+
+
+def test_the_site_ships_no_hidden_file_and_no_active_content(repo: Path, tmp_path: Path) -> None:
+    _cite(repo, "evidence/east/page.html", "evidence/east/pic.svg", "evidence/east/ok.PDF")
+    out = tmp_path / "site"
+    build(repo, out, provenance=False)
+    shipped = sorted(p.relative_to(out).as_posix() for p in (out / "repo").rglob("*") if p.is_file())
+    assert shipped == ["repo/evidence/east/2024-Q2/photo.txt", "repo/evidence/east/ok.PDF"]
+    for page, html in html_pages(out).items():
+        assert "page.html" not in html and "pic.svg" not in html, page

@@ -1,0 +1,37 @@
+"""What an evidence path may name: shared by validation (tracker.checks) and the site.
+
+The public site copies every cited repository file into itself, so a filing decides what is
+published. Two kinds of file must never be, whatever the filing says:
+
+* hidden files and folders (a path component starting with `.`): `.git/config` holds the CI
+  token on many runners, `.env` files hold secrets;
+* files a browser would open as an active document on the site's own origin (HTML, SVG, XML,
+  scripts): an editor could run script on the public site. Only document, image, audio/video
+  and archive types are shipped (`SAFE_SUFFIXES`); anything else is shown as text, not linked.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+SAFE_SUFFIXES = frozenset({
+    # documents (ofd: the Chinese e-document format; wps/et/dps: WPS Office)
+    ".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps",
+    ".odt", ".ods", ".odp", ".rtf", ".txt", ".md", ".csv",
+    # images (not SVG: it can carry script)
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic",
+    # audio and video
+    ".mp3", ".m4a", ".wav", ".mp4", ".mov",
+    # archives
+    ".zip", ".rar", ".7z",
+})
+
+
+def hidden_part(pure: PurePosixPath) -> str | None:
+    """The first component that is hidden (starts with '.'), if any."""
+    return next((part for part in pure.parts if part.startswith(".")), None)
+
+
+def safe_type(pure: PurePosixPath) -> bool:
+    """True when the file's type is one the site may ship (see SAFE_SUFFIXES)."""
+    return pure.suffix.lower() in SAFE_SUFFIXES
