@@ -40,6 +40,7 @@ from tracker.errors import GitError
 from tracker.model import Filing, Plan, Unit, build_filing, build_units
 from tracker.periods import Period
 from tracker.repository import (
+    CONFIG_FILE,
     Loaded,
     Scope,
     display_path,
@@ -220,16 +221,43 @@ def identities(entries: Iterable[str]) -> set[str]:
     return out
 
 
+def _base_plan(where: _Where, config: bytes | None) -> tuple[str | None, Path]:
+    """Where the BASE keeps its plan (its own tracker.yaml says, not the pull request's):
+    toplevel-relative git path (None when outside the repository) and the folder on disk."""
+    plan = "plan"
+    if config is not None:
+        doc, _ = parse_text(config.decode("utf-8-sig", "replace"), CONFIG_FILE)
+        if doc is not None and not validate(doc, "config") and doc.data.get("plan"):
+            plan = str(doc.data["plan"])
+    folder = Path(os.path.normpath(where.root / plan))
+    rel = Path(os.path.relpath(folder, where.top)).as_posix()
+    return (None if rel == ".." or rel.startswith("../") else rel), folder
+
+
 def _base_units(git: Git, where: _Where, base: str, blobs: dict[str, bytes | None],
                 fallback: Plan | None) -> tuple[dict[str, Unit], tuple[str, ...], str]:
-    """Units and maintainers from units.yaml at the base; HEAD's only when the base has none."""
-    if where.plan_git is not None:
-        raw = blobs.get(f"{base}:{where.plan_git}/units.yaml")
+    """Units and maintainers from units.yaml at the base; HEAD's only when the base has none.
+
+    The base's plan folder is found from the base's tracker.yaml: a pull request that points
+    `plan:` at a folder of its own (or adds a tracker.yaml) must not choose who is allowed.
+    A base units.yaml that cannot be read authorizes nobody (never the pull request's)."""
+    plan_git, folder = _base_plan(where, blobs.get(f"{base}:{where.prefix}{CONFIG_FILE}"))
+    if plan_git is not None:
+        name = f"{base}:{plan_git}/units.yaml"
+        raw = blobs[name] if name in blobs else cat_blobs(git, [name]).get(name)
+        doc = None
         if raw is not None:
             doc, _ = parse_text(raw.decode("utf-8-sig", "replace"), "units.yaml")
-            if doc is not None and not validate(doc, "units"):
-                units, _, maintainers = build_units(doc.data, {})
-                return units, maintainers, "base"
+    else:
+        # Outside the repository: no pull request can change it; read it where it is.
+        file = folder / "units.yaml"
+        raw = b"" if file.is_file() else None
+        doc = load_file(file, display_path(file))[0] if raw is not None else None
+    if raw is not None:
+        if doc is not None and isinstance(doc.data, dict) and not validate(doc, "units"):
+            units, _, maintainers = build_units(doc.data, {})
+            return units, maintainers, "base"
+        return {}, (), "none"
     if fallback is not None:
         return fallback.units, fallback.maintainers, "head"
     return {}, (), "none"
@@ -421,7 +449,9 @@ def run_check(settings: CheckSettings) -> CheckResult:
             [root_shown]), base)
     changes = parse_raw_diff(diff.stdout)
 
-    names = [f"{base}:{where.plan_git}/units.yaml"] if where.plan_git else []
+    names = [f"{base}:{where.prefix}{CONFIG_FILE}"]
+    if where.plan_git:
+        names.append(f"{base}:{where.plan_git}/units.yaml")
     for ch in changes:
         kind = _kind(where.rel(ch.path))
         if ch.status in ("M", "T") and kind == "filing":

@@ -1,0 +1,89 @@
+"""`tracker check` against a pull request that tries to get round it.
+
+Who may change what is read from the base branch. A pull request must not be able to move
+the plan (tracker.yaml `plan:`), bring a tracker.yaml of its own, or otherwise make the check
+read a units.yaml the pull request wrote.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.workflow_helpers import EAST, PLAN, WEST, check, commit, edit, make_pr_repo, rules
+
+TAKEOVER = ("maintainers: [plan@example.invalid]",
+            "maintainers: [plan@example.invalid, west@example.invalid]")
+EAST_EDITORS = ("editors: [east@example.invalid]",
+                "editors: [east@example.invalid, west@example.invalid]")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_pr_repo(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _amend_east_as_west(root: Path) -> None:
+    edit(root / "submissions/east/2024-Q2.yaml", "revision: 2", "revision: 3")
+    edit(root / "submissions/east/2024-Q2.yaml", "amendment_reason: 更正服务站数量",
+         "amendment_reason: 西区代改")
+
+
+def test_moving_the_plan_in_tracker_yaml_does_not_change_who_is_allowed(repo: Path) -> None:
+    # West copies the plan, makes itself a maintainer and east's editor, and points
+    # tracker.yaml at the copy: the base's units.yaml still decides.
+    shutil.copytree(repo / "plan", repo / "plan2")
+    edit(repo / "plan2/units.yaml", *TAKEOVER)
+    edit(repo / "plan2/units.yaml", *EAST_EDITORS)
+    (repo / "tracker.yaml").write_text("plan: plan2\n", "utf-8")
+    _amend_east_as_west(repo)
+    commit(repo, "take over", WEST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    found = rules(result)
+    assert ("auth-plan-maintainer", "tracker.yaml") in found
+    assert ("auth-plan-maintainer", "plan2/units.yaml") in found
+    assert ("auth-unit-editor", "submissions/east/2024-Q2.yaml") in found
+
+
+def test_a_base_with_a_moved_plan_is_read_where_the_base_says(repo: Path) -> None:
+    # The base keeps its plan in config/plan (its tracker.yaml says so); a pull request that
+    # moves it back to plan/ with itself as maintainer is still judged by config/plan.
+    from tests.conftest import git
+
+    git(repo, "checkout", "-q", "main")
+    git(repo, "mv", "plan", "config-plan")
+    (repo / "tracker.yaml").write_text("plan: config-plan\n", "utf-8")
+    commit(repo, "plan in config-plan", PLAN)
+    git(repo, "checkout", "-q", "-B", "pr")
+    shutil.copytree(repo / "config-plan", repo / "plan")
+    edit(repo / "plan/units.yaml", *TAKEOVER)
+    edit(repo / "plan/units.yaml", *EAST_EDITORS)
+    (repo / "tracker.yaml").write_text("plan: plan\n", "utf-8")
+    _amend_east_as_west(repo)
+    commit(repo, "take over", WEST)
+    found = rules(check(repo, "--no-status"))
+    assert ("auth-plan-maintainer", "tracker.yaml") in found
+    assert ("auth-unit-editor", "submissions/east/2024-Q2.yaml") in found
+
+
+def test_a_maintainer_may_still_move_the_plan(repo: Path) -> None:
+    shutil.copytree(repo / "plan", repo / "plan2")
+    (repo / "tracker.yaml").write_text("plan: plan2\n", "utf-8")
+    commit(repo, "move the plan", PLAN)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
+
+
+def test_an_east_amendment_by_east_passes_after_a_plan_move(repo: Path) -> None:
+    shutil.copytree(repo / "plan", repo / "plan2")
+    (repo / "tracker.yaml").write_text("plan: plan2\n", "utf-8")
+    commit(repo, "move the plan", PLAN)
+    _amend_east_as_west(repo)
+    commit(repo, "amend", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
