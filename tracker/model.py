@@ -14,6 +14,9 @@ from typing import Any
 from tracker.periods import Period
 from tracker.yamlio import Document
 
+# thresholds.lagging when plan/targets.yaml gives none (docs/decisions.md).
+DEFAULT_LAGGING = 0.8
+
 
 def _date(text: Any) -> date:
     return text if isinstance(text, date) else date.fromisoformat(str(text))
@@ -304,7 +307,7 @@ def build_plan(
     )
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
-        reporting=Reporting("quarterly", 10, ()), lagging=0.8, maintainers=maintainers,
+        reporting=Reporting("quarterly", 10, ()), lagging=DEFAULT_LAGGING, maintainers=maintainers,
     )
     for t in tasks_data["tasks"]:
         plan.tasks[t["id"]] = Task(
@@ -315,7 +318,8 @@ def build_plan(
         )
     r = targets_data["reporting"]
     plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]))
-    plan.lagging = float(targets_data["thresholds"]["lagging"])
+    # `thresholds` may be left out: the tool default applies (docs/decisions.md).
+    plan.lagging = float((targets_data.get("thresholds") or {}).get("lagging", DEFAULT_LAGGING))
     for t in targets_data["targets"]:
         base = t.get("baseline") or {}
         baseline = Point(_date(base.get("date", info.start)), int(base.get("value", 0)))
