@@ -44,3 +44,22 @@ def test_a_plan_without_thresholds_uses_the_default_lagging_threshold(tmp_path: 
     code, _, err = run("validate", "--root", str(root))
     assert code == 0, err
     assert compute(loaded.repo, date(2024, 6, 30)).lagging == Fraction(4, 5)
+
+
+# --- exit codes: 2 when the command could not run, with a message that says what to do ------
+
+
+def test_an_unwritable_output_is_a_file_error_not_an_internal_error(tmp_path: Path):
+    # e.g. the workbook is open in Excel/WPS on Windows, or a name is taken by a folder: the
+    # user's to fix, so exit 2 with the file named and a hint, no "internal error, report it".
+    import subprocess
+    import sys
+
+    out_dir = tmp_path / "schemas"
+    (out_dir / "filing.schema.json").mkdir(parents=True)  # a folder where a file must go
+    out = subprocess.run(
+        [sys.executable, "-m", "tracker", "schema", "--out", str(out_dir)],
+        capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 2
+    assert "internal error" not in out.stderr and "Traceback" not in out.stderr
+    assert "filing.schema.json" in out.stderr and "提示 hint" in out.stderr

@@ -62,6 +62,20 @@ def main() -> None:
         cli.main(prog_name="tracker", standalone_mode=True)
     except SystemExit:
         raise
+    except OSError as exc:
+        # A file or folder the command reads or writes: the user's to fix (a workbook open in
+        # Excel/WPS on Windows, a missing folder, no permission), not a fault to report.
+        if debug:
+            raise
+        names = " -> ".join(str(n) for n in (exc.filename, exc.filename2) if n)
+        click.echo(
+            f"Error: 无法读写文件 cannot read or write: {names or exc}"
+            f" ({exc.strerror or type(exc).__name__})\n"
+            "  提示 hint: 检查路径是否正确、文件夹是否存在、是否有权限；"
+            "如果文件正在 Excel/WPS 中打开，请先关闭它再运行。",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # an internal fault: exit 2, short message
         if debug:
             raise
