@@ -357,3 +357,34 @@ def test_log_and_raw_diff_parsing():
 def test_identities_accept_names_and_skip_accounts():
     assert identities(["A <A@X.cn>", " b@y.cn ", "@someone", "not an address"]) == {
         "a@x.cn", "b@y.cn"}
+
+
+# --- a data repository in a subfolder of the git repository (like examples/demo) ----------
+
+
+@pytest.mark.parametrize("where", ["cwd", "--root"])
+def test_a_repository_in_a_subfolder_is_checked_too(tmp_path: Path, monkeypatch, where: str):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    top = tmp_path / "top"
+    top.mkdir()
+    data = make_pr_repo(tmp_path / "scratch")  # only for its files
+    shutil.rmtree(data / ".git")
+    shutil.move(str(data), str(top / "data"))
+    data = top / "data"
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "plan", author=PLAN)
+    git(top, "checkout", "-q", "-b", "pr")
+    file_east_q3(data)
+    commit(top, "东区 2024-Q3 (by west)", WEST)
+    if where == "cwd":
+        monkeypatch.chdir(data)
+        result = check(data)
+    else:
+        monkeypatch.chdir(top)
+        result = check(top, "--root", "data")
+    assert result.exit_code == 1, result.stdout
+    assert any(rule == "auth-unit-editor" and path.endswith("submissions/east/2024-Q3.yaml")
+               for rule, path in rules(result)), result.stdout
+    assert "2024-Q3.yaml" in result.stdout

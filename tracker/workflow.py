@@ -416,8 +416,11 @@ def _pathspecs(where: _Where) -> list[str]:
 
 
 def run_check(settings: CheckSettings) -> CheckResult:
-    git = Git(settings.root)
-    where, shallow = _locate(settings, git)
+    where, shallow = _locate(settings, Git(settings.root))
+    # Every path below is the toplevel's (git's own), and git reads pathspecs and prints
+    # ls-tree names relative to its working folder: run it at the toplevel, so a repository
+    # in a subfolder (examples/demo) is checked like one at the top.
+    git = Git(where.top)
     base = settings.base
     root_shown = display_path(where.root)
     if shallow:
