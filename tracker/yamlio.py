@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ except ImportError:  # pragma: no cover
     HAVE_C_LOADER = False
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+# Collections nest a few levels in every file tracker reads; a file nested deeper is refused
+# before Python's recursion limit is reached (an internal error instead of a diagnostic).
+MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -145,6 +149,7 @@ class _Builder:
     def __init__(self, path: str, track: bool = True) -> None:
         self.path = path
         self.track = track
+        self.depth = 0  # nesting of the collection being read (see MAX_DEPTH)
         self.marks: dict[PathKey, Any] = {}
         self.key_marks: dict[PathKey, Any] = {}
         self.problems: list[Diagnostic] = []
@@ -208,7 +213,21 @@ class _Builder:
             if event.style:  # quoted, literal or folded: always text
                 return event.value
             return resolve_plain(event.value)
-        if kind is _SeqStart:
+        if self.depth >= MAX_DEPTH:
+            self.problems.append(
+                diag(self.path, self._pos(event), "yaml-too-deep",
+                     f"内容嵌套超过 {MAX_DEPTH} 层(列表或字段套列表或字段)",
+                     hint="报送、台账和计划文件只有几层；检查这里是否多写了 [ { 或缩进。")
+            )
+            raise _Stop
+        self.depth += 1
+        try:
+            return self._collection(event, get, path)
+        finally:
+            self.depth -= 1
+
+    def _collection(self, event: Any, get: Any, path: PathKey | None) -> Any:
+        if type(event) is _SeqStart:
             items: list[Any] = []
             while True:
                 child = get()
@@ -374,7 +393,12 @@ def read_bytes(
     try:
         if file.is_symlink():
             return None, diag(path, None, "file-symlink", "这是一个符号链接，tracker 不读取链接")
-        size = file.stat().st_size
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A folder named *.yaml, a named pipe (opening it would wait forever), a device.
+            return None, diag(path, None, "file-unreadable",
+                              "这不是普通文件(是文件夹、管道或设备)，tracker 不读取")
+        size = info.st_size
         if size > max_bytes:
             return None, diag(
                 path, None, "file-too-large",

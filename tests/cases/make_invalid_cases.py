@@ -121,6 +121,7 @@ case('evidence-hidden', 'evidence-hidden', W2, w2.replace('    note: 新建服�
 case('evidence-file-type', 'evidence-file-type', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 网页, path: evidence/west/page.html}'), needle='page.html', files={'evidence/west/page.html': '<p>网页</p>\n'}, severity='warning')
 case('evidence-url-not-https', 'evidence-url-not-https', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 报道, url: "http://news.example.invalid/x"}'), needle='http://')
 case('evidence-javascript-url', 'evidence-url-not-https', W2, w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 报道, url: "javascript:alert(1)"}'), needle='javascript')
+case('yaml-too-deep', 'yaml-too-deep', W2, w2.replace('    note: 新建服务站', '    note: ' + '[' * 100 + ']' * 100), needle='[[[')
 # --- registers
 RP = 'submissions/east/registers/stations.yaml'
 case('register-unit-mismatch', 'register-unit-mismatch', RP, REG.replace('unit: east', 'unit: west'), needle='unit:')

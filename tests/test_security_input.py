@@ -1,0 +1,75 @@
+"""Hostile or careless input files: each is a clear diagnostic (file, line), never a hang, a
+traceback or an internal error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import copy_base
+from tracker.cli import cli
+
+
+def _validate(root: Path, *args: str) -> tuple[int, dict]:
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli, ["validate", "--format", "json", *args])
+    finally:
+        os.chdir(cwd)
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout_bytes)
+
+
+@pytest.mark.parametrize("text", [
+    "unit: east\nx: " + "[" * 5000 + "]" * 5000 + "\n",
+    "unit: east\nx: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
+    "unit: east\nx:\n" + "".join("  " * (i + 1) + "- \n" for i in range(1200)),
+], ids=["flow-lists", "flow-maps", "block-lists"])
+def test_deep_nesting_is_a_data_error(tmp_path: Path, text: str) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
+    code, report = _validate(root)
+    assert code == 1
+    found = [d for d in report["diagnostics"] if d["path"] == "submissions/east/2024-Q3.yaml"]
+    assert [d["rule"] for d in found] == ["yaml-too-deep"], found
+    assert found[0]["line"] >= 2 and found[0]["column"] >= 1
+
+
+def test_deep_nesting_under_a_low_recursion_limit(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "plan/units.yaml").write_text("units: " + "[" * 400 + "]" * 400 + "\n", "utf-8")
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)
+    try:
+        code, report = _validate(root)
+    finally:
+        sys.setrecursionlimit(old)
+    assert code == 1
+    assert [d["rule"] for d in report["diagnostics"]] == ["yaml-too-deep"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_not_read(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    os.mkfifo(root / "submissions/east/2024-Q3.yaml")  # reading it would wait forever
+    code, report = _validate(root)
+    assert code == 1
+    assert [(d["rule"], d["path"]) for d in report["diagnostics"]] == [
+        ("file-unreadable", "submissions/east/2024-Q3.yaml")]
+    assert "不是普通文件" in report["diagnostics"][0]["message"]
+
+
+def test_a_folder_named_like_a_filing(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "submissions/east/2024-Q3.yaml").mkdir()
+    code, report = _validate(root)
+    assert code == 1
+    assert [(d["rule"], d["path"]) for d in report["diagnostics"]] == [
+        ("file-unreadable", "submissions/east/2024-Q3.yaml")]
+    assert "不是普通文件" in report["diagnostics"][0]["message"]
