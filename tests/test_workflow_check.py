@@ -104,6 +104,22 @@ def test_an_amendment_with_a_reason_passes(repo: Path):
     assert result.exit_code == 0, result.stdout
 
 
+def test_an_amendment_keeps_the_original_reported_on(repo: Path):
+    # reported_on is the date the filing was made (SPEC), and on time / late is judged by it:
+    # an amendment must not move it, or a late filing could be amended into an on-time one.
+    from tracker.scaffold import amend_file
+
+    path = repo / "submissions/east/2024-Q1.yaml"
+    amend_file(path)
+    edit(path, 'amendment_reason: ""', "amendment_reason: 更正")
+    edit(path, "reported_on: 2024-04-08", "reported_on: 2024-04-01")
+    commit(repo, "amend 2024-Q1 and its date", EAST)
+    result = check(repo)
+    assert result.exit_code == 1
+    assert re.search(r"submissions/east/2024-Q1.yaml:4:\d+: error: .*2024-04-08.*\[immutable-edit\]",
+                     result.stdout), result.stdout
+
+
 def test_an_amendment_must_raise_revision_by_exactly_one_and_give_a_new_reason(repo: Path):
     path = repo / "submissions/east/2024-Q2.yaml"  # already revision 2, with a reason
     edit(path, "revision: 2", "revision: 4")

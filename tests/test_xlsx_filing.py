@@ -152,6 +152,7 @@ def test_an_amendment_round_trip(book: Path, base_repo: Path):
     wb = openpyxl.load_workbook(amend_book)
     assert wb["指标"]["D5"].value == 5 and wb["基本信息"]["B10"].value == 2
     assert not wb["基本信息"]["B11"].protection.locked
+    assert wb["基本信息"]["B9"].protection.locked  # reported_on: the first filing's date stays
     fill(amend_book, 指标__D6=2)
     missing_reason = run("import", "修订.xlsx", "--amend")
     assert missing_reason.exit_code == 1

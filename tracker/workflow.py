@@ -380,6 +380,14 @@ def immutability(changes: list[Change], where: _Where,
         elif isinstance(old_reason, str) and new_reason.strip() == old_reason.strip():
             out.append(diag(shown, new.pos(("amendment_reason",)), "immutable-edit",
                             "amendment_reason 与上一版相同：请说明本次修订的原因"))
+        if old is not None and "reported_on" in new.data \
+                and new.data.get("reported_on") != old.data.get("reported_on"):
+            # The date the filing was made: on time / late is judged by it (docs/workflow.md).
+            out.append(diag(
+                shown, new.pos(("reported_on",)), "immutable-edit",
+                f"修订不能改变报送日期 reported_on：已合并的版本是 {old.data.get('reported_on')}",
+                hint="reported_on 是首次报送的日期，修订时保持不变；修订的日期由 git 提交记录。",
+            ))
     return out
 
 
