@@ -63,3 +63,31 @@ def test_an_unwritable_output_is_a_file_error_not_an_internal_error(tmp_path: Pa
     assert out.returncode == 2
     assert "internal error" not in out.stderr and "Traceback" not in out.stderr
     assert "filing.schema.json" in out.stderr and "提示 hint" in out.stderr
+
+
+# --- registers: submissions/<unit>/registers/<target>.yaml ----------------------------------
+
+
+def _register(unit: str, target: str) -> str:
+    return (f"unit: {unit}\ntarget: {target}\nitems:\n"
+            f"  - {{code: \"9{len(unit)}01\", name: 一号点, opened: 2024-01-15}}\n")
+
+
+def test_a_register_in_a_folder_that_is_no_unit_is_an_error(tmp_path: Path):
+    root = write_repo(tmp_path, [])
+    folder = root / "submissions" / "ghost" / "registers"
+    folder.mkdir(parents=True)
+    (folder / "stations.yaml").write_text(_register("ghost", "stations"), "utf-8")
+    found = {(d.rule, d.line) for d in load(root).report.errors
+             if d.path.endswith("submissions/ghost/registers/stations.yaml")}
+    assert ("filing-unknown-unit", 1) in found, found
+
+
+def test_a_register_of_a_target_the_unit_does_not_report_is_an_error(tmp_path: Path):
+    # SPEC: a unit files only targets it reports; a register is an itemised filing.
+    root = write_repo(tmp_path, [])
+    folder = root / "submissions" / "office" / "registers"
+    folder.mkdir(parents=True)
+    (folder / "stations.yaml").write_text(_register("office", "stations"), "utf-8")
+    rules = {(d.rule, d.line) for d in load(root).report.errors}
+    assert ("filing-target-not-reported", 2) in rules, rules

@@ -329,9 +329,18 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
         if reg.target != stem:
             yield diag(doc.path, doc.pos(("target",)), "register-target-mismatch",
                        f"台账 target 写的是 {reg.target}，但文件名是 {stem}.yaml")
+        if folder not in plan.units:
+            yield diag(doc.path, doc.pos(("unit",)), "filing-unknown-unit",
+                       f"文件夹 submissions/{folder}/ 不是已登记的单位",
+                       hint="单位编号见 plan/units.yaml：" + "、".join(plan.units))
         if reg.target not in plan.targets:
             yield diag(doc.path, doc.pos(("target",)), "plan-unknown-target",
                        f"台账所属指标 {reg.target} 不存在")
+        elif folder in plan.units and folder not in plan.targets[reg.target].reported_by:
+            # A register is an itemised filing: a unit keeps one only for a target it reports.
+            yield diag(doc.path, doc.pos(("target",)), "filing-target-not-reported",
+                       f"{plan.label(folder)} 不报送指标 {reg.target}"
+                       f"({plan.targets[reg.target].title})，不需要这份台账")
         unit = plan.units.get(folder)
         prefix = unit.region_code if unit else ""
         for i, item in enumerate(reg.items):
