@@ -28,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from tracker.cells import csv_text
 from tracker.delta import Delta, delta_to_json, diff, render_delta_markdown
 from tracker.diagnostics import Report
 from tracker.errors import PlanUnusable, TrackerError
@@ -295,11 +296,18 @@ CSV_COLUMNS = ("kind", "id", "scope", "title", "actual", "expected", "goal", "de
                "period", "due", "reported_on", "score", "rank", "status", "label")
 
 
+class _TextDictWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """Titles from the plan that start with = + - @ stay text in Excel (tracker.cells)."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({k: csv_text(v) for k, v in rowdict.items()})
+
+
 def status_csv(payload: dict[str, Any], plan: Plan, lang: str) -> str:
     """One long table: a `kind` column (target, task, filing, index) and the union of fields;
     figures are the JSON's (same rounding)."""
     buf = io.StringIO()
-    w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    w = _TextDictWriter(buf, CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in payload["targets"]:
         w.writerow({**r, "kind": "target", "id": r["target"],

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tracker.cells import keep_text
 from tracker.diagnostics import Diagnostic, Report, Severity, diag
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan
@@ -227,6 +228,7 @@ def write_workbook(draft: Draft, plan: Plan, out: Path) -> None:
         meta.cell(r, 2, v)
     meta.sheet_state = "hidden"
     protect(meta)
+    keep_text(wb)  # a note or summary that starts with = + - @ stays text (tracker.cells)
 
     buffer = io.BytesIO()
     wb.save(buffer)
