@@ -91,3 +91,19 @@ def test_a_register_of_a_target_the_unit_does_not_report_is_an_error(tmp_path: P
     (folder / "stations.yaml").write_text(_register("office", "stations"), "utf-8")
     rules = {(d.rule, d.line) for d in load(root).report.errors}
     assert ("filing-target-not-reported", 2) in rules, rules
+
+
+def test_register_items_opened_on_as_of_count_and_closed_on_as_of_do_not(tmp_path: Path):
+    # SPEC: the count of items open on a filing's as_of must equal its value (decisions.md).
+    root = write_repo(tmp_path, [("east", "2024-Q2", filing_yaml(
+        "east", "2024-Q2", targets={"stations": 2}))])
+    folder = root / "submissions" / "east" / "registers"
+    folder.mkdir(parents=True)
+    (folder / "stations.yaml").write_text(
+        "unit: east\ntarget: stations\nitems:\n"
+        "  - {code: \"1\", name: 甲, opened: 2024-01-15}\n"
+        "  - {code: \"2\", name: 乙, opened: 2024-06-30}\n"            # opened on as_of: open
+        "  - {code: \"3\", name: 丙, opened: 2024-02-01, closed: 2024-06-30}\n"  # closed: not
+        "  - {code: \"4\", name: 丁, opened: 2024-03-01, closed: 2024-03-01}\n",  # never open
+        "utf-8")
+    assert not load(root).report.errors
