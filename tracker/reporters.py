@@ -8,6 +8,7 @@ uses only characters that a Chinese-locale (GBK) Windows console can show.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import IO
 
@@ -18,6 +19,20 @@ def _location(d: Diagnostic) -> str:
     if d.line:
         return f"{d.path}:{d.line}:{d.column}"
     return d.path
+
+
+# C0/C1 controls (ESC starts terminal sequences, a line break would start a line of its own in
+# a CI log: `::error::` is a GitHub workflow command), bidi overrides and line separators.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Text for a terminal or a log: control and bidi characters shown as escapes (\\x1b, \\n).
+
+    File names, paths and values in messages come from the repository; they must not be able to
+    move the cursor, set the window title, hide text or start a new log line."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 class TextReporter:
@@ -34,8 +49,8 @@ class TextReporter:
 
     def _lines(self, report: Report) -> list[tuple[str, str, str, str, str]]:
         return [
-            (_location(d), "error" if d.severity is Severity.ERROR else "warning",
-             d.message, d.rule, d.hint)
+            (printable(_location(d)), "error" if d.severity is Severity.ERROR else "warning",
+             printable(d.message), d.rule, printable(d.hint))
             for d in report.sorted()
         ]
 
@@ -161,7 +176,7 @@ class JunitReporter:
             items = by_file[path]
             errors = [d for d in items if d.severity is Severity.ERROR]
             warnings = [d for d in items if d.severity is Severity.WARNING]
-            parts.append(f"    <testcase classname=\"tracker.validate\" name={quoteattr(path)}>")
+            parts.append(f"    <testcase classname=\"tracker.validate\" name={quoteattr(_clean(path))}>")
             if errors:
                 text = "\n".join(f"{_location(d)}: {d.message} [{d.rule}] {d.hint}" for d in errors)
                 parts.append(

@@ -33,6 +33,7 @@ from tracker.delta import Delta, delta_to_json, diff, render_delta_markdown
 from tracker.diagnostics import Report
 from tracker.errors import PlanUnusable, TrackerError
 from tracker.model import Plan, Repository
+from tracker.reporters import printable
 from tracker.repository import load
 from tracker.status import (
     CITY,
@@ -379,9 +380,22 @@ def _n(value: Any) -> str:
     return str(value)
 
 
+class _DataTable(Table):
+    """A table whose text cells are data: never read as Rich markup, control characters shown as
+    escapes (a filing's summary must not draw a terminal hyperlink or set the window title)."""
+
+    def add_column(self, header: Any = "", *args: Any, **kwargs: Any) -> None:
+        super().add_column(Text(printable(header)) if isinstance(header, str) else header,
+                           *args, **kwargs)
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> None:
+        super().add_row(*(Text(printable(c)) if isinstance(c, str) else c for c in cells),
+                        **kwargs)
+
+
 def _table(title: str | None = None) -> Table:
-    return Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
-                 header_style="bold", pad_edge=False, show_edge=False)
+    return _DataTable(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+                      header_style="bold", pad_edge=False, show_edge=False)
 
 
 def header(console: Console, repo: Repository, status: Status, lang: str) -> None:
@@ -422,7 +436,7 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
         if row.scope != CITY:
             continue
         target = plan.targets[row.target]
-        t.add_row(f"{target.title}\n[dim]{escape(row.target)}[/]", _n(row.actual),
+        t.add_row(Text.assemble(printable(target.title), "\n", (row.target, "dim")), _n(row.actual),
                   _n(round1(row.expected)), f"{row.goal}", row.deadline.isoformat(),
                   badge("target", row.status, lang))
     console.print(t)

@@ -1,0 +1,98 @@
+"""What a filing says never drives the terminal or the CI log that shows it.
+
+Text output (validate/check/build problems, status tables) shows control characters as visible
+escapes: no ANSI/OSC sequences (clear screen, window title, hyperlinks), no bidi overrides, no
+line breaks that would start a line of their own (`::error::…` is a GitHub workflow command),
+and no Rich markup read from data. JUnit XML stays well formed whatever a file is called.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.dom.minidom
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import copy_base
+from tracker.cli import cli
+
+HOSTILE_PATH = "evidence/\x1b[2J\x1b]0;pwned\x07\u202eexe.txt\n::error file=x::forged"
+UNSAFE = ("\x1b", "\x07", "\u202e", "\x00", "\x9b")
+
+
+def _run(root: Path, *args: str, env: dict[str, str] | None = None):
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(cli, list(args), env=env)
+    finally:
+        os.chdir(cwd)
+
+
+def _repo(tmp_path: Path) -> Path:
+    root = copy_base(tmp_path / "repo")
+    file = root / "submissions/east/2024-Q2.yaml"
+    text = file.read_text("utf-8").replace(
+        "path: evidence/east/2024-Q2/photo.txt}\n      - {title: 新闻",
+        f"path: {json.dumps(HOSTILE_PATH)}}}\n      - {{title: 新闻", 1)
+    file.write_text(text, "utf-8")
+    return root
+
+
+def _clean(output: str) -> None:
+    for bad in UNSAFE:
+        assert bad not in output, repr(bad)
+    for line in output.splitlines():
+        assert not line.startswith("::"), line
+
+
+def test_validate_text_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}):
+        result = _run(root, "validate", env=env)
+        assert result.exit_code == 1
+        if "NO_COLOR" in env:
+            _clean(result.output)
+        for bad in ("\x1b[2J", "\x1b]0;", "\x07", "\u202e"):
+            assert bad not in result.output, repr(bad)
+        assert not [line for line in result.output.splitlines() if line.startswith("::")]
+        assert "\\x1b[2J" in result.output and "\\n::error file=x::forged" in result.output
+        assert "\\u202e" in result.output
+
+
+def test_a_file_name_with_a_line_break_stays_on_its_line(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    name = "2024-Q3\n::warning::x\x1b[31m.yaml"
+    (root / "submissions/east" / name).write_text(
+        (root / "submissions/east/2024-Q1.yaml").read_text("utf-8"), "utf-8")
+    result = _run(root, "validate")
+    assert result.exit_code == 1
+    _clean(result.output)
+
+
+def test_junit_is_well_formed_whatever_a_file_is_called(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    (root / "submissions/east/2024-Q3\x01\x1b.yaml").write_text("unit: [", "utf-8")
+    result = _run(root, "validate", "--format", "junit")
+    assert result.exit_code == 1
+    xml.dom.minidom.parseString(result.stdout_bytes)
+
+
+def test_status_tables_do_not_read_markup_or_escapes_from_filings(tmp_path: Path) -> None:
+    root = copy_base(tmp_path / "repo")
+    file = root / "submissions/east/2024-Q2.yaml"
+    summary = "[link=https://evil.example/]点我[/link] [reverse]X[/reverse] \x1b]0;title\x07 \x1b[31mred"
+    file.write_text(file.read_text("utf-8").replace(
+        "summary: 新建一个服务站", f"summary: {json.dumps(summary)}"), "utf-8")
+    for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}):
+        result = _run(root, "status", "--task", "1.1", "--as-of", "2024-06-30", "--lang", "zh",
+                      env=env)
+        assert result.exit_code == 0, result.output
+        if "NO_COLOR" in env:
+            _clean(result.output)
+        # Rich draws its own colours; nothing the filing wrote may become a sequence.
+        for bad in ("\x1b]8;", "\x1b]0;", "\x1b[31mred", "\x07", "\x1b[7m"):
+            assert bad not in result.output, repr(bad)
+        assert "[link=" in result.output  # shown as the characters it is
