@@ -87,3 +87,24 @@ def test_an_east_amendment_by_east_passes_after_a_plan_move(repo: Path) -> None:
     commit(repo, "amend", EAST)
     result = check(repo, "--no-status")
     assert result.exit_code == 0, result.stdout
+
+
+def test_the_pull_request_summary_shows_filing_text_as_text(repo: Path) -> None:
+    from tests.workflow_helpers import Q3_FILING
+
+    text = Q3_FILING.replace(
+        "  centres:\n",
+        "    evidence:\n"
+        '      - {title: a, url: "![x](https://evil.example/t.png)"}\n'
+        '      - {title: b, path: "<img src=https://evil.example/t.png>"}\n'
+        '      - {title: c, path: "x`</code><img src=https://evil.example/u.png>`"}\n'
+        "  centres:\n", 1)
+    (repo / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
+    (repo / "submissions/east/2024-Q4 [x](https:--evil.example) <b>.yaml").write_text("unit: east\n", "utf-8")
+    commit(repo, "q3", EAST)
+    result = check(repo, "--markdown", "summary.md")
+    assert result.exit_code == 1
+    summary = (repo / "summary.md").read_text("utf-8")
+    assert "evil.example" in summary  # the text is there ...
+    for live in ("<img", "![x](", "<b>", "](https:--evil", "</code><img"):
+        assert live not in summary, live  # ... but never as markup

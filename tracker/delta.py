@@ -7,6 +7,7 @@ then `render_delta_markdown(delta, plan, lang)` for the comment). Both are pure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -162,8 +163,16 @@ def _lang(lang: str) -> str:
     return lang if lang in TEXT else "en"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~#])")
+
+
+def md_text(text: str) -> str:
+    """Text for a Markdown table cell that stays text: HTML special characters as entities,
+    Markdown punctuation backslash-escaped (no image, link, emphasis or code span from data),
+    one line."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _badge(kind: str, code: str | None, lang: str) -> str:
@@ -194,7 +203,7 @@ def render_delta_markdown(delta: Delta, plan: Plan, lang: str = "zh") -> str:
                 "|---|---|---|---|---|"]
         for m in delta.targets:
             out.append(
-                f"| {_md(title_of(m.target))} | {_md(scope_label(plan, m.scope, lang))} | "
+                f"| {md_text(title_of(m.target))} | {md_text(scope_label(plan, m.scope, lang))} | "
                 f"{_badge('target', m.old, lang)} | {_badge('target', m.new, lang)} | "
                 f"{_num(m.old_actual)} → {_num(m.new_actual)} |"
             )
@@ -204,7 +213,7 @@ def render_delta_markdown(delta: Delta, plan: Plan, lang: str = "zh") -> str:
                 "|---|---|---|"]
         for tm in delta.tasks:
             name = f"{tm.task} {plan.tasks[tm.task].title}" if tm.task in plan.tasks else tm.task
-            out.append(f"| {_md(name)} | {_badge('task', tm.old, lang)} | "
+            out.append(f"| {md_text(name)} | {_badge('task', tm.old, lang)} | "
                        f"{_badge('task', tm.new, lang)} |")
         out.append("")
     if delta.filings:
@@ -212,7 +221,7 @@ def render_delta_markdown(delta: Delta, plan: Plan, lang: str = "zh") -> str:
                 f"| {t['unit']} | {t['period']} | {t['before']} | {t['after']} |",
                 "|---|---|---|---|"]
         for fm in delta.filings:
-            out.append(f"| {_md(plan.label(fm.unit))} | {fm.period} | "
+            out.append(f"| {md_text(plan.label(fm.unit))} | {fm.period} | "
                        f"{_badge('filing', fm.old, lang)} | {_badge('filing', fm.new, lang)} |")
         out.append("")
     if delta.arrived:
@@ -220,12 +229,12 @@ def render_delta_markdown(delta: Delta, plan: Plan, lang: str = "zh") -> str:
                 f"| {t['unit']} | {t['period']} | {t['revision']} | {t['file']} |",
                 "|---|---|---|---|"]
         for s in delta.arrived:
-            out.append(f"| {_md(plan.label(s.unit))} | {s.period} | {s.revision} | `{s.path}` |")
+            out.append(f"| {md_text(plan.label(s.unit))} | {s.period} | {s.revision} | `{s.path}` |")
         out.append("")
     if delta.index:
         out += [f"**{t['index']}**", "", f"| {t['unit']} | {t['rank']} |", "|---|---|"]
         for rm in delta.index:
-            out.append(f"| {_md(plan.label(rm.unit))} | {_num(rm.old_rank)} → {_num(rm.new_rank)} "
+            out.append(f"| {md_text(plan.label(rm.unit))} | {_num(rm.old_rank)} → {_num(rm.new_rank)} "
                        f"({_score(rm.old_score)} → {_score(rm.new_score)}) |")
         out.append("")
     return "\n".join(out)

@@ -638,7 +638,9 @@ def status_delta(settings: CheckSettings, git: Git, where: _Where, loaded: Loade
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    from tracker.delta import md_text  # HTML and Markdown in data stay text
+
+    return md_text(text)
 
 
 def check_markdown(result: CheckResult, limit: int = 50) -> str:
@@ -656,7 +658,7 @@ def check_markdown(result: CheckResult, limit: int = 50) -> str:
         out += ["| 位置 | 级别 | 规则 | 问题 |", "|---|---|---|---|"]
         for d in items[:limit]:
             where = f"{d.path}:{d.line}" if d.line else d.path
-            out.append(f"| `{_md(where)}` | {'错误' if d.severity == 'error' else '警告'} | "
+            out.append(f"| <code>{_md(where)}</code> | {'错误' if d.severity == 'error' else '警告'} | "
                        f"`{d.rule}` | {_md(d.message)} |")
         if len(items) > limit:
             out.append(f"| … | | | 另有 {len(items) - limit} 条，见检查日志 |")
