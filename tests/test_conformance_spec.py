@@ -107,3 +107,38 @@ def test_register_items_opened_on_as_of_count_and_closed_on_as_of_do_not(tmp_pat
         "  - {code: \"4\", name: 丁, opened: 2024-03-01, closed: 2024-03-01}\n",  # never open
         "utf-8")
     assert not load(root).report.errors
+
+
+# --- SPEC: "The tool is generic: nothing about this particular plan is hard-coded" ---------
+
+
+def test_nothing_of_the_shipped_plan_is_written_into_the_tool():
+    import re
+
+    import yaml
+
+    repo = Path(__file__).resolve().parent.parent
+    units = yaml.safe_load((repo / "plan/units.yaml").read_text("utf-8"))
+    tasks = yaml.safe_load((repo / "plan/tasks.yaml").read_text("utf-8"))
+    targets = yaml.safe_load((repo / "plan/targets.yaml").read_text("utf-8"))
+    words = {tasks["plan"]["id"], tasks["plan"]["title"]}
+    for u in units["units"]:
+        words |= {u["name"], u.get("short", u["name"])}
+        if u["kind"] != "department":  # department ids are plain words (finance, transport …)
+            words.add(u["id"])
+    words |= {t["title"] for t in tasks["tasks"]}  # sections (工作保障 …) are generic headings
+    for t in targets["targets"]:
+        words |= {t["id"], t["title"]}
+    if "index" in targets:
+        words |= {targets["index"]["id"], targets["index"]["title"]}
+    numbers = {str(m["value"]) for t in targets["targets"] for m in t["milestones"]
+               if m["value"] >= 900}
+    found = []
+    for file in sorted((repo / "tracker").rglob("*")):
+        if file.suffix not in {".py", ".json", ".html", ".css", ".js", ".yml", ".yaml"}:
+            continue
+        text = file.read_text("utf-8")
+        found += [(file.relative_to(repo).as_posix(), w) for w in sorted(words) if w in text]
+        found += [(file.relative_to(repo).as_posix(), n) for n in sorted(numbers)
+                  if re.search(rf"(?<![0-9.]){n}(?![0-9])", text)]
+    assert not found, found

@@ -265,9 +265,11 @@ def _check_evidence(
         return
     raw = ev.path
     pos = _Lazy(doc, (*path, "path"))
+    # An example path in this filing's own unit and period folder.
+    sample = f"evidence/{doc.data.get('unit', '单位编号')}/{doc.data.get('period', '期次')}/验收.pdf"
     if "\\" in raw:
         yield diag(doc.path, pos, "evidence-missing", f"路径 {raw} 中有反斜杠 \\",
-                   hint="仓库内路径一律用 / 分隔，例如 evidence/anji/2024-Q2/验收.pdf。")
+                   hint=f"仓库内路径一律用 / 分隔，例如 {sample}。")
         return
     pure = PurePosixPath(raw)
     if pure.is_absolute() or _WINDOWS_ABS.match(raw) or ".." in pure.parts:
@@ -291,7 +293,7 @@ def _check_evidence(
         return
     if not current.is_file() or not pure.parts:
         yield diag(doc.path, pos, "evidence-missing", f"佐证材料 {raw} 不是文件(是文件夹或特殊文件)",
-                   hint="path 写到具体的文件，例如 evidence/anji/2024-Q2/验收.pdf。")
+                   hint=f"path 写到具体的文件，例如 {sample}。")
         return
     try:
         current.resolve().relative_to(resolved_root)

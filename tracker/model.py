@@ -35,7 +35,7 @@ class Unit:
 
     @property
     def label(self) -> str:
-        """The name people use day to day (安吉县 rather than 安吉县人民政府)."""
+        """The name people use day to day (东区 rather than 东区人民政府)."""
         return self.short or self.name
 
 

@@ -29,8 +29,8 @@ def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bo
 
     \b
     Examples:
-      tracker explain village-service-points
-      tracker explain village-service-points --unit anji --as-of 2023-06-30
+      tracker explain service-points
+      tracker explain service-points --unit east --as-of 2023-06-30
     """
     from tracker.status_view import ExplainSettings, default_lang, execute_explain
 

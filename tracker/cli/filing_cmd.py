@@ -13,7 +13,7 @@ from tracker.errors import EXIT_DATA
 
 
 @cli.command("new")
-@click.option("--unit", required=True, help="单位编号，例如 anji。The unit id.")
+@click.option("--unit", required=True, help="单位编号，例如 east。The unit id.")
 @click.option("--period", required=True, help="期次，例如 2025-Q1。The period.")
 @click.option("--as-of", type=DateParam(), default=None,
               help="数据截至日期(默认期末)。The as_of date (default: the period's last day).")
@@ -33,9 +33,9 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
 
     \b
     Examples:
-      tracker new --unit anji --period 2025-Q1
-      tracker new --unit anji --period 2025-Q1 --xlsx 安吉县-2025-Q1.xlsx
-      tracker import 安吉县-2025-Q1.xlsx            # after the workbook is filled in
+      tracker new --unit east --period 2025-Q1
+      tracker new --unit east --period 2025-Q1 --xlsx 东区-2025-Q1.xlsx
+      tracker import 东区-2025-Q1.xlsx            # after the workbook is filled in
     """
     from tracker.scaffold import NewSettings, new_filing
 
@@ -73,7 +73,7 @@ def amend_command(path: Path, debug: bool) -> None:
     else in the file (comments, layout) stays as it was. Then correct the figures, fill in
     the reason, and commit: `tracker check` accepts a changed merged filing only this way.
 
-    Example:  tracker amend submissions/anji/2024-Q2.yaml
+    Example:  tracker amend submissions/east/2024-Q2.yaml
     """
     from tracker.repository import display_path
     from tracker.scaffold import amend_file
@@ -96,14 +96,14 @@ def import_command(file: Path, root: Path, max_bytes: int, amend: bool, fmt: str
 
     \b
     Problems are reported by sheet and cell, e.g.
-      安吉县-2025-Q1.xlsx!指标!D5: error: 数值应为非负整数 ... [xlsx-value]
+      东区-2025-Q1.xlsx!指标!D5: error: 数值应为非负整数 ... [xlsx-value]
     and the filing is kept only when it validates. An existing filing is never overwritten
     unless --amend is given (then revision + 1 and the 修订原因 cell is required).
 
     \b
     Examples:
-      tracker import 安吉县-2025-Q1.xlsx
-      tracker import 安吉县-2025-Q1-修订.xlsx --amend
+      tracker import 东区-2025-Q1.xlsx
+      tracker import 东区-2025-Q1-修订.xlsx --amend
 
     Exit codes: 0 imported, 1 the workbook has errors (nothing written), 2 could not run.
     """

@@ -65,8 +65,8 @@ def status(root: Path, max_bytes: int, debug: bool, as_of: date | None, target: 
     \b
     Examples:
       tracker status
-      tracker status --as-of 2024-06-30 --unit anji
-      tracker status --target village-service-points
+      tracker status --as-of 2024-06-30 --unit east
+      tracker status --target service-points
       tracker status --task 1.2 --lang en
       tracker status --format json > status.json
       tracker status --since 2024-03-31 --as-of 2024-06-30

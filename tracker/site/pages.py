@@ -42,7 +42,7 @@ EVIDENCE_PREFIX = "repo/"  # evidence files are shipped under repo/<their reposi
 
 @dataclass
 class Page:
-    path: str  # site path without extension, '/'-separated: "index", "targets/parcel-coverage"
+    path: str  # site path without extension, '/'-separated: "index", "targets/<id>"
     title: str  # plain text (the backend escapes it)
     body: str  # Markdown: fixed headings and raw HTML blocks
     in_nav: bool = True
