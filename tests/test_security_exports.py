@@ -105,3 +105,24 @@ def test_fill_in_workbook_round_trips_formula_like_text(evil_repo: Path) -> None
     data = yaml.safe_load((evil_repo / "submissions/east/2024-Q2.yaml").read_text("utf-8"))
     assert data["tasks"]["1.1"]["summary"] == EVIL_SUMMARY
     assert data["targets"]["stations"]["note"] == EVIL_NOTE
+
+
+def test_control_characters_in_a_filing_do_not_break_the_workbooks(base_repo: Path, tmp_path: Path) -> None:
+    # YAML's double-quoted escapes can put characters into a filing that a workbook cannot hold;
+    # the filing is valid, so the site's download, export and the fill-in workbook must cope.
+    from tests.site_helpers import build
+
+    file = base_repo / "submissions/east/2024-Q2.yaml"
+    file.write_text(file.read_text("utf-8").replace(
+        "summary: 新建一个服务站", 'summary: "新建\\0一个\\e[31m服务站\\v"').replace(
+        "    value: 3\n", '    value: 3\n    note: "\\b\\f说明"\n', 1), "utf-8")
+    assert run("validate").exit_code == 0
+    result = run("export", "--xlsx", "out.xlsx", "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    texts = _assert_no_formula(base_repo / "out.xlsx")
+    assert any("新建一个[31m服务站" in t for t in texts)
+    build(base_repo, tmp_path / "site", date(2024, 6, 30), provenance=False)
+    result = run("new", "--unit", "east", "--period", "2024-Q2", "--xlsx", "修订.xlsx")
+    assert result.exit_code == 0, result.output
+    texts = _assert_no_formula(base_repo / "修订.xlsx")
+    assert "新建一个[31m服务站" in texts and "说明" in texts

@@ -12,9 +12,22 @@ run `\\t`/`\\r`-led cells too); a title in the plan or a note in a filing can st
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What an XLSX cell cannot hold (openpyxl raises IllegalCharacterError): C0 controls other
+# than tab, LF and CR. A filing can contain them through YAML escapes ("\0", "\e").
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_value(value: Any) -> Any:
+    """A value a workbook cell can hold: text without the control characters XLSX forbids."""
+    return _ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+def cell_values(values: list[Any]) -> list[Any]:
+    return [cell_value(v) for v in values]
 
 
 def csv_text(value: Any) -> Any:

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker.cells import keep_text
+from tracker.cells import cell_values, keep_text
 from tracker.errors import TrackerError
 from tracker.model import Plan, Repository
 from tracker.status import CITY, LIGHTS, Status, compute, label, light, round1
@@ -53,7 +53,7 @@ def _sheet(wb: Workbook, title: str, columns: tuple[str, ...], first: bool = Fal
     ws = wb.active if first else wb.create_sheet()
     assert ws is not None
     ws.title = title
-    ws.append(list(columns))
+    ws.append(cell_values(list(columns)))
     thin = Side(style="thin", color="BFBFBF")
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -129,12 +129,12 @@ def _targets_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
         src_text = (f"{source.path}(第{source.revision}版)" if source else
                     f"{len(r.actuals)} 个单位报送之和" if r.scope == CITY and r.actuals else "")
         completion = None if r.actual is None or r.goal == 0 else round(r.actual / r.goal, 4)
-        ws.append([
+        ws.append(cell_values([
             i, r.target, target.title, _scope_label(plan, r.scope), r.scope,
             f"{target.task} {task.title}" if task else target.task, lead, r.goal,
             target.unit_label, r.deadline, r.actual, round1(r.expected), completion,
             label("target", r.status, "zh"), None, src_text,
-        ])
+        ]))
         _light_cell(ws, i + 1, 15, "target", r.status)
     _finish(ws, date_cols=(10,), percent_cols=(13,), decimal_cols=(12,), wrap_cols=(3,))
 
@@ -171,12 +171,12 @@ def _tasks_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
             rates.append(f"{t.title}:{actual}/{row.goal},序时进度 {round1(row.expected)}{pct}")
         # The lead's words first: it answers for the task (牵头), then the others in plan order.
         reports = sorted(r.reports, key=lambda p: p.unit != task.lead)
-        ws.append([
+        ws.append(cell_values([
             i, task.id, task.section, task.title, lead, supporting, goals, task.due,
             _unit_lines(plan, reports, "summary"), _unit_lines(plan, reports, "problems"),
             _unit_lines(plan, reports, "next_steps"), "\n".join(rates),
             label("task", r.status, "zh"), None,
-        ])
+        ]))
         _light_cell(ws, i + 1, 14, "task", r.status)
     _finish(ws, date_cols=(8,), wrap_cols=(4, 6, 7, 9, 10, 11, 12))
 
@@ -184,11 +184,11 @@ def _tasks_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
 def _filings_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
     ws = _sheet(wb, "报送", FILING_COLUMNS)
     for i, f in enumerate(status.filings, 1):
-        ws.append([
+        ws.append(cell_values([
             i, plan.label(f.unit), f.unit, f.period, f.due, f.reported_on,
             f.source.revision if f.source else None, label("filing", f.status, "zh"), None,
             f.source.path if f.source else None,
-        ])
+        ]))
         _light_cell(ws, i + 1, 9, "filing", f.status)
     _finish(ws, date_cols=(5, 6))
 
@@ -200,8 +200,8 @@ def _index_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
         f"(权重 {c.weight:g})完成率" for c in components)
     ws = _sheet(wb, "指数", INDEX_BASE_COLUMNS + extra)
     for e in status.index:
-        ws.append([e.rank, plan.label(e.unit), e.unit, round1(e.score),
-                   *(round(float(c.ratio), 4) for c in e.components)])
+        ws.append(cell_values([e.rank, plan.label(e.unit), e.unit, round1(e.score),
+                   *(round(float(c.ratio), 4) for c in e.components)]))
     n = len(INDEX_BASE_COLUMNS)
     _finish(ws, decimal_cols=(4,), percent_cols=tuple(range(n + 1, n + 1 + len(extra))))
 
@@ -227,7 +227,7 @@ def _about_sheet(wb: Workbook, status: Status, plan: Plan, title: str, demo: boo
             if codes:
                 rows.append([f"{name}{LIGHT_ZH[colour]}", "、".join(codes)])
     for row in rows:
-        ws.append(row)
+        ws.append(cell_values(row))
     for r, row in enumerate(rows, 1):
         ws.cell(row=r, column=1).font = Font(bold=True)
         if row[0].endswith("灯"):

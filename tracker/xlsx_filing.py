@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tracker.cells import keep_text
+from tracker.cells import cell_value, keep_text
 from tracker.diagnostics import Diagnostic, Report, Severity, diag
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan
@@ -113,9 +113,9 @@ def write_workbook(draft: Draft, plan: Plan, out: Path) -> None:
         ws.protection.formatRows = False
 
     def title(ws: Any, text: str, note: str, width: int) -> None:
-        ws["A1"] = text
+        ws["A1"] = cell_value(text)
         ws["A1"].font = Font(bold=True, size=14)
-        ws["A2"] = note
+        ws["A2"] = cell_value(note)
         ws["A2"].alignment = Alignment(wrap_text=True)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
         ws.row_dimensions[2].height = 48
@@ -128,7 +128,7 @@ def write_workbook(draft: Draft, plan: Plan, out: Path) -> None:
         ws.freeze_panes = ws.cell(FIRST_ROW, 1)
 
     def put(ws: Any, row: int, col: int, value: Any, can_edit: bool, fmt: str = "") -> Any:
-        cell = ws.cell(row, col, value)
+        cell = ws.cell(row, col, cell_value(value))
         cell.alignment = wrap
         cell.fill = yellow if can_edit else grey
         if can_edit:
