@@ -31,7 +31,7 @@ from tracker.model import Evidence, Filing, Repository, Target, Task
 from tracker.periods import LABEL_ZH
 from tracker.provenance import Provenance
 from tracker.site import charts, labels
-from tracker.site.escape import Markup, escape, https_url, one_line, repo_path
+from tracker.site.escape import Markup, clean_text, escape, https_url, one_line, repo_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
@@ -174,7 +174,7 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
-        return Markup("<br>").join(escape(line) for line in value.splitlines())
+        return Markup("<br>").join(escape(clean_text(line)) for line in value.splitlines())
     return value
 
 
