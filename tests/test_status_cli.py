@@ -121,6 +121,15 @@ def test_language_from_the_locale(env, lang):
     assert ("截至" in out) == (lang == "zh")
 
 
+@pytest.mark.parametrize("env, lcid, lang", [
+    ({}, 0x0804, "zh"), ({}, 0x0404, "zh"), ({}, 0x0409, "en"), ({}, None, "en"),
+    ({"LANG": "en_US.UTF-8"}, 0x0804, "en"),  # a variable that is set still wins
+])
+def test_without_locale_variables_windows_display_language_decides(env, lcid, lang):
+    # Windows sets none of LC_ALL/LC_MESSAGES/LANG: a Chinese Windows gets Chinese labels.
+    assert default_lang({**BASE_ENV, **env}, windows_lcid=lcid) == lang
+
+
 def test_color_forced_and_no_color():
     coloured = demo("--as-of", "2024-06-30", "--color").stdout
     assert ANSI.search(coloured)

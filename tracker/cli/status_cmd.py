@@ -27,7 +27,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def lang_option(f: F) -> F:
     return click.option(
         "--lang", type=click.Choice(LANGS), default=None,
-        help="标签语言(默认按 LC_ALL/LC_MESSAGES/LANG:zh* 为中文,否则英文);计划中的名称保持原文。"
+        help="标签语言(默认按 LC_ALL/LC_MESSAGES/LANG:zh* 为中文,否则英文;都未设置时按 Windows"
+             "显示语言);计划中的名称保持原文。"
              " Label language (default from the locale); plan names stay as written.",
     )(f)
 
