@@ -99,3 +99,17 @@ def test_the_site_ships_no_hidden_file_and_no_active_content(repo: Path, tmp_pat
     assert shipped == ["repo/evidence/east/2024-Q2/photo.txt", "repo/evidence/east/ok.PDF"]
     for page, html in html_pages(out).items():
         assert "page.html" not in html and "pic.svg" not in html, page
+
+
+def test_evidence_links_are_url_encoded(repo: Path, tmp_path: Path) -> None:
+    # '#', '?' and '%2e%2e' in a file name would otherwise make the link point elsewhere
+    # ('%2e%2e' is '..' to a browser).
+    (repo / "evidence/east/%2e%2e").mkdir()
+    (repo / "evidence/east/%2e%2e/报告#1 ?.pdf").write_text("%PDF-1.4")
+    _cite(repo, "evidence/east/%2e%2e/报告#1 ?.pdf")
+    assert _validate(repo) == (0, [])
+    out = tmp_path / "site"
+    build(repo, out, provenance=False)
+    assert (out / "repo/evidence/east/%2e%2e/报告#1 ?.pdf").is_file()
+    target = (out / "targets/stations.html").read_text("utf-8")
+    assert 'href="../repo/evidence/east/%252e%252e/%E6%8A%A5%E5%91%8A%231%20%3F.pdf"' in target

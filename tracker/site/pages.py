@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -308,7 +309,9 @@ class Generator:
                 continue
             site_path = EVIDENCE_PREFIX + rel
             self.copies.setdefault(site_path, ShippedFile(site_path, source=self.root / rel))
-            parts.append(f'<a href="{escape(self.file_url(site_path))}">{escape(title)}</a>')
+            # Percent-encoded: '#', '?' or '%2e%2e' in a file name must not change the target.
+            href = quote(self.file_url(site_path), safe="/.")
+            parts.append(f'<a href="{escape(href)}">{escape(title)}</a>')
         return Markup("、".join(parts))
 
     def figure(self, t: Target, unit: str) -> dict[str, Any]:
