@@ -142,3 +142,17 @@ def test_nothing_of_the_shipped_plan_is_written_into_the_tool():
         found += [(file.relative_to(repo).as_posix(), n) for n in sorted(numbers)
                   if re.search(rf"(?<![0-9.]){n}(?![0-9])", text)]
     assert not found, found
+
+
+# --- filings: a task report's summary (进展情况) --------------------------------------------
+
+
+def test_a_task_report_needs_its_summary(tmp_path: Path):
+    # SPEC marks problems and next_steps "(optional)", not summary: 进展情况 is the report.
+    text = ("unit: east\nperiod: 2024-Q2\nas_of: 2024-06-30\nreported_on: 2024-07-05\n"
+            "revision: 1\ntasks:\n  \"1.1\":\n    progress: in_progress\n"
+            "  \"S.1\":\n    progress: in_progress\n    summary: \"\"\n")
+    root = write_repo(tmp_path, [("east", "2024-Q2", text)])
+    found = {(d.rule, d.line) for d in load(root).report.errors}
+    assert ("schema-required", 8) in found or ("schema-required", 7) in found, found
+    assert ("schema-empty", 11) in found, found

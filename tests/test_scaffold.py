@@ -55,18 +55,28 @@ def test_a_blank_is_reported_at_its_line_until_filled(base_repo: Path):
     path = base_repo / "submissions/east/2024-Q3.yaml"
     code, report = validate("submissions/east/2024-Q3.yaml")
     assert code == 1
-    [problem] = report["diagnostics"]
-    line = path.read_text("utf-8").splitlines()[problem["line"] - 1]
-    assert problem["rule"] == "schema-enum" and line.lstrip().startswith("progress:")
-    path.write_text(path.read_text("utf-8").replace("progress:  ", "progress: not_started"), "utf-8")
+    lines = path.read_text("utf-8").splitlines()
+    [problem] = [d for d in report["diagnostics"] if d["rule"] == "schema-enum"]
+    assert lines[problem["line"] - 1].lstrip().startswith("progress:")
+    empty = [d for d in report["diagnostics"] if d["rule"] == "schema-empty"]
+    assert empty and all(lines[d["line"] - 1].lstrip().startswith("summary:") for d in empty)
+    assert len(empty) + 1 == len(report["diagnostics"])
+    path.write_text(path.read_text("utf-8").replace("progress:  ", "progress: not_started")
+                    .replace('summary: ""', "summary: 按计划推进"), "utf-8")
     assert validate("submissions/east/2024-Q3.yaml")[0] == 0
     assert run("validate", "--strict").exit_code == 0
 
 
-def test_new_output_validates_when_every_figure_is_known(base_repo: Path):
+def test_new_output_validates_when_every_figure_is_known_and_summaries_are_written(
+        base_repo: Path):
     result = run("new", "--unit", "office", "--period", "2024-Q3", "--reported-on", "2024-10-02")
     assert result.exit_code == 0
     assert "已按上一期预填" in result.stdout
+    # 进展情况 is this period's own words: never pre-filled, always to write (SPEC).
+    code, report = validate("submissions/office/2024-Q3.yaml")
+    assert code == 1 and {d["rule"] for d in report["diagnostics"]} == {"schema-empty"}
+    path = base_repo / "submissions/office/2024-Q3.yaml"
+    path.write_text(path.read_text("utf-8").replace('summary: ""', "summary: 本期推进"), "utf-8")
     result = run("validate", "--strict", "submissions/office/2024-Q3.yaml")
     assert result.exit_code == 0, result.stdout
 
@@ -78,7 +88,8 @@ def test_a_first_filing_leaves_every_figure_to_the_editor(base_repo: Path):
     assert data["targets"]["centres"]["value"] is None  # never reported
     code, report = validate("submissions/west/2024-Q2.yaml")
     assert code == 1
-    assert {d["rule"] for d in report["diagnostics"]} == {"schema-type", "schema-enum"}
+    assert {d["rule"] for d in report["diagnostics"]} == {"schema-type", "schema-enum",
+                                                          "schema-empty"}
 
 
 def test_new_refuses_to_overwrite(base_repo: Path):

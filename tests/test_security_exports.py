@@ -99,6 +99,7 @@ def test_fill_in_workbook_round_trips_formula_like_text(evil_repo: Path) -> None
     wb = openpyxl.load_workbook(evil_repo / "修订.xlsx")
     wb["基本信息"]["B11"] = "复核"
     wb["任务"]["D7"] = "推进中"  # S.1, not in the filing yet
+    wb["任务"]["E7"] = "按计划推进"  # its 进展情况 (required)
     wb.save(evil_repo / "修订.xlsx")
     result = run("import", "修订.xlsx", "--amend")
     assert result.exit_code == 0, result.output

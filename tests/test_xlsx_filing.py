@@ -40,6 +40,10 @@ def fill(path: Path, **cells: object) -> None:
     wb.save(path)
 
 
+# 进展情况 of the three task rows (1.1, 1.2, S.1): required, never pre-filled.
+SUMMARIES = {"任务__E5": "选址完成", "任务__E6": "分拣中心运行", "任务__E7": "工作专班按月调度"}
+
+
 def add_register_items(root: Path) -> None:
     reg = root / "submissions/east/registers/stations.yaml"
     reg.write_text(reg.read_text("utf-8") + NEW_REGISTER_ITEMS, "utf-8")
@@ -75,7 +79,7 @@ def test_a_filled_workbook_imports_to_a_filing_that_validates(book: Path, base_r
     add_register_items(base_repo)
     fill(book, 指标__D5=5, 指标__F5="新建两个服务站",
          指标__G5="现场照片 | evidence/east/2024-Q2/photo.txt\n新闻 | https://news.example.invalid/x",
-         任务__D7="推进中", 任务__E7="工作专班按月调度", 任务__F7="人手不足")
+         任务__D7="推进中", 任务__F7="人手不足", **SUMMARIES)
     result = run("import", BOOK)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "已导入 → submissions/east/2024-Q3.yaml(revision 1)" in result.stdout
@@ -116,7 +120,8 @@ def test_wrong_cells_are_reported_by_sheet_and_cell_and_nothing_is_written(book:
 
 def test_problems_found_by_the_validator_point_at_the_cell(book: Path, base_repo: Path):
     # 5 stations, but the register has 3 open points on 2024-09-30: a cross-file error.
-    fill(book, 指标__D5=5, 任务__D7="未启动", 指标__G6="验收 | evidence/east/missing.pdf")
+    fill(book, 指标__D5=5, 任务__D7="未启动", 指标__G6="验收 | evidence/east/missing.pdf",
+         **SUMMARIES)
     result = run("import", BOOK, "--format", "json")
     assert result.exit_code == 1
     found = {(d["path"], d["rule"]) for d in json.loads(result.stdout)["diagnostics"]}
@@ -125,9 +130,19 @@ def test_problems_found_by_the_validator_point_at_the_cell(book: Path, base_repo
     assert not (base_repo / "submissions/east/2024-Q3.yaml").exists()  # left as it was
 
 
+def test_an_empty_summary_is_reported_at_its_cell(book: Path, base_repo: Path):
+    add_register_items(base_repo)
+    fill(book, 指标__D5=5, 任务__D7="推进中", **{**SUMMARIES, "任务__E7": None})
+    result = run("import", BOOK)
+    assert result.exit_code == 1
+    assert "填报.xlsx!任务!E7: error: " in result.stdout and "[schema-empty]" in result.stdout
+    assert "进展情况" in result.stdout  # the hint says what belongs there
+    assert not (base_repo / "submissions/east/2024-Q3.yaml").exists()
+
+
 def test_numbers_typed_as_text_and_full_width_digits_are_accepted(book: Path, base_repo: Path):
     add_register_items(base_repo)
-    fill(book, 指标__D5="５", 指标__D6=1.0, 任务__D7="in_progress")
+    fill(book, 指标__D5="５", 指标__D6=1.0, 任务__D7="in_progress", **SUMMARIES)
     assert run("import", BOOK).exit_code == 0
     data = yaml.safe_load((base_repo / "submissions/east/2024-Q3.yaml").read_text("utf-8"))
     assert data["targets"]["stations"]["value"] == 5 and data["targets"]["centres"]["value"] == 1
@@ -142,7 +157,7 @@ def test_changed_key_cells_are_refused(book: Path):
 
 def test_an_amendment_round_trip(book: Path, base_repo: Path):
     add_register_items(base_repo)
-    fill(book, 指标__D5=5, 任务__D7="推进中")
+    fill(book, 指标__D5=5, 任务__D7="推进中", **SUMMARIES)
     assert run("import", BOOK).exit_code == 0
     # The amendment workbook is pre-filled with the filing as it is.
     amend_book = base_repo / "修订.xlsx"

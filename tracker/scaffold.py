@@ -326,7 +326,7 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
                 comment = f"必填，选一个：{choices}"
             _field(out, "    ", "progress", task_draft.progress or "", comment,
                    ("tasks", task.id, "progress"))
-            _field(out, "    ", "summary", _q(task_draft.summary), "进展情况：本期做了什么",
+            _field(out, "    ", "summary", _q(task_draft.summary), "进展情况(必填)：本期做了什么",
                    ("tasks", task.id, "summary"))
             if task_draft.previous and task_draft.previous[2] and not task_draft.summary:
                 out.add(f"    # 上期进展：{_one_line(task_draft.previous[2])}")

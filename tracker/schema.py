@@ -270,7 +270,10 @@ def _translate(
         yield diag(path, pos, "schema-minimum", f"{where} 的值 {_show(value)} 应{word} {bound}")
         return
     if keyword in ("minItems", "minLength", "minProperties"):
-        yield diag(path, pos, "schema-empty", f"{where} 不能为空")
+        # A required text left empty: say what belongs there, not "fill it in or delete it".
+        desc = sub.get("description", "").split(" / ")[0] if keyword == "minLength" else ""
+        yield diag(path, pos, "schema-empty", f"{where} 不能为空",
+                   hint=f"填写内容：{desc}" if desc else None)
         return
     if keyword == "uniqueItems":
         dups = sorted({_show(x) for x in value if value.count(x) > 1}) if isinstance(value, list) else []

@@ -109,7 +109,7 @@ case('filing-as-of-outside-period', 'filing-as-of-outside-period', W2, w2.replac
 case('filing-reported-before-as-of', 'filing-reported-before-as-of', W2, w2.replace('reported_on: 2024-07-05', 'reported_on: 2024-06-01'), needle='reported_on', severity='warning')
 case('filing-amendment-reason', 'filing-amendment-reason', W2, w2.replace('revision: 1', 'revision: 2'), needle='revision')
 case('filing-target-not-reported', 'filing-target-not-reported', 'submissions/office/2024-Q3.yaml', 'unit: office\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-05\nrevision: 1\ntargets:\n  stations:\n    value: 1\n', needle='stations')
-case('filing-task-not-named', 'filing-task-not-named', 'submissions/office/2024-Q3.yaml', 'unit: office\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-05\nrevision: 1\ntasks:\n  "1.2":\n    progress: in_progress\n', needle='"1.2"')
+case('filing-task-not-named', 'filing-task-not-named', 'submissions/office/2024-Q3.yaml', 'unit: office\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-05\nrevision: 1\ntasks:\n  "1.2":\n    progress: in_progress\n    summary: 标准编制中\n', needle='"1.2"')
 case('filing-unknown-task', 'plan-unknown-task', W2, w2.replace('"1.1":', '"7.7":'), needle='"7.7"')
 case('filing-unknown-target', 'plan-unknown-target', W2, w2.replace('  stations:', '  stationz:'), needle='stationz')
 case('filing-value-decreased', 'filing-value-decreased', W2, w2.replace('value: 2', 'value: 0'), needle='value:', severity='warning')
