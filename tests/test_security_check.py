@@ -108,3 +108,24 @@ def test_the_pull_request_summary_shows_filing_text_as_text(repo: Path) -> None:
     assert "evil.example" in summary  # the text is there ...
     for live in ("<img", "![x](", "<b>", "](https:--evil", "</code><img"):
         assert live not in summary, live  # ... but never as markup
+
+
+def test_evidence_outside_any_units_folder_is_the_plan_offices(repo: Path) -> None:
+    # Files under evidence/ but in no unit's folder may be cited by any unit's merged filing:
+    # an editor must not be able to replace them.
+    (repo / "evidence/common").mkdir(parents=True)
+    (repo / "evidence/common/通知.pdf").write_text("%PDF-1.4 v2", "utf-8")
+    (repo / "evidence/top.pdf").write_text("%PDF-1.4", "utf-8")
+    (repo / "submissions/README.md").write_text("改过的说明\n", "utf-8")
+    commit(repo, "shared files", WEST)
+    found = rules(check(repo, "--no-status"))
+    assert ("auth-plan-maintainer", "evidence/common/通知.pdf") in found
+    assert ("auth-plan-maintainer", "evidence/top.pdf") in found
+    assert ("auth-plan-maintainer", "submissions/README.md") in found
+
+
+def test_the_plan_office_may_add_shared_evidence(repo: Path) -> None:
+    (repo / "evidence/common").mkdir(parents=True)
+    (repo / "evidence/common/通知.pdf").write_text("%PDF-1.4", "utf-8")
+    commit(repo, "shared files", PLAN)
+    assert check(repo, "--no-status").exit_code == 0

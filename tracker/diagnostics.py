@@ -113,7 +113,8 @@ RULES: dict[str, Rule] = {
         # --- workflow (tracker check / codeowners) ------------------------------------------
         _r("codeowners-outdated", "CODEOWNERS 与 plan/units.yaml 不一致", "运行 tracker codeowners 重新生成并提交。", W),
         _r("auth-unit-editor", "提交者不是该单位的编辑人员", "由本单位 editors 中的账号提交，或请计划办把账号加入 editors。"),
-        _r("auth-plan-maintainer", "只有计划维护人员可以修改 plan/", "请计划办(maintainers)提交对 plan/ 的修改。"),
+        _r("auth-plan-maintainer", "只有计划维护人员可以修改 plan/、tracker.yaml 和不属于任何单位的文件",
+           "请计划办(maintainers)提交这些修改；单位的材料放在 evidence/<单位>/ 下。"),
         _r("auth-signature", "提交没有有效签名", "用已登记的密钥签名提交(git commit -S)。"),
         _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
         _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),

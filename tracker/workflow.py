@@ -284,16 +284,22 @@ def authorize(commits: list[Commit], where: _Where, units: dict[str, Unit],
         who = f"{c.name} <{c.email}>"
         for git_path in dict.fromkeys(c.files):
             shown = where.shown(git_path)
-            if where.is_plan(git_path):
+            rel = where.rel(git_path)
+            unit = _unit_of(rel, units)
+            # Files of no unit: the plan, tracker.yaml, and anything under submissions/ or
+            # evidence/ outside the units' folders (shared evidence any filing may cite).
+            shared = unit is None and rel is not None and rel.split("/")[0] in ("submissions",
+                                                                                 "evidence")
+            if where.is_plan(git_path) or shared:
                 if email not in keepers:
                     out.append(diag(
                         shown, None, "auth-plan-maintainer",
                         f"提交 {c.short}(作者 {who})修改了 {git_path}，但该身份不在 maintainers 中",
-                        hint="计划和 tracker.yaml 只能由 maintainers 修改；maintainers："
+                        hint="计划、tracker.yaml 和不属于任何单位文件夹的文件(如 evidence/ 下的共用材料)"
+                             "只能由 maintainers 修改；maintainers："
                              + ("、".join(maintainers) or "(未登记)") + "。",
                     ))
                 continue
-            unit = _unit_of(where.rel(git_path), units)
             if unit is None:
                 continue
             editors = units[unit].editors if unit in units else ()
