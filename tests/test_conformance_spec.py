@@ -156,3 +156,69 @@ def test_a_task_report_needs_its_summary(tmp_path: Path):
     found = {(d.rule, d.line) for d in load(root).report.errors}
     assert ("schema-required", 8) in found or ("schema-required", 7) in found, found
     assert ("schema-empty", 11) in found, found
+
+
+# --- Status: per-unit goals from allocations and min ------------------------------------------
+
+
+def test_per_unit_allocations_and_min_give_unit_goals_and_scaled_curves(tmp_path: Path):
+    targets = TARGETS_YAML.replace("    per_unit: {from: villages}\n",
+                                   "    per_unit: {allocations: {east: 12, west: 4}}\n")
+    assert "- {target: centres, weight: 0.5}" in targets  # the index: stations and centres
+    root = write_repo(tmp_path, [
+        ("east", "2024-Q4", filing_yaml("east", "2024-Q4", targets={"stations": 6, "centres": 1})),
+        ("west", "2024-Q4", filing_yaml("west", "2024-Q4", targets={"stations": 4, "centres": 0})),
+    ], targets_yaml=targets)
+    loaded = load(root)
+    assert loaded.repo is not None and not loaded.report.errors, loaded.report.errors
+    s = compute(loaded.repo, date(2024, 12, 31))  # on the first milestone: city expected 8
+    city = s.target("stations")
+    assert (city.actual, city.expected, city.goal) == (10, 8, 16)
+    east, west = s.target("stations", "east"), s.target("stations", "west")
+    assert (east.goal, east.expected, east.status) == (12, 6, "on_track")   # 8 × 12/16
+    assert (west.goal, west.expected, west.status) == (4, 2, "done")         # 4 ≥ 4
+    assert s.target("stations", "north") is None  # no allocation: no unit goal, no unit row
+    # min: every reporting unit's goal is the minimum; the curve is the city's × 1/3
+    centres_east, centres_west = s.target("centres", "east"), s.target("centres", "west")
+    assert (centres_east.goal, centres_east.status) == (1, "done")
+    # city: 3 × 365/730 days = 1.5 on 2024-12-31; a unit: 1.5 × 1/3
+    assert centres_west.goal == 1 and centres_west.expected == Fraction(1, 2)
+    assert s.target("centres", "north").actual is None  # never filed
+    assert s.target("centres", "north").status == "not_reported"
+    # index: 100 × (0.5·min(1, 6/12) + 0.5·min(1, 1/1)) / 1 = 75; west 100 × (0.5 + 0) = 50
+    scores = {e.unit: (e.score, e.rank) for e in s.index}
+    assert scores["east"] == (75, 1) and scores["west"] == (50, 2) and scores["north"][0] == 0
+
+
+# --- Machine output: SPEC's field names and types ---------------------------------------------
+
+
+def test_status_json_field_types_are_specs():
+    import re
+
+    code, out, err = run("status", "--root", "examples/demo", "--as-of", "2024-06-30",
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    day = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    assert day.match(data["as_of"]) and isinstance(data["plan"], str)
+    for t in data["targets"]:
+        assert isinstance(t["target"], str) and isinstance(t["scope"], str)
+        assert t["actual"] is None or type(t["actual"]) is int
+        assert type(t["expected"]) is float and type(t["goal"]) is int
+        assert day.match(t["deadline"])
+        assert t["status"] in ("not_reported", "done", "overdue", "on_track", "lagging",
+                               "off_track")
+    for t in data["tasks"]:
+        assert isinstance(t["task"], str) and (t["lead"] is None or isinstance(t["lead"], str))
+        assert t["status"] in ("done", "overdue", "in_progress", "not_started")
+    for f in data["filings"]:
+        assert isinstance(f["unit"], str) and isinstance(f["period"], str) and day.match(f["due"])
+        assert f["status"] in ("on_time", "late", "missing")
+        assert (f["reported_on"] is None) == (f["status"] == "missing")
+        assert f["reported_on"] is None or day.match(f["reported_on"])
+    ranks = [e["rank"] for e in data["index"]]
+    assert all(type(e["score"]) is float and isinstance(e["unit"], str) for e in data["index"])
+    assert all(type(r) is int for r in ranks) and ranks == sorted(ranks) and ranks[0] == 1
+    scores = [e["score"] for e in data["index"]]
+    assert scores == sorted(scores, reverse=True)
