@@ -196,7 +196,8 @@ def test_per_unit_allocations_and_min_give_unit_goals_and_scaled_curves(tmp_path
 def test_status_json_field_types_are_specs():
     import re
 
-    code, out, err = run("status", "--root", "examples/demo", "--as-of", "2024-06-30",
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo"
+    code, out, err = run("status", "--root", str(demo), "--as-of", "2024-06-30",
                          "--format", "json")
     assert code == 0, err
     data = json.loads(out)
