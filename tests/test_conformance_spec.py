@@ -223,3 +223,28 @@ def test_status_json_field_types_are_specs():
     assert all(type(r) is int for r in ranks) and ranks == sorted(ranks) and ranks[0] == 1
     scores = [e["score"] for e in data["index"]]
     assert scores == sorted(scores, reverse=True)
+
+
+# --- Layout: a file in a unit folder that will not be read is reported, never skipped -------
+
+
+def test_files_a_unit_folder_will_not_read_are_reported(tmp_path: Path):
+    # Notepad saves "2024-Q2.yaml" as "2024-Q2.yaml.txt"; a silently skipped filing would only
+    # show up, unexplained, as 未报送.
+    root = write_repo(tmp_path, [("west", "2024-Q1", filing_yaml(
+        "west", "2024-Q1", targets={"stations": 1}))])
+    west = root / "submissions" / "west"
+    text = (west / "2024-Q1.yaml").read_text("utf-8")
+    (west / "2024-Q2.yaml.txt").write_text(text.replace("2024-Q1", "2024-Q2"), "utf-8")
+    (west / "2024-Q3.YAML").write_text(text.replace("2024-Q1", "2024-Q3"), "utf-8")
+    (west / "说明.docx").write_bytes(b"PK")
+    (west / "old").mkdir()
+    (west / ".gitkeep").write_text("", "utf-8")  # hidden files are the tools' business
+    (root / "submissions" / "2024-Q4.yaml").write_text(text, "utf-8")  # not in a unit folder
+    (root / "submissions" / "README.md").write_text("说明", "utf-8")  # a guide is fine there
+    found = {(Path(d.path).name, d.rule, d.severity.value): d for d in load(root).report.diagnostics}
+    for name in ("2024-Q2.yaml.txt", "2024-Q3.YAML", "说明.docx", "old", "2024-Q4.yaml"):
+        assert (name, "file-unexpected", "warning") in found, (name, sorted(found))
+    assert "2024-Q2.yaml" in found[("2024-Q2.yaml.txt", "file-unexpected", "warning")].message
+    assert "2024-Q3.yaml" in found[("2024-Q3.YAML", "file-unexpected", "warning")].message
+    assert not any(name in (".gitkeep", "README.md") for name, _, _ in found)

@@ -131,6 +131,10 @@ def discover(
                                  "单位文件夹是符号链接，tracker 不读取"))
             continue
         if not unit_dir.is_dir():
+            if unit_dir.name.lower().endswith((".yaml", ".yml")):
+                problems.append(diag(display_path(unit_dir), None, "file-unexpected",
+                                     f"{unit_dir.name} 不会被读取：报送文件应放在单位文件夹中，"
+                                     f"例如 submissions/<单位>/{unit_dir.name}"))
             continue
         for entry in sorted(unit_dir.iterdir()):
             name = entry.name
@@ -138,18 +142,31 @@ def discover(
                 for reg in sorted(entry.iterdir()):
                     if reg.suffix == ".yaml":
                         registers.append((reg, f"submissions/{unit}/registers/{reg.name}"))
-                    elif reg.suffix == ".yml":
-                        problems.append(_wrong_suffix(reg))
+                    elif not reg.name.startswith("."):
+                        problems.append(_not_read(reg))
             elif name.endswith(".yaml"):
                 filings.append((entry, f"submissions/{unit}/{name}"))
-            elif name.endswith(".yml"):
-                problems.append(_wrong_suffix(entry))
+            elif not name.startswith("."):  # .gitkeep and the like belong to the tools
+                problems.append(_not_read(entry))
     return filings, registers, problems
 
 
-def _wrong_suffix(file: Path) -> Diagnostic:
-    return diag(display_path(file), None, "file-unexpected",
-                f"扩展名 .yml 不会被读取：请改名为 {file.stem}.yaml")
+def _not_read(file: Path) -> Diagnostic:
+    """file-unexpected: a file in a unit folder that is not read — said, never skipped
+    silently (a filing saved by Notepad as 2024-Q2.yaml.txt would only show up as 未报送)."""
+    name, lower = file.name, file.name.lower()
+    if file.is_dir():
+        message = f"文件夹 {name} 不会被读取：单位文件夹下只放报送文件(<期次>.yaml)和 registers/"
+    elif lower.endswith((".yaml", ".yml")):
+        message = f"扩展名 {file.suffix} 不会被读取：请改名为 {file.stem}.yaml"
+    elif ".yaml." in lower or ".yml." in lower:
+        ext = ".yaml." if ".yaml." in lower else ".yml."
+        cut = lower.index(ext)
+        message = (f"文件名多了扩展名 {name[cut + len(ext) - 1:]}(记事本另存时常见)，"
+                   f"不会被读取：请改名为 {name[:cut]}.yaml")
+    else:
+        message = f"{name} 不会被读取：单位文件夹下只放报送文件和台账；佐证材料放在 evidence/ 下"
+    return diag(display_path(file), None, "file-unexpected", message)
 
 
 def load(
