@@ -359,11 +359,50 @@ def _evidence(cells: _Cells, sheet: str, ref: str, value: Any) -> list[dict[str,
     return items
 
 
+MAX_FORM_ROWS = 2000  # far more rows than any unit has targets or tasks
+MAX_UNPACKED = 32 * 1024 * 1024  # a fill-in workbook unpacks to well under 1 MB
+
+
+def _form_rows(cells: _Cells, sheet: str, ws: Any, width: int) -> list[int]:
+    """The rows of the form that hold something, read from the cells the sheet really has
+    (`ws.max_row` can be a million because of one stray cell: walking to it created every
+    cell on the way). A value outside the form is reported, not silently dropped."""
+    from openpyxl.utils import get_column_letter
+
+    rows: set[int] = set()
+    outside: list[tuple[int, int]] = []
+    for (row, col), cell in ws._cells.items():  # noqa: SLF001 - the only sparse view of a sheet
+        if row < FIRST_ROW or _text(cell.value) == "":
+            continue
+        if col <= width and row < FIRST_ROW + MAX_FORM_ROWS:
+            rows.add(row)
+        else:
+            outside.append((row, col))
+    if outside:
+        row, col = min(outside)
+        more = f"(另有 {len(outside) - 1} 个)" if len(outside) > 1 else ""
+        cells.add(sheet, f"{get_column_letter(col)}{row}", "xlsx-structure",
+                  f"填报表范围以外的单元格有内容{more}，不会被导入",
+                  hint="只在表格的黄色单元格中填写；把内容移到对应的行和列，或删除它。")
+    return sorted(rows)
+
+
 def _open(file: Path) -> Any:
+    import zipfile
+
     from openpyxl import load_workbook
 
     if not file.is_file():
         raise TrackerError(f"找不到文件 {file}")
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile):
+        unpacked = 0  # not a zip: load_workbook says so below
+    if unpacked > MAX_UNPACKED:
+        raise TrackerError(
+            f"{display_path(file)} 解压后有 {unpacked:,} 字节，远超填报表的大小，不予读取",
+            hint="用 tracker new --xlsx 重新生成填报表填写；不要在其中粘贴图片或大量数据。")
     try:
         with warnings.catch_warnings():
             # Excel adds extensions openpyxl does not read (and says so); the cells are what count.
@@ -448,7 +487,7 @@ def _read(settings: ImportSettings, wb: Any, cells: _Cells) -> _Read:
     ws = wb[SHEET_TARGETS]
     rows_seen: dict[str, int] = {}
     kept_targets: list[TargetDraft] = []
-    for row in range(FIRST_ROW, ws.max_row + 1):
+    for row in _form_rows(cells, SHEET_TARGETS, ws, len(TARGET_HEADERS)):
         values = [ws.cell(row, c).value for c in range(1, len(TARGET_HEADERS) + 1)]
         if all(_text(v) == "" for v in values):
             continue
@@ -483,7 +522,7 @@ def _read(settings: ImportSettings, wb: Any, cells: _Cells) -> _Read:
     ws = wb[SHEET_TASKS]
     tasks_seen: dict[str, int] = {}
     kept_tasks: list[TaskDraft] = []
-    for row in range(FIRST_ROW, ws.max_row + 1):
+    for row in _form_rows(cells, SHEET_TASKS, ws, len(TASK_HEADERS)):
         values = [ws.cell(row, c).value for c in range(1, len(TASK_HEADERS) + 1)]
         if all(_text(v) == "" for v in values):
             continue
