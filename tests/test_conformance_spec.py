@@ -248,3 +248,13 @@ def test_files_a_unit_folder_will_not_read_are_reported(tmp_path: Path):
     assert "2024-Q2.yaml" in found[("2024-Q2.yaml.txt", "file-unexpected", "warning")].message
     assert "2024-Q3.yaml" in found[("2024-Q3.YAML", "file-unexpected", "warning")].message
     assert not any(name in (".gitkeep", "README.md") for name, _, _ in found)
+
+
+def test_run_inside_a_repository_folder_the_message_names_the_root(tmp_path: Path, monkeypatch):
+    # An editor who opens a terminal in submissions/east/ is told where the repository is.
+    root = write_repo(tmp_path / "repo", [("east", "2024-Q2", filing_yaml(
+        "east", "2024-Q2", targets={"stations": 2}))])
+    monkeypatch.chdir(root / "submissions" / "east")
+    code, out, err = run("validate", "2024-Q2.yaml")
+    assert code == 2 and "Traceback" not in err
+    assert "--root ../.." in err, err

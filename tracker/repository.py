@@ -54,6 +54,16 @@ def display_path(file: Path) -> str:
         return file.as_posix()
 
 
+def _enclosing_repository(folder: Path) -> Path | None:
+    """The nearest folder above `folder` that looks like a repository (plan/ or tracker.yaml):
+    where someone who opened a terminal in submissions/<unit>/ should have run tracker."""
+    here = folder.resolve()
+    for parent in here.parents:
+        if (parent / "plan" / "units.yaml").is_file() or (parent / CONFIG_FILE).is_file():
+            return parent
+    return None
+
+
 def find_plan_dir(root: Path, config: Config) -> Path:
     return (root / config.plan_dir).resolve() if config.plan_dir else root / "plan"
 
@@ -184,9 +194,12 @@ def load(
     config = load_config(root, report, max_bytes)
     plan_dir = find_plan_dir(root, config)
     if not plan_dir.is_dir():
+        above = _enclosing_repository(root)
         raise NoRepository(
             f"{display_path(root)} 不是 tracker 仓库：找不到计划目录 {display_path(plan_dir)}",
-            hint="在仓库根目录运行，或用 --root 指定；计划放在 plan/ 下(或在 tracker.yaml 中写 plan: 路径)。",
+            hint=(f"这里在仓库 {display_path(above)} 之内：到那里运行，或加 --root "
+                  f"{display_path(above)}。" if above is not None else
+                  "在仓库根目录运行，或用 --root 指定；计划放在 plan/ 下(或在 tracker.yaml 中写 plan: 路径)。"),
         )
 
     docs: dict[str, Document] = {}
