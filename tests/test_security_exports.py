@@ -170,3 +170,22 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(base_repo: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "解压后" in result.output
     assert "Traceback" not in result.output
+
+
+def test_unusual_line_breaks_survive_the_round_trip(base_repo: Path) -> None:
+    # YAML reads NEL (U+0085) and the Unicode line/paragraph separators inside a quoted scalar
+    # as line breaks and folds them; the filing must hold exactly what the cell held.
+    book = _form(base_repo)
+    text = "第一行\u2028第二行\x85第三\u2029第四 \"引号\" # 井号 \\ 反斜杠"
+    wb = openpyxl.load_workbook(book)
+    wb["指标"]["D5"], wb["指标"]["D6"] = 3, 1
+    wb["任务"]["D7"] = "推进中"
+    wb["任务"]["E5"], wb["任务"]["E6"], wb["任务"]["E7"] = text, "x", "y"
+    wb.save(book)
+    result = run("import", "填报.xlsx")
+    assert result.exit_code == 0, result.output
+    from tracker.yamlio import load_file
+
+    doc, problems = load_file(base_repo / "submissions/east/2024-Q3.yaml", "f")
+    assert doc is not None and not problems
+    assert doc.data["tasks"]["1.1"]["summary"] == text
