@@ -258,3 +258,36 @@ def test_run_inside_a_repository_folder_the_message_names_the_root(tmp_path: Pat
     code, out, err = run("validate", "2024-Q2.yaml")
     assert code == 2 and "Traceback" not in err
     assert "--root ../.." in err, err
+
+
+# --- common slips of a Chinese input method: the message names them ---------------------------
+
+
+def _problems(tmp_path: Path, text: str) -> list:
+    root = write_repo(tmp_path, [("west", "2024-Q1", text)])
+    return [d for d in load(root).report.diagnostics if d.path.endswith("west/2024-Q1.yaml")]
+
+
+FILING = filing_yaml("west", "2024-Q1", targets={"stations": 1})
+
+
+def test_a_full_width_colon_is_named_at_its_line(tmp_path: Path):
+    [d] = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "as_of：2024-03-31"))
+    assert (d.rule, d.line) == ("yaml-syntax", 3)
+    assert "中文" in d.hint and "：" in d.hint
+
+
+def test_a_full_width_space_is_named(tmp_path: Path):
+    problems = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "\u3000as_of: 2024-03-31"))
+    assert any("全角空格" in (d.hint or "") for d in problems), problems
+    problems = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "as_of: 2024-03-31\u3000"))
+    assert any("全角" in (d.hint or "") for d in problems), problems
+
+
+def test_a_bad_date_is_one_error_not_two(tmp_path: Path):
+    problems = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "as_of: 2024-3-31"))
+    assert [(d.rule, d.line) for d in problems] == [("schema-pattern", 3)], problems
+    problems = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "as_of: ２０２４-０３-３１"))
+    assert [d.rule for d in problems] == ["schema-pattern"] and "全角" in problems[0].hint
+    problems = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "as_of: 2024-02-30"))
+    assert [d.rule for d in problems] == ["schema-format"]  # the right form, no such day

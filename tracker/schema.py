@@ -99,7 +99,15 @@ def validate(doc: Document, kind: str, backend: str | None = None) -> list[Diagn
             if key not in seen:
                 seen.add(key)
                 out.append(d)
-    return out
+    # A date of the wrong form breaks both its pattern and its format: one mistake, one
+    # message (the pattern's, which shows the form; a well-formed 2024-02-30 gets the format's).
+    shapes = {(d.line, d.column) for d in out if d.rule == "schema-pattern"}
+    return [d for d in out if not (d.rule == "schema-format" and (d.line, d.column) in shapes)]
+
+
+def _full_width(text: str) -> bool:
+    """Full-width digits, letters, punctuation or space, as a Chinese input method types them."""
+    return any("\uff01" <= ch <= "\uff5e" or ch == "\u3000" for ch in text)
 
 
 # --- translation -------------------------------------------------------------------------
@@ -228,6 +236,8 @@ def _translate(
         for key in value if isinstance(value, dict) else []:
             if key not in allowed:
                 close = _closest(key, allowed)
+                if _full_width(str(key)) and str(key).strip(" \u3000") in allowed:
+                    close = f"{str(key).strip(' ' + chr(0x3000))}(字段名前后有全角空格“　”，请删掉)"
                 yield diag(
                     path, doc.pos((*ipath, key), key=True), "schema-unknown-key",
                     f"{where} 中有不认识的字段 {key}",
@@ -257,11 +267,16 @@ def _translate(
         return
     if keyword == "pattern":
         pattern = sub.get("pattern", "")
+        hint = _PATTERN_ZH.get(pattern, f"应匹配 {pattern}")
+        if _full_width(str(value)):
+            hint = f"含有全角字符(中文输入法下的数字、空格或符号)，请切换到英文输入法。{hint}"
         yield diag(path, pos, "schema-pattern", f"{where} 的值 {_show(value)} 格式不对",
-                   hint=_PATTERN_ZH.get(pattern, f"应匹配 {pattern}"))
+                   hint=hint)
         return
     if keyword == "format":
-        yield diag(path, pos, "schema-format", f"{where} 的值 {_show(value)} 不是有效的日期")
+        yield diag(path, pos, "schema-format", f"{where} 的值 {_show(value)} 不是有效的日期",
+                   hint="含有全角字符(中文输入法下的数字、空格或符号)：请切换到英文输入法，"
+                        "写成 2024-06-30 这样。" if _full_width(str(value)) else None)
         return
     if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         bound = sub.get(keyword)

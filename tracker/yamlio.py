@@ -343,9 +343,28 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
     context = getattr(exc, "context", None)
     detail = f"{problem}" + (f"({context})" if context else "")
     hint = RULE_HINT_SYNTAX
-    if "\t" in text.splitlines()[pos[0] - 1] if 0 < pos[0] <= len(text.splitlines()) else False:
+    lines = text.splitlines()
+    if "\t" in lines[pos[0] - 1] if 0 < pos[0] <= len(lines) else False:
         hint = "这一行含有 Tab 字符：YAML 只能用空格缩进，请把 Tab 换成空格。"
+    else:
+        # A Chinese input method types ： and the full-width space: the parser reports the
+        # line after, so look at the line of the error and the two before it.
+        for i in range(min(pos[0], len(lines)) - 1, max(pos[0] - 4, -1), -1):
+            colon = _FULL_WIDTH_COLON.match(lines[i])
+            if colon:
+                pos = (i + 1, colon.end())
+                hint = ("这一行的“：”是中文(全角)冒号：字段名后要用英文冒号 : 再加一个空格，"
+                        "例如 as_of: 2024-06-30。")
+                break
+            if lines[i].lstrip(" ").startswith("\u3000"):
+                pos = (i + 1, 1)
+                hint = "这一行开头有全角空格“　”：缩进只能用半角空格，请删掉全角空格。"
+                break
     return diag(path, pos, "yaml-syntax", f"YAML 格式错误：{detail}", hint=hint)
+
+
+# A key followed by a full-width colon (before any ASCII colon): `as_of：2024-06-30`.
+_FULL_WIDTH_COLON = re.compile(r"^[ \u3000]*(?:- )?[^\s#:：'\"]+[ \u3000]*：")
 
 
 RULE_HINT_SYNTAX = (
