@@ -291,3 +291,19 @@ def test_a_bad_date_is_one_error_not_two(tmp_path: Path):
     assert [d.rule for d in problems] == ["schema-pattern"] and "全角" in problems[0].hint
     problems = _problems(tmp_path, FILING.replace("as_of: 2024-03-31", "as_of: 2024-02-30"))
     assert [d.rule for d in problems] == ["schema-format"]  # the right form, no such day
+
+
+def test_pyyamls_own_depth_limit_is_reported_as_too_deep(monkeypatch):
+    # PyYAML 6.0.4 (what a fresh install gets) raises its own "maximum nesting depth" error
+    # before tracker's limit: the same rule either way (tests/test_security_input.py).
+    import yaml
+    from yaml.error import Mark
+
+    from tracker import yamlio
+
+    monkeypatch.setattr(yamlio, "HAVE_C_LOADER", False)
+    mark = Mark("f.yaml", 0, 1, 1002, "", 0)
+    exc = yaml.scanner.ScannerError("while increasing flow level", mark,
+                                    "exceeded maximum nesting depth", mark)
+    d = yamlio._syntax_diagnostic("x: [[[\n", "f.yaml", exc)
+    assert (d.rule, d.line, d.column) == ("yaml-too-deep", 2, 1003)

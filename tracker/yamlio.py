@@ -341,6 +341,11 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
     pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    if "maximum nesting depth" in problem:
+        # PyYAML ≥ 6.0.4 stops deep nesting itself, before tracker's own limit does.
+        return diag(path, pos, "yaml-too-deep",
+                    f"内容嵌套超过 {MAX_DEPTH} 层(列表或字段套列表或字段)",
+                    hint="报送、台账和计划文件只有几层；检查这里是否多写了 [ { 或缩进。")
     detail = f"{problem}" + (f"({context})" if context else "")
     hint = RULE_HINT_SYNTAX
     lines = text.splitlines()
