@@ -91,6 +91,8 @@ def test_github_workflow_checks_pull_requests_and_publishes_pages():
     assert any(u.startswith("actions/upload-pages-artifact@") for u in build)
     deploy = wf["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # "as of today" moves on without a push: rebuilt nightly, in the plan's time zone
+    assert wf["on"]["schedule"] and wf["env"]["TZ"] == "Asia/Shanghai"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
