@@ -73,3 +73,17 @@ def test_a_folder_named_like_a_filing(tmp_path: Path) -> None:
     assert [(d["rule"], d["path"]) for d in report["diagnostics"]] == [
         ("file-unreadable", "submissions/east/2024-Q3.yaml")]
     assert "不是普通文件" in report["diagnostics"][0]["message"]
+
+
+def test_text_far_longer_than_a_report_is_refused(tmp_path: Path) -> None:
+    # 100,000 Chinese characters in one summary took the site build 70 s (search segmentation);
+    # the 16 MB file cap allows 5 million.
+    root = copy_base(tmp_path / "repo")
+    file = root / "submissions/east/2024-Q2.yaml"
+    file.write_text(file.read_text("utf-8").replace(
+        "summary: 新建一个服务站", "summary: " + "很长" * 50000), "utf-8")
+    code, report = _validate(root)
+    assert code == 1
+    found = [(d["rule"], d["line"]) for d in report["diagnostics"]]
+    assert found == [("schema-too-long", 18)], found
+    assert "100000 个字，上限 10000 个字" in report["diagnostics"][0]["message"]

@@ -70,6 +70,7 @@ RULES: dict[str, Rule] = {
         _r("schema-minimum", "数值超出允许范围", "填写不小于下限(通常为 0)的数。"),
         _r("schema-empty", "不能为空", "填写内容或删除该字段。"),
         _r("schema-unique", "列表中有重复项", "删除重复项。"),
+        _r("schema-too-long", "文字或列表超过长度上限", "精简内容；详细材料作为佐证材料(evidence)附上文件。"),
         _r("schema-evidence", "佐证材料要写 path(仓库内文件)或 url(https 链接)其中之一",
            "每条佐证材料写 title，再写 path 或 url 之一。"),
         _r("schema-invalid", "不符合文件格式约定", "对照模板检查该字段。"),

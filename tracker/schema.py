@@ -290,6 +290,15 @@ def _translate(
         yield diag(path, pos, "schema-empty", f"{where} 不能为空",
                    hint=f"填写内容：{desc}" if desc else None)
         return
+    if keyword in ("maxLength", "maxItems"):
+        # Text far longer than any report: an accident (a pasted file) or an attempt to stall
+        # the site build, whose Chinese search segmentation grows with the text.
+        bound = sub.get(keyword)
+        size = len(value) if isinstance(value, str | list) else 0
+        what = "个字" if keyword == "maxLength" else "项"
+        yield diag(path, pos, "schema-too-long", f"{where} 太长：{size} {what}，上限 {bound} {what}",
+                   hint="精简内容；详细材料请作为佐证材料(evidence)附上文件。")
+        return
     if keyword == "uniqueItems":
         dups = sorted({_show(x) for x in value if value.count(x) > 1}) if isinstance(value, list) else []
         yield diag(path, pos, "schema-unique", f"{where} 有重复项：{'、'.join(dups)}")

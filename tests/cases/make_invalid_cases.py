@@ -133,6 +133,7 @@ case('register-code-region', 'register-code-region', RP, REG.replace('"330901003
 case('register-closed-before-opened', 'register-closed-before-opened', RP, REG.replace('closed: 2024-03-20', 'closed: 2024-02-20'), needle='closed')
 case('register-count-mismatch', 'register-count-mismatch', 'submissions/east/2024-Q1.yaml', E1.replace('value: 2\n', 'value: 5\n'), needle='value: 5')
 
+case('schema-too-long', 'schema-too-long', W2, w2.replace('summary: 推进中', 'summary: ' + '很长的说明' * 2001), needle='很长的说明')
 case('schema-task-key-pattern', 'schema-pattern', W2, w2.replace('"1.1":', 'one:'), needle='one:')
 inv = ROOT / 'invalid'
 if inv.exists():
