@@ -113,3 +113,21 @@ def test_evidence_links_are_url_encoded(repo: Path, tmp_path: Path) -> None:
     assert (out / "repo/evidence/east/%2e%2e/报告#1 ?.pdf").is_file()
     target = (out / "targets/stations.html").read_text("utf-8")
     assert 'href="../repo/evidence/east/%252e%252e/%E6%8A%A5%E5%91%8A%231%20%3F.pdf"' in target
+
+
+@pytest.mark.parametrize("url", [
+    'https://x.example.invalid/" onmouseover="alert(1)',
+    "https://x.example.invalid/a b",
+    "https://user:pw@x.example.invalid/",
+    "https:///nohost",
+    "https://x.example.invalid/\u202efdp.exe",
+    "HTTPS://x.example.invalid/",
+])
+def test_validation_and_the_site_agree_on_what_is_a_link(repo: Path, url: str) -> None:
+    # What the site would not link must not pass validation silently.
+    file = repo / FILING
+    file.write_text(file.read_text("utf-8").replace(
+        'url: "https://news.example.invalid/east"', f"url: {json.dumps(url)}"), "utf-8")
+    code, found = _validate(repo)
+    assert code == 1
+    assert [d["rule"] for d in found] == ["evidence-url-not-https"], found

@@ -24,8 +24,6 @@ def test_no_control_or_bidi_override_character_reaches_a_page(tmp_path: Path) ->
                         'summary: "新建\\0一个\\e[31m服务站\\a \\u202etxt.exe\\u202c \\u2066x\\u2069 \\N"')
     text = text.replace("problems: 用地紧张", 'problems: "用地\\u202d紧张"')
     text = text.replace("amendment_reason: 更正服务站数量", 'amendment_reason: "更正\\u202e数量"')
-    text = text.replace('url: "https://news.example.invalid/east"',
-                        'url: "https://news.example.invalid/\\u202efdp.exe"')
     file.write_text(text, "utf-8")
     out = tmp_path / "site"
     build(root, out, date(2024, 6, 30), provenance=False)
@@ -39,8 +37,6 @@ def test_no_control_or_bidi_override_character_reaches_a_page(tmp_path: Path) ->
             assert ch not in doc["title"] + doc["text"], (doc["location"], repr(ch))
     task = (out / "tasks/1.1.html").read_text("utf-8")
     assert "新建一个[31m服务站 txt.exe x" in task  # the words stay, the controls go
-    target = (out / "targets/stations.html").read_text("utf-8")
-    assert 'href="https://news.example.invalid/' not in target  # the spoofed URL is no link
 
 
 def test_a_url_with_a_bidi_override_is_not_a_link() -> None:

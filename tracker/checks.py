@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tracker.diagnostics import Diagnostic, diag
-from tracker.evidence import hidden_part, safe_type
+from tracker.evidence import hidden_part, is_https_link, safe_type
 from tracker.model import Config, Evidence, Filing, Repository
 from tracker.periods import EXAMPLE, LABEL_ZH, Period
 from tracker.yamlio import Document
@@ -262,6 +262,11 @@ def _check_evidence(
         if not ev.url.startswith("https://"):
             yield diag(doc.path, doc.pos((*path, "url")), "evidence-url-not-https",
                        f"链接 {ev.url[:80]} 不是 https 链接")
+        elif not is_https_link(ev.url):
+            yield diag(doc.path, doc.pos((*path, "url")), "evidence-url-not-https",
+                       f"链接 {ev.url[:80]} 不是有效的 https 链接(含空格、控制字符、"
+                       "用户名密码，或没有网站地址)，网站上不会显示为链接",
+                       hint="从浏览器地址栏复制完整的链接，例如 https://www.example.gov.cn/a.html。")
         return
     raw = ev.path
     pos = _Lazy(doc, (*path, "path"))

@@ -12,7 +12,9 @@ published. Two kinds of file must never be, whatever the filing says:
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 SAFE_SUFFIXES = frozenset({
     # documents (ofd: the Chinese e-document format; wps/et/dps: WPS Office)
@@ -35,3 +37,21 @@ def hidden_part(pure: PurePosixPath) -> str | None:
 def safe_type(pure: PurePosixPath) -> bool:
     """True when the file's type is one the site may ship (see SAFE_SUFFIXES)."""
     return pure.suffix.lower() in SAFE_SUFFIXES
+
+
+# Control characters, line separators, bidi embeddings/overrides/isolates (U+202E can make a
+# link read as something it is not) and whitespace never belong in a link.
+_BAD_URL_CHAR = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def is_https_link(url: str) -> bool:
+    """True for a plain https link to a host: no other scheme, no credentials, no whitespace or
+    control characters (quotes and brackets are escaped where the link is written). Validation
+    and the site use this one test."""
+    if not url.startswith("https://") or _BAD_URL_CHAR.search(url) or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.hostname) and not parts.username and not parts.password

@@ -19,11 +19,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from tracker.evidence import hidden_part, safe_type
+from tracker.evidence import hidden_part, is_https_link, safe_type
 
 __all__ = ["Markup", "escape", "title_html", "https_url", "repo_path", "yaml_string", "one_line",
            "clean_text"]
@@ -65,15 +64,7 @@ def yaml_string(text: str) -> str:
 
 def https_url(url: str) -> str | None:
     """The URL if it is a plain https link to a host; otherwise None (shown as text, not a link)."""
-    if not url or _CONTROL.search(url) or any(c.isspace() for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
-        return None
-    return url
+    return url if url and is_https_link(url) else None
 
 
 def repo_path(root: Path, raw: str) -> str | None:
