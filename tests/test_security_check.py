@@ -129,3 +129,32 @@ def test_the_plan_office_may_add_shared_evidence(repo: Path) -> None:
     (repo / "evidence/common/通知.pdf").write_text("%PDF-1.4", "utf-8")
     commit(repo, "shared files", PLAN)
     assert check(repo, "--no-status").exit_code == 0
+
+
+def test_a_file_name_cannot_hide_the_next_file_from_authorization(repo: Path) -> None:
+    # The log was split into commits at the byte 0x1e, which a file name may contain: the
+    # file after it was read as the author of a made-up commit, and never checked.
+    from tests.workflow_helpers import file_east_q3
+
+    (repo / "evidence/west").mkdir(parents=True)
+    (repo / "evidence/west/a\x1eb.pdf").write_text("x", "utf-8")
+    file_east_q3(repo)
+    commit(repo, "west files for east", WEST)
+    found = rules(check(repo, "--no-status"))
+    assert ("auth-unit-editor", "submissions/east/2024-Q3.yaml") in found
+    assert ("auth-unit-editor", "submissions/east/registers/stations.yaml") in found
+
+
+def test_log_parsing_takes_names_as_git_wrote_them() -> None:
+    from tracker.workflow import parse_log
+
+    sha1, sha2 = "a" * 40, "b" * 40
+    out = (f"\x1e{sha1}\0we\x1est@x\0West\x1e Editor\0\0\nA\0evidence/west/a\x1eb.pdf\0"
+           f"A\0submissions/east/2024-Q3.yaml\0R100\0submissions/east/x.yaml\0submissions/west/x.yaml\0"
+           f"\x1e{sha2}\0east@x\0East\0\0\nM\0submissions/east/2024-Q2.yaml\0").encode()
+    commits = parse_log(out)
+    assert [(c.sha, c.email, c.name) for c in commits] == [
+        (sha1, "we\x1est@x", "West\x1e Editor"), (sha2, "east@x", "East")]
+    assert commits[0].files == ["evidence/west/a\x1eb.pdf", "submissions/east/2024-Q3.yaml",
+                                "submissions/east/x.yaml", "submissions/west/x.yaml"]
+    assert commits[1].files == ["submissions/east/2024-Q2.yaml"]

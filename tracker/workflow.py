@@ -28,6 +28,7 @@ so it is reported (`git-shallow`) rather than misread.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,23 +98,33 @@ class Change:
     new_blob: str = ""
 
 
+_HEADER = re.compile(r"\x1e([0-9a-f]+)\Z")
+
+
 def parse_log(out: bytes) -> list[Commit]:
-    """`git log -z --name-status --format=%x1e%H%x00%ae%x00%an%x00` → commits, newest first."""
-    commits = []
-    for record in out.decode("utf-8", "replace").split("\x1e"):
-        if not record.strip("\0\n"):
+    """`git log -z --name-status --format=%x1e%H%x00%ae%x00%an%x00` → commits, newest first.
+
+    Read token by token (tokens end at NUL, which no path, name or e-mail can contain), by
+    position: a commit header (0x1e + sha, then e-mail and name) is recognised only where a
+    status is due, so a 0x1e inside a file name or an author's name is just part of it (splitting
+    the output at 0x1e once let a file name hide the files after it from authorization)."""
+    tokens = out.decode("utf-8", "replace").split("\0")
+    commits: list[Commit] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        header = _HEADER.match(token)
+        if header:
+            email, name = (tokens[i + 1: i + 3] + ["", ""])[:2]
+            commits.append(Commit(header.group(1), email, name))
+            i += 3
             continue
-        parts = record.split("\0")
-        commit = Commit(parts[0].strip(), parts[1], parts[2])
-        tokens = [t.lstrip("\n") for t in parts[3:]]
-        tokens = [t for t in tokens if t]
-        i = 0
-        while i < len(tokens):
-            status = tokens[i]
-            width = 2 if status[:1] in ("R", "C") else 1
-            commit.files.extend(tokens[i + 1: i + 1 + width])
-            i += 1 + width
-        commits.append(commit)
+        if not token or not commits:
+            i += 1
+            continue
+        width = 2 if token[:1] in ("R", "C") else 1
+        commits[-1].files.extend(tokens[i + 1: i + 1 + width])
+        i += 1 + width
     return commits
 
 
