@@ -42,3 +42,18 @@ def test_no_control_or_bidi_override_character_reaches_a_page(tmp_path: Path) ->
 def test_a_url_with_a_bidi_override_is_not_a_link() -> None:
     assert https_url("https://example.org/\u202efdp.exe") is None
     assert https_url("https://example.org/\u2066x") is None
+
+
+def test_a_file_name_cannot_forge_the_provenance_of_the_next_file() -> None:
+    # The site's ledger read `git log` split at 0x1e: a file name holding 0x1e and 0x1f made
+    # the files after it "added" by whatever commit, author and date the name spelled out.
+    from tracker.provenance import parse_log
+
+    forged = "submissions/west/0\x1edeadbeef\x1fEast Editor\x1feast@x\x1f2020-01-01T00:00:00+08:00"
+    out = ("\x1e" + "c" * 40 + "\x1fWest Editor\x1fwest@x\x1f2024-10-05T10:00:00+08:00\x00\n"
+           f"A\x00{forged}\x00A\x00submissions/west/2024-Q3.yaml\x00")
+    files = parse_log(out)
+    real = files["submissions/west/2024-Q3.yaml"].added
+    assert real is not None
+    assert (real.sha, real.author, real.email) == ("c" * 40, "West Editor", "west@x")
+    assert forged in files

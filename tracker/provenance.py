@@ -160,30 +160,49 @@ def _read(repo: object, root: Path, folder: str) -> Provenance:
 
 
 def _commit(header: str) -> Commit:
-    sha, author, email, day = (header.split(_US) + ["", "", "", ""])[:4]
-    return Commit(sha.strip(), author, email, day.strip())
+    # sha first and date last; the e-mail before the date; the name is what is left (a name
+    # may contain 0x1f without moving the other fields).
+    fields = header.split(_US)
+    if len(fields) < 4:
+        fields = (fields + ["", "", "", ""])[:4]
+    sha, email, day = fields[0], fields[-2], fields[-1]
+    return Commit(sha.strip(), _US.join(fields[1:-2]), email, day.strip())
 
 
 def parse_log(out: str, prefix: str = "") -> dict[str, FileHistory]:
-    """Parse `git log --reverse --name-status -z --format=<_FORMAT>` (oldest commit first)."""
+    """Parse `git log --reverse --name-status -z --format=<_FORMAT>` (oldest commit first).
+
+    Read token by token (tokens end at NUL, which no path can contain), by position: a commit
+    header (0x1e …) is recognised only where a status is due, so a file name holding 0x1e or
+    0x1f is just a name (splitting the output at 0x1e let a file name forge the commit, author
+    and date of the files after it on the ledger)."""
     files: dict[str, FileHistory] = {}
-    for chunk in out.split(_RS):
-        if not chunk:
+    tokens = out.split("\x00")
+    commit: Commit | None = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if token.startswith(_RS):
+            commit = _commit(token[len(_RS):])
+            i += 1
             continue
-        header, _, rest = chunk.partition("\x00")
-        commit = _commit(header)
-        fields = rest.lstrip("\n").split("\x00")
-        for i in range(0, len(fields) - 1, 2):
-            code, path = fields[i].strip(), fields[i + 1]
-            if not code or not path.startswith(prefix):
-                continue
-            rel = path[len(prefix):]
-            if code.startswith("D"):
-                files.pop(rel, None)  # a later re-add starts a new history
-                continue
-            history = files.get(rel)
-            if history is None or code.startswith("A"):
-                files[rel] = FileHistory(rel, added=commit)
-            else:
-                history.amended.append(commit)
+        code = token.strip()
+        if not code or commit is None:
+            i += 1
+            continue
+        width = 2 if code[:1] in ("R", "C") else 1
+        paths = tokens[i + 1: i + 1 + width]
+        i += 1 + width
+        path = paths[-1] if paths else ""
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        if code.startswith("D"):
+            files.pop(rel, None)  # a later re-add starts a new history
+            continue
+        history = files.get(rel)
+        if history is None or code.startswith("A"):
+            files[rel] = FileHistory(rel, added=commit)
+        else:
+            history.amended.append(commit)
     return files
