@@ -96,3 +96,28 @@ def test_status_tables_do_not_read_markup_or_escapes_from_filings(tmp_path: Path
         for bad in ("\x1b]8;", "\x1b]0;", "\x1b[31mred", "\x07", "\x1b[7m"):
             assert bad not in result.output, repr(bad)
         assert "[link=" in result.output  # shown as the characters it is
+
+
+def test_an_internal_error_message_is_short_and_printable(tmp_path: Path, monkeypatch, capsys) -> None:
+    # An exception's text can carry a whole filing (openpyxl put a 200 KB summary in its
+    # message): the one-line report stays short and shows control characters as escapes.
+    import sys
+
+    import pytest
+
+    import tracker.validate
+    from tracker.cli import main
+
+    def boom(*_a, **_k):
+        raise ValueError("\x1b]0;pwned\x07" + "很长" * 100000)
+
+    monkeypatch.setattr(tracker.validate, "load", boom)
+    monkeypatch.setattr(sys, "argv", ["tracker", "validate", "--root", str(copy_base(tmp_path / "r"))])
+    monkeypatch.delenv("TRACKER_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "内部错误 internal error: ValueError" in err and "Traceback" not in err
+    assert len(err) < 1000
+    assert "\x1b" not in err and "\x07" not in err

@@ -79,8 +79,13 @@ def main() -> None:
     except Exception as exc:  # an internal fault: exit 2, short message
         if debug:
             raise
+        from tracker.reporters import printable
+
+        # Short and printable: an exception's text may carry a whole field of a filing.
+        detail = printable(str(exc))
+        detail = detail if len(detail) <= 300 else detail[:300] + "…"
         click.echo(
-            f"tracker: 内部错误 internal error: {type(exc).__name__}: {exc}\n"
+            f"tracker: 内部错误 internal error: {type(exc).__name__}: {detail}\n"
             "  提示 hint: 加 --debug 重新运行可看到详细信息(traceback)，请把它附在问题报告中。",
             err=True,
         )
