@@ -158,3 +158,15 @@ def test_log_parsing_takes_names_as_git_wrote_them() -> None:
     assert commits[0].files == ["evidence/west/a\x1eb.pdf", "submissions/east/2024-Q3.yaml",
                                 "submissions/east/x.yaml", "submissions/west/x.yaml"]
     assert commits[1].files == ["submissions/east/2024-Q2.yaml"]
+
+
+def test_a_base_that_looks_like_an_option_is_refused(repo: Path, tmp_path: Path) -> None:
+    # `--base=--output=FILE` reached git as an option: it wrote FILE and the check passed.
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    target = tmp_path / "written"
+    result = CliRunner().invoke(cli, ["check", f"--base=--output={target}", "--no-status"])
+    assert result.exit_code == 2, result.output
+    assert not list(tmp_path.glob("written*"))

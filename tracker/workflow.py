@@ -441,6 +441,11 @@ def _pathspecs(where: _Where) -> list[str]:
 
 
 def run_check(settings: CheckSettings) -> CheckResult:
+    if not settings.base or settings.base.startswith("-") or any(
+            c.isspace() or ord(c) < 0x20 for c in settings.base):
+        # It would reach git as an option (`--output=FILE` writes a file), not a revision.
+        raise GitError(f"--base {settings.base!r} 不是分支名或提交",
+                       hint="例如 tracker check --base origin/main。")
     where, shallow = _locate(settings, Git(settings.root))
     # Every path below is the toplevel's (git's own), and git reads pathspecs and prints
     # ls-tree names relative to its working folder: run it at the toplevel, so a repository
