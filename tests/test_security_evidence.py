@@ -131,3 +131,22 @@ def test_validation_and_the_site_agree_on_what_is_a_link(repo: Path, url: str) -
     code, found = _validate(repo)
     assert code == 1
     assert [d["rule"] for d in found] == ["evidence-url-not-https"], found
+
+
+def test_a_short_name_that_resolves_to_a_hidden_folder_is_refused(repo: Path, monkeypatch) -> None:
+    # On Windows with 8.3 names, GIT~1 is .git: the name checks pass, the resolved path does not.
+    real_resolve = Path.resolve
+    (repo / "GIT~1").mkdir()
+    (repo / "GIT~1/config.txt").write_text("x")
+
+    def resolve(self: Path, strict: bool = False) -> Path:
+        out = real_resolve(self, strict)
+        parts = ["." + p[:-2].lower() if p == "GIT~1" else p for p in out.parts]
+        return Path(*parts)
+
+    monkeypatch.setattr(Path, "resolve", resolve)
+    assert repo_path(repo, "GIT~1/config.txt") is None
+    _cite(repo, "GIT~1/config.txt")
+    code, found = _validate(repo)
+    assert code == 1
+    assert [d["rule"] for d in found] == ["evidence-hidden"], found

@@ -301,9 +301,14 @@ def _check_evidence(
                    hint=f"path 写到具体的文件，例如 {sample}。")
         return
     try:
-        current.resolve().relative_to(resolved_root)
+        resolved = current.resolve().relative_to(resolved_root)
     except ValueError:
         yield diag(doc.path, pos, "evidence-outside-repo", f"路径 {raw} 指向仓库之外")
+        return
+    hidden = hidden_part(PurePosixPath(resolved.as_posix()))
+    if hidden is not None:  # a Windows short name (GIT~1 is .git) passes the name check
+        yield diag(doc.path, pos, "evidence-hidden",
+                   f"路径 {raw} 实际指向隐藏的文件或文件夹 {hidden}，不能作为佐证材料")
         return
     if not safe_type(pure):
         yield diag(doc.path, pos, "evidence-file-type",

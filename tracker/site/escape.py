@@ -90,7 +90,9 @@ def repo_path(root: Path, raw: str) -> str | None:
     if not current.is_file():
         return None
     try:
-        current.resolve().relative_to(root.resolve())
+        resolved = current.resolve().relative_to(root.resolve())
     except ValueError:
+        return None
+    if hidden_part(PurePosixPath(resolved.as_posix())) is not None:  # GIT~1 on Windows is .git
         return None
     return pure.as_posix()
