@@ -124,6 +124,13 @@ def test_schema_export_writes_every_kind(tmp_path):
 
 
 def test_every_command_teaches_in_its_help():
+    import click
+
+    from tracker.cli import COMMANDS, load_all_commands
+
+    load_all_commands()
+    assert sorted(cli.commands) == sorted(COMMANDS), "every command is in the lazy table"
+    assert cli.list_commands(click.Context(cli)) == sorted(COMMANDS)
     for name in cli.commands:
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
