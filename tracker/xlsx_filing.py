@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -484,23 +485,11 @@ def _read(settings: ImportSettings, wb: Any, cells: _Cells) -> _Read:
     draft.amendment_reason = reason or None
 
     by_target = {t.target.id: t for t in draft.targets}
-    ws = wb[SHEET_TARGETS]
-    rows_seen: dict[str, int] = {}
     kept_targets: list[TargetDraft] = []
-    for row in _form_rows(cells, SHEET_TARGETS, ws, len(TARGET_HEADERS)):
-        values = [ws.cell(row, c).value for c in range(1, len(TARGET_HEADERS) + 1)]
-        if all(_text(v) == "" for v in values):
-            continue
-        tid = _text(values[0])
-        if tid not in by_target:
-            cells.add(SHEET_TARGETS, f"A{row}", "xlsx-key",
-                      f"“{tid}”不是{draft.unit_label}报送的指标编号" if tid else "指标编号被清空")
-            continue
-        if tid in rows_seen:
-            cells.add(SHEET_TARGETS, f"A{row}", "xlsx-key",
-                      f"指标 {tid} 重复(第一次在第 {rows_seen[tid]} 行)")
-            continue
-        rows_seen[tid] = row
+    for row, values, tid in _keyed_rows(
+        cells, SHEET_TARGETS, wb[SHEET_TARGETS], len(TARGET_HEADERS), by_target,
+        noun="指标", unknown=f"不是{draft.unit_label}报送的指标编号",
+    ):
         t = by_target[tid]
         count = _count(values[3])
         if count is None:
@@ -519,23 +508,11 @@ def _read(settings: ImportSettings, wb: Any, cells: _Cells) -> _Read:
     draft.targets = kept_targets
 
     by_task = {k.task.id: k for k in draft.tasks}
-    ws = wb[SHEET_TASKS]
-    tasks_seen: dict[str, int] = {}
     kept_tasks: list[TaskDraft] = []
-    for row in _form_rows(cells, SHEET_TASKS, ws, len(TASK_HEADERS)):
-        values = [ws.cell(row, c).value for c in range(1, len(TASK_HEADERS) + 1)]
-        if all(_text(v) == "" for v in values):
-            continue
-        task_id = _text(values[0])
-        if task_id not in by_task:
-            cells.add(SHEET_TASKS, f"A{row}", "xlsx-key",
-                      f"“{task_id}”不是{draft.unit_label}的任务编号" if task_id else "任务编号被清空")
-            continue
-        if task_id in tasks_seen:
-            cells.add(SHEET_TASKS, f"A{row}", "xlsx-key",
-                      f"任务 {task_id} 重复(第一次在第 {tasks_seen[task_id]} 行)")
-            continue
-        tasks_seen[task_id] = row
+    for row, values, task_id in _keyed_rows(
+        cells, SHEET_TASKS, wb[SHEET_TASKS], len(TASK_HEADERS), by_task,
+        noun="任务", unknown=f"不是{draft.unit_label}的任务编号",
+    ):
         k = by_task[task_id]
         progress = _text(values[3])
         code = PROGRESS_FROM_ZH.get(progress) or (progress if progress in PROGRESS_ZH else None)
@@ -555,6 +532,27 @@ def _read(settings: ImportSettings, wb: Any, cells: _Cells) -> _Read:
     if not kept_targets and not kept_tasks:
         cells.add(SHEET_TARGETS, f"A{FIRST_ROW}", "xlsx-structure", "工作簿中没有任何指标或任务行")
     return _Read(draft, where, plan, filings)
+
+
+def _keyed_rows(
+    cells: Any, sheet: str, ws: Any, width: int, known: dict[str, Any], *, noun: str,
+    unknown: str,
+) -> Iterator[tuple[int, list[Any], str]]:
+    """The filled rows of a form sheet as (row, values, key): blank rows skipped, and a key
+    that is not the unit's or that repeats an earlier row reported at its cell (column A)."""
+    seen: dict[str, int] = {}
+    for row in _form_rows(cells, sheet, ws, width):
+        values = [ws.cell(row, c).value for c in range(1, width + 1)]
+        if all(_text(v) == "" for v in values):
+            continue
+        key = _text(values[0])
+        if key not in known:
+            cells.add(sheet, f"A{row}", "xlsx-key", f"“{key}”{unknown}" if key else f"{noun}编号被清空")
+        elif key in seen:
+            cells.add(sheet, f"A{row}", "xlsx-key", f"{noun} {key} 重复(第一次在第 {seen[key]} 行)")
+        else:
+            seen[key] = row
+            yield row, values, key
 
 
 def _meta(wb: Any) -> dict[str, str]:
