@@ -83,10 +83,17 @@ def check_plan(
                 yield _unknown_ref(targets, ("targets", i, "reported_by", j), ref, refs)
         yield from _check_points(targets, i, target, start, end)
         per_unit = target.get("per_unit", {})
+        reporting = _expand(target.get("reported_by") or g["reporting"]["required"], u)
         for unit in per_unit.get("allocations", {}):
             if unit not in unit_ids:
                 yield _unknown_ref(targets, ("targets", i, "per_unit", "allocations", unit),
                                    unit, set(unit_ids), key=True)
+            elif unit not in reporting:
+                # Its goal would never be measured: the unit does not file this target.
+                yield diag(targets.path,
+                           targets.pos(("targets", i, "per_unit", "allocations", unit), key=True),
+                           "plan-allocation-not-reporting",
+                           f"指标 {target['id']} 给 {unit} 分配了目标，但 {unit} 不报送这个指标")
         if "from" in per_unit:
             reporters = _expand(target.get("reported_by") or g["reporting"]["required"], u)
             have = [x for x in reporters if per_unit["from"] in counts_given.get(x, {})]

@@ -82,6 +82,8 @@ RULES: dict[str, Rule] = {
         _r("plan-unknown-target", "引用了不存在的指标", "使用 plan/targets.yaml 中已有的指标编号。"),
         _r("plan-milestone-order", "节点日期须按先后顺序、且在基期之后", "按时间先后排列节点。"),
         _r("plan-date-range", "日期不在计划期内", "把日期改到计划起止日期之间。"),
+        _r("plan-allocation-not-reporting", "分配了目标的单位不报送该指标",
+           "把该单位加入这个指标的 reported_by，或删除它的分配。", W),
         _r("plan-count-missing", "分解目标引用的基数在单位中不存在", "在 units.yaml 的 counts 中补上该基数，或改用 allocations。", W),
         _r("config-invalid", "tracker.yaml 配置有误", "检查 tracker.yaml 中的路径和字段。"),
         # --- filings -----------------------------------------------------------------------

@@ -69,6 +69,11 @@ def with_table(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("-h", "--help"):
+        print("usage: python -m tracker.guide [GUIDE.md]\n"
+              "Rewrites the rules table of the filing guide (default submissions/README.md) "
+              "from tracker.diagnostics.RULES.")
+        return 0
     guide = Path(args[0]) if args else DEFAULT_GUIDE
     text = guide.read_text("utf-8")
     new = with_table(text)

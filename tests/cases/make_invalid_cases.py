@@ -97,6 +97,7 @@ case('plan-date-range', 'plan-date-range', 'plan/targets.yaml', TARGETS.replace(
 case('plan-count-missing', 'plan-count-missing', 'plan/units.yaml', UNITS.replace('    counts: {villages: 6}\n', ''), line=0, severity='warning')
 cases[-1][1]['file'] = 'plan/targets.yaml'
 cases[-1][1]['line'] = line_of(TARGETS, 'per_unit: {from: villages}')
+case('plan-allocation-not-reporting', 'plan-allocation-not-reporting', 'plan/targets.yaml', TARGETS.replace('per_unit: {min: 1}', 'per_unit: {allocations: {east: 1, west: 1, office: 1}}'), needle='allocations', severity='warning')
 case('config-invalid', 'config-invalid', 'tracker.yaml', 'demo: false\ncounts:\n  south: {villages: 3}\n', needle='south')
 case('config-schema', 'schema-type', 'tracker.yaml', 'demo: maybe\n', needle='demo')
 # --- filings
