@@ -171,3 +171,14 @@ def test_junit_reporter_survives_control_characters():
     JunitReporter().render(Report(bad, ["a.yaml"]), out)
     root = ET.fromstring(out.getvalue())
     assert root.find(".//failure").get("message") == "x<script>"
+
+
+def test_an_empty_value_says_it_was_not_filled_in(base_repo):
+    """`tracker new` leaves unknown values empty; the error must say so, not talk about quotes."""
+    p = base_repo / "submissions/west/2024-Q1.yaml"
+    p.write_text(p.read_text("utf-8").replace("value: 1", "value:").replace(
+        "progress: in_progress", "progress:"), "utf-8")
+    lines = invoke("validate").output.splitlines()
+    assert "submissions/west/2024-Q1.yaml:8:11: error: targets.stations.value 没有填写(应为整数) [schema-type]" in lines
+    assert any("progress 没有填写 [schema-enum]" in line for line in lines)
+    assert "    提示 hint: 在冒号后填写，可选：not_started、in_progress、done" in lines

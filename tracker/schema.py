@@ -256,14 +256,22 @@ def _translate(
             hint = f"写成不带引号、不带前导零的整数，例如 {int(value)}。"
         elif names == ["integer"] and isinstance(value, float):
             hint = "这里只能填整数(个数)，不能有小数。"
+        if value is None:
+            # `value:` left empty (as `tracker new` leaves what it cannot know): say so plainly.
+            yield diag(path, pos, "schema-type", f"{where} 没有填写(应为{want})",
+                       hint=f"在冒号后填写{want}" + _describe_here(sub))
+            return
         yield diag(path, pos, "schema-type",
                    f"{where} 应为{want}，实际是{_type_name(value)} {_show(value)}", hint=hint)
         return
     if keyword in ("enum", "const"):
         options = sub.get("enum") or [sub.get("const")]
+        choices = "可选：" + "、".join(str(o) for o in options)
+        if value is None:
+            yield diag(path, pos, "schema-enum", f"{where} 没有填写", hint=f"在冒号后填写，{choices}")
+            return
         yield diag(path, pos, "schema-enum",
-                   f"{where} 的值 {_show(value)} 不是允许的取值",
-                   hint="可选：" + "、".join(str(o) for o in options))
+                   f"{where} 的值 {_show(value)} 不是允许的取值", hint=choices)
         return
     if keyword == "pattern":
         pattern = sub.get("pattern", "")
@@ -317,6 +325,12 @@ def _translate(
 
 def _source_text(doc: Document, path: tuple[Any, ...], value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _describe_here(sub: dict[str, Any]) -> str:
+    """The Chinese half of a field's schema description, as a short reminder."""
+    desc = str(sub.get("description", "")).split(" / ")[0].strip()
+    return f"：{desc}" if desc else "。"
 
 
 def _describe(sub: dict[str, Any], name: str) -> str:
