@@ -267,3 +267,20 @@ def test_the_demo_scenarios_show_up(repo):
     a = compute(repo, date(2024, 1, 5)).actual("residential-stations", "deqing")
     assert a.source.period == "2023-Q4" and a.source.revision == 2
     assert end.target("digital-stations").status == "overdue"
+
+
+@pytest.mark.parametrize("focus", [{"anji"}, {"nanxun", "nantaihu"}, set()])
+def test_focused_compute_is_the_full_status_restricted_to_those_units(focus):
+    """`compute(..., units=U)` (what `tracker check` uses) leaves out only other units' rows."""
+    from tracker import status as engine
+
+    repo = load(DEMO).repo
+    for day in (date(2023, 6, 30), date(2024, 6, 30)):
+        full = engine.compute(repo, day)
+        part = engine.compute(repo, day, units=focus)
+        assert part.targets == tuple(t for t in full.targets
+                                     if t.scope == engine.CITY or t.scope in focus)
+        assert part.filings == tuple(f for f in full.filings if f.unit in focus)
+        assert part.tasks == full.tasks
+        assert part.index == full.index
+        assert part.actuals == full.actuals

@@ -17,7 +17,7 @@ Cost: one pass over the filings plus one pass over the plan — O(filings + targ
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -343,21 +343,30 @@ def _order(filing: Filing) -> tuple[date, str, int]:
 
 
 @overload
-def compute(source: Repository, as_of: date, /) -> Status: ...
+def compute(source: Repository, as_of: date, /, *,
+            units: Collection[str] | None = None) -> Status: ...
 @overload
-def compute(source: Plan, filings: Iterable[Filing], as_of: date, /) -> Status: ...
+def compute(source: Plan, filings: Iterable[Filing], as_of: date, /, *,
+            units: Collection[str] | None = None) -> Status: ...
 
 
-def compute(source: Repository | Plan, *args: Any) -> Status:
-    """Status of everything at a date: `compute(repo, D)` or `compute(plan, filings, D)`."""
+def compute(source: Repository | Plan, *args: Any,
+            units: Collection[str] | None = None) -> Status:
+    """Status of everything at a date: `compute(repo, D)` or `compute(plan, filings, D)`.
+
+    `units` focuses the per-unit rows (each unit's target rows and filing calendar) on those
+    units; city rows, tasks and the index are always complete, since every unit feeds them.
+    `tracker check` uses it: a pull request moves only its own units' rows."""
     if isinstance(source, Repository):
         (day,) = args
-        return _compute(source.plan, source.filings, day)
+        return _compute(source.plan, source.filings, day, units)
     filings, day = args
-    return _compute(source, filings, day)
+    return _compute(source, filings, day, units)
 
 
-def _compute(plan: Plan, filings: Iterable[Filing], day: date) -> Status:
+def _compute(
+    plan: Plan, filings: Iterable[Filing], day: date, focus: Collection[str] | None = None
+) -> Status:
     order = {u: i for i, u in enumerate(plan.units)}
     lagging = exact(plan.lagging)
 
@@ -401,7 +410,7 @@ def _compute(plan: Plan, filings: Iterable[Filing], day: date) -> Status:
 
     target_rows: list[TargetStatus] = []
     for target in plan.targets.values():
-        target_rows.extend(_target_rows(plan, target, by_pair, day, lagging, order))
+        target_rows.extend(_target_rows(plan, target, by_pair, day, lagging, order, focus))
 
     task_rows = [_task_status(plan, task.id, latest_task, source_of, day)
                  for task in plan.tasks.values()]
@@ -411,6 +420,8 @@ def _compute(plan: Plan, filings: Iterable[Filing], day: date) -> Status:
                if p.due(plan.reporting.due_days) <= day]
     calendar = [(str(p), p.due(plan.reporting.due_days)) for p in periods]
     for unit in _in_plan_order(plan.reporting.required, order):
+        if focus is not None and unit not in focus:
+            continue
         for period, due in calendar:
             filed = arrived.get((unit, period))
             if filed is None:
@@ -435,7 +446,7 @@ def _in_plan_order(units: Iterable[str], order: dict[str, int]) -> list[str]:
 
 def _target_rows(
     plan: Plan, target: Target, by_pair: dict[tuple[str, str], Actual], day: date,
-    lagging: Fraction, order: dict[str, int],
+    lagging: Fraction, order: dict[str, int], focus: Collection[str] | None = None,
 ) -> list[TargetStatus]:
     # Only units that report the target count towards the city: a filing from anyone else is
     # a validation error and must not move the city figure.
@@ -451,6 +462,8 @@ def _target_rows(
     if target.per_unit is None:
         return rows
     for unit in units:
+        if focus is not None and unit not in focus:
+            continue
         unit_goal = plan.unit_goal(target, unit)
         if unit_goal is None:
             # No goal (e.g. per_unit: {from: villages} and the unit has no villages count):

@@ -650,8 +650,10 @@ def status_delta(settings: CheckSettings, git: Git, where: _Where, loaded: Loade
                         by_path[old_rel] = before
         others = [u for u in plan.units if u not in changed]
         context = latest_filings(where.root, plan, others, day, settings.max_bytes)
-        old = compute(plan, [*by_path.values(), *context], day)
-        new = compute(plan, [*head, *context], day)
+        # Untouched units read the same filings on both sides: only the changed units' own
+        # rows can move (city rows, tasks and the index are computed in full).
+        old = compute(plan, [*by_path.values(), *context], day, units=changed)
+        new = compute(plan, [*head, *context], day, units=changed)
     delta = diff(old, new)
     return delta, render_delta_markdown(delta, plan, settings.lang)
 
