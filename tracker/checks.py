@@ -29,14 +29,15 @@ def check_plan(
     group_ids = [x["id"] for x in u.get("groups", [])]
     refs = set(unit_ids) | set(group_ids)
 
-    seen: dict[str, tuple[int, int]] = {}
+    # Positions are looked up only for a duplicate: reading them costs a second parse.
+    seen: dict[str, tuple[str, int]] = {}
     for kind, items in (("units", u["units"]), ("groups", u.get("groups", []))):
         for i, item in enumerate(items):
-            pos = units.pos((kind, i, "id"))
             if item["id"] in seen:
-                yield diag(units.path, pos, "plan-duplicate-id",
-                           f"单位/分组编号 {item['id']} 重复(第一次在第 {seen[item['id']][0]} 行)")
-            seen[item["id"]] = pos
+                first = units.pos((*seen[item["id"]], "id"))[0]
+                yield diag(units.path, units.pos((kind, i, "id")), "plan-duplicate-id",
+                           f"单位/分组编号 {item['id']} 重复(第一次在第 {first} 行)")
+            seen[item["id"]] = (kind, i)
     for i, group in enumerate(u.get("groups", [])):
         for j, member in enumerate(group["members"]):
             if member not in unit_ids:
@@ -48,13 +49,13 @@ def check_plan(
     if end < start:
         yield diag(tasks.path, tasks.pos(("plan", "end")), "plan-date-range",
                    f"计划结束日期 {end} 早于开始日期 {start}")
-    task_ids: dict[str, tuple[int, int]] = {}
+    task_ids: dict[str, int] = {}
     for i, task in enumerate(t["tasks"]):
-        pos = tasks.pos(("tasks", i, "id"))
         if task["id"] in task_ids:
-            yield diag(tasks.path, pos, "plan-duplicate-id",
-                       f"任务编号 {task['id']} 重复(第一次在第 {task_ids[task['id']][0]} 行)")
-        task_ids[task["id"]] = pos
+            first = tasks.pos(("tasks", task_ids[task["id"]], "id"))[0]
+            yield diag(tasks.path, tasks.pos(("tasks", i, "id")), "plan-duplicate-id",
+                       f"任务编号 {task['id']} 重复(第一次在第 {first} 行)")
+        task_ids[task["id"]] = i
         for j, ref in enumerate(task["units"]):
             if ref not in refs:
                 yield _unknown_ref(tasks, ("tasks", i, "units", j), ref, refs)
@@ -65,15 +66,15 @@ def check_plan(
     for j, ref in enumerate(g["reporting"]["required"]):
         if ref not in refs:
             yield _unknown_ref(targets, ("reporting", "required", j), ref, refs)
-    target_ids: dict[str, tuple[int, int]] = {}
+    target_ids: dict[str, int] = {}
     counts_given = {x["id"]: {**x.get("counts", {}), **config.counts.get(x["id"], {})}
                     for x in u["units"]}
     for i, target in enumerate(g["targets"]):
-        pos = targets.pos(("targets", i, "id"))
         if target["id"] in target_ids:
-            yield diag(targets.path, pos, "plan-duplicate-id",
-                       f"指标编号 {target['id']} 重复(第一次在第 {target_ids[target['id']][0]} 行)")
-        target_ids[target["id"]] = pos
+            first = targets.pos(("targets", target_ids[target["id"]], "id"))[0]
+            yield diag(targets.path, targets.pos(("targets", i, "id")), "plan-duplicate-id",
+                       f"指标编号 {target['id']} 重复(第一次在第 {first} 行)")
+        target_ids[target["id"]] = i
         if target["task"] not in task_ids:
             yield diag(targets.path, targets.pos(("targets", i, "task")), "plan-unknown-task",
                        f"指标 {target['id']} 所属任务 {target['task']} 不存在",
