@@ -163,3 +163,42 @@ def test_a_billion_laughs_cannot_expand(tmp_path):
     bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\n'
     doc, problems = parse_text(bomb, "f.yaml")
     assert doc is None and rules(problems) == ["yaml-anchor"]
+
+
+def _every_yaml_file_shipped() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    return sorted(p for folder in ("plan", "examples", "tests/cases")
+                  for p in (root / folder).rglob("*.yaml"))
+
+
+def test_the_fast_pass_reads_every_shipped_file_as_the_marked_pass_does(parser):
+    # Most files are read once without marks (the fast pass); a file is read with marks only
+    # when something in it has to be described. Both passes must give the same data.
+    files = _every_yaml_file_shipped()
+    assert len(files) > 100
+    for file in files:
+        text, _ = yamlio.decode(file.read_bytes(), str(file))
+        if text is None:
+            continue  # an encoding case: never parsed
+        try:
+            fast = yamlio._run(text, str(file), track=False)[1]
+        except yamlio._Retrack:
+            fast = "retracked"
+        except yamlio._Failed as failed:
+            fast = ("failed", [p.rule for p in failed.problems])
+        try:
+            marked = yamlio._run(text, str(file), track=True)
+            marked = "retracked" if marked[0].problems else marked[1]
+        except yamlio._Failed as failed:
+            marked = ("failed", [p.rule for p in failed.problems])
+        if fast != "retracked":
+            assert fast == marked, file
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\n", "a: !t 1\n", "a: 1\na: 2\n", "? [1]\n: x\n", "3.10: x\n", "a: [*x]\n",
+    "- &a [1]\n", "a: !!str 1\n",
+])
+def test_the_fast_pass_hands_anything_unusual_to_the_marked_pass(text):
+    with pytest.raises((yamlio._Retrack, yamlio._Failed)):
+        yamlio._run(text, "f.yaml", track=False)

@@ -194,10 +194,10 @@ class _Builder:
                     )
                     raise _Stop
             elif type(event) in (_Scalar, _MapStart, _SeqStart, _Alias):
-                result = self._node(event, get, () if self.track else None)
+                result = (self._node(event, get, ()) if self.track
+                          else _plain(event, get, 0))
 
-    def _node(self, event: Any, get: Any, path: PathKey | None) -> Any:
-        # path is None on the fast pass, which records no marks (see parse_text).
+    def _node(self, event: Any, get: Any, path: PathKey) -> Any:
         kind = type(event)
         if kind is _Alias:
             self.problems.append(
@@ -207,8 +207,7 @@ class _Builder:
             raise _Stop
         if event.anchor is not None or event.tag is not None:
             self._reject(event)
-        if path is not None:
-            self.marks[path] = event.start_mark
+        self.marks[path] = event.start_mark
         if kind is _Scalar:
             if event.style:  # quoted, literal or folded: always text
                 return event.value
@@ -226,16 +225,14 @@ class _Builder:
         finally:
             self.depth -= 1
 
-    def _collection(self, event: Any, get: Any, path: PathKey | None) -> Any:
+    def _collection(self, event: Any, get: Any, path: PathKey) -> Any:
         if type(event) is _SeqStart:
             items: list[Any] = []
             while True:
                 child = get()
                 if type(child) is _SeqEnd:
                     return items
-                items.append(
-                    self._node(child, get, None if path is None else (*path, len(items)))
-                )
+                items.append(self._node(child, get, (*path, len(items))))
         mapping: dict[str, Any] = {}
         key_marks = self.key_marks
         while True:
@@ -244,10 +241,8 @@ class _Builder:
                 return mapping
             key = self._key(key_event)
             value_event = get()
-            key_path = None if path is None else (*path, key)
+            key_path = (*path, key)
             if key in mapping:
-                if key_path is None:
-                    raise _Retrack  # the message names the first key's line: read again
                 key_pos = self._pos(key_event)
                 first = key_marks[key_path]
                 self.problems.append(
@@ -257,8 +252,7 @@ class _Builder:
                 # Keep reading so every duplicate in the file is reported; the first wins.
                 self._node(value_event, get, (*key_path[:-1], f"\0dup{key_pos[0]}"))
                 continue
-            if key_path is not None:
-                key_marks[key_path] = key_event.start_mark
+            key_marks[key_path] = key_event.start_mark
             mapping[key] = self._node(value_event, get, key_path)
 
     def _key(self, event: Any) -> str:
@@ -280,6 +274,43 @@ class _Builder:
                      hint=f'加引号：写成 "{text}":')
             )
         return text
+
+
+def _plain(event: Any, get: Any, depth: int) -> Any:
+    """The fast pass: plain data from well-formed events, nothing recorded.
+
+    Anything out of the ordinary (an anchor, alias or tag, a key that is not simple text, a
+    duplicate key, nesting past MAX_DEPTH) raises _Retrack, and the file is read again by
+    _Builder with marks, which describes the problem. Almost every file never needs that."""
+    kind = type(event)
+    if kind is _Scalar:
+        if event.anchor is not None or event.tag is not None:
+            raise _Retrack
+        return event.value if event.style else resolve_plain(event.value)
+    if event.anchor is not None or event.tag is not None or depth >= MAX_DEPTH:
+        raise _Retrack
+    depth += 1
+    if kind is _MapStart:
+        mapping: dict[str, Any] = {}
+        while True:
+            key_event = get()
+            if type(key_event) is not _Scalar:
+                if type(key_event) is _MapEnd:
+                    return mapping
+                raise _Retrack
+            key = key_event.value
+            if (key_event.anchor is not None or key_event.tag is not None or key in mapping
+                    or (not key_event.style and type(resolve_plain(key)) is not str)):
+                raise _Retrack
+            mapping[key] = _plain(get(), get, depth)
+    if kind is _SeqStart:
+        items: list[Any] = []
+        while True:
+            child = get()
+            if type(child) is _SeqEnd:
+                return items
+            items.append(_plain(child, get, depth))
+    raise _Retrack  # an alias
 
 
 def _kind_zh(value: Any) -> str:
@@ -380,9 +411,10 @@ RULE_HINT_SYNTAX = (
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a Document; problems are returned, never raised."""
     try:
-        builder, data = _run(text, path, track=False)
-    except _Retrack:
-        builder, data = _run(text, path, track=True)
+        try:
+            builder, data = _run(text, path, track=False)
+        except _Retrack:  # something to describe: read again, with marks
+            builder, data = _run(text, path, track=True)
     except _Failed as failed:
         return None, failed.problems
     if builder.problems:
