@@ -226,3 +226,18 @@ def test_output_is_deterministic_and_serialisable(scenario, day):
     two = json.dumps(to_json(compute(plan, list(reversed(filings)), day), plan),
                      ensure_ascii=False)
     assert one == two
+
+
+@given(st.fractions(max_denominator=10**6) | st.integers(-10**12, 10**12)
+       # values on and next to a rounding boundary (x.x5), where the rules differ
+       | st.builds(Fraction, st.integers(-10**6, 10**6), st.sampled_from([2, 4, 20, 40, 200])))
+def test_round1_is_the_exact_decimal_rounding_half_away_from_zero(value):
+    # The reference: decimal arithmetic, exact at this precision, ROUND_HALF_UP (away from 0).
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        v = Fraction(value)
+        exact_value = Decimal(v.numerator) / Decimal(v.denominator)
+        expected = float(exact_value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    assert round1(value) == expected

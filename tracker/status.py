@@ -88,9 +88,12 @@ def round1(value: Fraction | int | None) -> float | None:
     """Round half away from zero to one decimal (what JSON, CSV and the 台账 show)."""
     if value is None:
         return None
-    v = Fraction(value)
-    tenths = (abs(v) * 10 + Fraction(1, 2)).__floor__()
-    return float(Fraction(tenths if v >= 0 else -tenths, 10))
+    if not isinstance(value, (int, Fraction)):
+        value = Fraction(value)
+    # floor(|n/d| * 10 + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is.
+    n, d = value.numerator, value.denominator
+    tenths = (20 * abs(n) + d) // (2 * d)
+    return (tenths if n >= 0 else -tenths) / 10
 
 
 def exact(number: float | int | str) -> Fraction:
