@@ -62,17 +62,27 @@ class Git:
         self.cwd = cwd
 
     def run(self, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        return self.finish(self.start(*args, stdin=stdin is not None), stdin, check)
+
+    def start(self, *args: str, stdin: bool = False) -> subprocess.Popen[bytes]:
+        """Start git and return at once: independent git commands run side by side."""
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
-            out = subprocess.run(
+            return subprocess.Popen(
                 ["git", "-c", "core.quotepath=off", "--no-pager", *args], cwd=self.cwd,
-                input=stdin, capture_output=True, env=env,
+                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
             )
         except OSError as exc:
             raise GitError(f"无法运行 git：{exc}", hint="安装 git 并确认它在 PATH 中。") from None
-        if check and out.returncode != 0:
-            raise GitError(f"git {args[0]} 失败：{out.stderr.decode('utf-8', 'replace').strip()}")
-        return out
+
+    @staticmethod
+    def finish(proc: subprocess.Popen[bytes], stdin: bytes | None = None,
+               check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        out, err = proc.communicate(stdin)
+        if check and proc.returncode != 0:
+            raise GitError(f"git {proc.args[4]} 失败：{err.decode('utf-8', 'replace').strip()}")
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 @dataclass
@@ -464,8 +474,13 @@ def run_check(settings: CheckSettings) -> CheckResult:
     # --cc: a merge commit lists only what it changes itself (what differs from every parent:
     # conflict resolutions), so merging the base into a pull request blames nobody for the
     # base's files. (Same as --diff-merges=dense-combined, which needs git 2.31.)
-    log = git.run("log", "-z", "--no-renames", "--name-status", "--cc",
-                  "--format=%x1e%H%x00%ae%x00%an%x00", f"{base}..HEAD", "--", *specs, check=False)
+    # The two reads are independent: run them side by side.
+    log_proc = git.start("log", "-z", "--no-renames", "--name-status", "--cc",
+                         "--format=%x1e%H%x00%ae%x00%an%x00", f"{base}..HEAD", "--", *specs)
+    diff_proc = git.start("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff",
+                          "--no-textconv", f"{base}...HEAD", "--", *specs)
+    log = git.finish(log_proc, check=False)
+    diff = git.finish(diff_proc, check=False)
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
         if known.returncode != 0:
@@ -474,8 +489,6 @@ def run_check(settings: CheckSettings) -> CheckResult:
             return CheckResult(Report([_shallow(root_shown, message)], [root_shown]), base)
         raise GitError(f"git log 失败：{log.stderr.decode('utf-8', 'replace').strip()}")
     commits = parse_log(log.stdout)
-    diff = git.run("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv",
-                   f"{base}...HEAD", "--", *specs, check=False)
     if diff.returncode != 0:
         return CheckResult(Report([_shallow(
             root_shown, f"{base} 与 HEAD 没有共同的祖先提交：历史不完整(浅克隆)或不是同一个仓库")],
