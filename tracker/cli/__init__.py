@@ -6,13 +6,18 @@ Nothing here computes anything.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from tracker import __version__
-from tracker.errors import EXIT_USAGE
+from tracker.errors import EXIT_OK, EXIT_USAGE
 
 HELP = """tracker: 规划即代码 —— 把实施方案作为 YAML 数据放在 git 中,校验报送、计算进度、生成审计网站。
 
@@ -48,8 +53,101 @@ COMMANDS = {
 }
 
 
+# --- standard output closed early (`tracker status | head -3`) ---------------------------------
+# The reader has all it wanted: not an error. Python's recipe (docs: signal, "Note on SIGPIPE"):
+# catch the error, point stdout at devnull so the interpreter's last flush cannot fail, exit.
+# tracker exits 0 (click alone would exit 1, and rich's Console exits 1 too).
+
+# Windows has no SIGPIPE; its C runtime reports a write to a closed pipe as EINVAL (sometimes EPIPE).
+PIPE_ERRNOS = (errno.EPIPE, errno.EINVAL) if os.name == "nt" else (errno.EPIPE,)
+
+
+def stdout_closed(exc: BaseException | None) -> bool:
+    """Is `exc` a write to standard output failing because its reader has gone?
+
+    Not any EPIPE/EINVAL: an error of a file operation names its file (Windows says EINVAL for a
+    bad path), and standard output itself must be a pipe whose reader is gone.
+    """
+    if not isinstance(exc, OSError) or exc.errno not in PIPE_ERRNOS or exc.filename is not None:
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError):  # no stdout, or not a real file (tests)
+        return False
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return False
+    try:
+        import select
+
+        poller = select.poll()
+    except (ImportError, AttributeError):  # Windows: a pipe that failed with EINVAL/EPIPE
+        return True
+    poller.register(fd, select.POLLOUT)
+    # A pipe without a reader polls as POLLERR (Linux) or POLLHUP (BSD, macOS).
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+def discard_stdout() -> None:
+    """Point the standard output's file descriptor at devnull: later flushes go nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+class OtherPipeError(Exception):
+    """An EPIPE not from standard output (a child process gone), carried past click.
+
+    Click (standalone mode) exits 1 without a word on any EPIPE; main() reports this one.
+    """
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+@contextmanager
+def closed_stdout_exits_quietly() -> Iterator[None]:
+    """Turn a closed standard output into a quiet exit 0, before click sees it.
+
+    Click (standalone mode) would catch the EPIPE itself and exit 1; rich's Console catches it,
+    points stdout at devnull and raises SystemExit(1). Both become click's Exit(0).
+    """
+    try:
+        yield
+    except OSError as exc:
+        if not stdout_closed(exc):
+            if exc.errno == errno.EPIPE:
+                raise OtherPipeError(exc) from exc
+            raise
+        discard_stdout()
+        raise click.exceptions.Exit(EXIT_OK) from None
+    except SystemExit as exc:
+        # rich.console.Console.on_broken_pipe: raised while handling the BrokenPipeError;
+        # stdout already points at devnull.
+        cause = exc.__context__
+        if not (isinstance(cause, BrokenPipeError) and cause.filename is None):
+            raise
+        discard_stdout()
+        raise click.exceptions.Exit(EXIT_OK) from None
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's documented lazy pattern)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        with closed_stdout_exits_quietly():  # --help, --version
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with closed_stdout_exits_quietly():  # the command, its --help and its output
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
@@ -81,14 +179,26 @@ def main() -> None:
             stream.reconfigure(errors="replace")
     debug = "--debug" in sys.argv[1:] or os.environ.get("TRACKER_DEBUG") == "1"
     try:
-        cli.main(prog_name="tracker", standalone_mode=True)
+        try:
+            cli.main(prog_name="tracker", standalone_mode=True)
+        finally:
+            # Flush here, not in the interpreter's shutdown, where a closed pipe cannot be handled
+            # ("Exception ignored ... BrokenPipeError", exit 120).
+            if sys.stdout is not None:
+                sys.stdout.flush()
     except SystemExit:
         raise
-    except OSError as exc:
+    except (OSError, OtherPipeError) as caught:
+        exc = caught.error if isinstance(caught, OtherPipeError) else caught
+        if stdout_closed(exc):  # the reader of stdout has gone (`| head`), even with --debug
+            discard_stdout()
+            sys.exit(EXIT_OK)
         # A file or folder the command reads or writes: the user's to fix (a workbook open in
         # Excel/WPS on Windows, a missing folder, no permission), not a fault to report.
         if debug:
-            raise
+            if caught is exc:
+                raise
+            raise exc from None
         names = " -> ".join(str(n) for n in (exc.filename, exc.filename2) if n)
         click.echo(
             f"Error: 无法读写文件 cannot read or write: {names or exc}"
