@@ -36,12 +36,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.background import Background
 from tracker.diagnostics import Diagnostic, Report, diag
 from tracker.errors import GitError
-from tracker.model import Filing, Plan, Unit, build_filing, build_units
+from tracker.model import Filing, Plan, Unit, build_filing, build_plan, build_units
 from tracker.periods import Period
 from tracker.repository import (
     CONFIG_FILE,
+    PLAN_FILES,
     Loaded,
     Scope,
     display_path,
@@ -470,6 +472,24 @@ def run_check(settings: CheckSettings) -> CheckResult:
         )], [root_shown])
         return CheckResult(report, base)
 
+    # The status delta reads every unit's latest filing (those the pull request leaves alone
+    # are the same at the base): that read runs in a second process, started now, while this
+    # one reads git and validates (tracker.background).
+    day = settings.as_of or date.today()
+    context = Background(_context_docs, where.root, day, settings.max_bytes) \
+        if settings.status else None
+
+    try:
+        return _check(settings, git, where, day, context)
+    finally:
+        if context is not None:
+            context.close()
+
+
+def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
+           context: Background | None) -> CheckResult:
+    base = settings.base
+    root_shown = display_path(where.root)
     specs = _pathspecs(where)
     # --cc: a merge commit lists only what it changes itself (what differs from every parent:
     # conflict resolutions), so merging the base into a pull request blames nobody for the
@@ -495,17 +515,6 @@ def run_check(settings: CheckSettings) -> CheckResult:
             [root_shown]), base)
     changes = parse_raw_diff(diff.stdout)
 
-    names = [f"{base}:{where.prefix}{CONFIG_FILE}"]
-    if where.plan_git:
-        names.append(f"{base}:{where.plan_git}/units.yaml")
-    for ch in changes:
-        kind = _kind(where.rel(ch.path))
-        if ch.status in ("M", "T") and kind == "filing":
-            names += [ch.old_blob, ch.new_blob]
-        elif ch.status in ("D", "R") and _kind(where.rel(ch.old_path or ch.path)) == "filing":
-            names.append(ch.old_blob)
-    blobs = cat_blobs(git, names)
-
     # What to validate: the files the pull request adds or changes, and everything they touch.
     touched: set[str] = set()
     full = False
@@ -520,6 +529,20 @@ def run_check(settings: CheckSettings) -> CheckResult:
             touched.add(rel)
     scope = Scope.of(touched)
     scope.full = full
+    if full and context is not None:
+        context.close()  # the plan changed: the delta reads the base in full instead
+        context = None
+    names = [f"{base}:{where.prefix}{CONFIG_FILE}"]
+    if where.plan_git:
+        names.append(f"{base}:{where.plan_git}/units.yaml")
+    for ch in changes:
+        kind = _kind(where.rel(ch.path))
+        if ch.status in ("M", "T") and kind == "filing":
+            names += [ch.old_blob, ch.new_blob]
+        elif ch.status in ("D", "R") and _kind(where.rel(ch.old_path or ch.path)) == "filing":
+            names.append(ch.old_blob)
+    blobs = cat_blobs(git, names)
+
     loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope)
     report = loaded.report
     head_plan = loaded.repo.plan if loaded.repo is not None else None
@@ -537,7 +560,7 @@ def run_check(settings: CheckSettings) -> CheckResult:
     result = CheckResult(report, base, commits, changes, full=full)
     if settings.status and loaded.repo is not None:
         result.delta, result.delta_markdown = status_delta(
-            settings, git, where, loaded, scope, changes, blobs)
+            settings, git, where, loaded, scope, changes, blobs, context)
     return result
 
 
@@ -570,11 +593,13 @@ def _filing_from(raw: bytes | None, rel: str, shown: str) -> Filing | None:
     return filing
 
 
-def latest_filings(root: Path, plan: Plan, units: Iterable[str], day: date,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[Filing]:
+def latest_docs(root: Path, plan: Plan, units: Iterable[str], day: date,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> list[tuple[str, Any]]:
     """For each unit, its latest filings (as_of ≤ day) until every target it reports and task
-    it is named on is covered: all that status at `day` reads from an unchanged unit."""
-    out: list[Filing] = []
+    it is named on is covered: all that status at `day` reads from an unchanged unit.
+
+    Returned as (path, data) pairs of plain values, so they can cross a process boundary."""
+    out: list[tuple[str, Any]] = []
     cadence = plan.reporting.cadence
     base = root / "submissions"
     for unit in units:
@@ -595,13 +620,41 @@ def latest_filings(root: Path, plan: Plan, units: Iterable[str], day: date,
             if doc is None or not isinstance(doc.data, dict) or validate(doc, "filing"):
                 continue
             filing = build_filing(doc)
-            filing.path = rel
-            out.append(filing)
+            out.append((rel, doc.data))
             if filing.as_of <= day:
                 need -= {("t", t) for t in filing.targets} | {("k", t) for t in filing.tasks}
             if not need:
                 break
     return out
+
+
+def latest_filings(root: Path, plan: Plan, units: Iterable[str], day: date,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[Filing]:
+    return _filings(latest_docs(root, plan, units, day, max_bytes))
+
+
+def _filings(docs: list[tuple[str, Any]]) -> list[Filing]:
+    out = []
+    for rel, data in docs:
+        filing = build_filing(Document(rel, data))
+        filing.path = rel
+        out.append(filing)
+    return out
+
+
+def _context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, Any]]:
+    """latest_docs of every unit, reading the plan itself: what `tracker check` runs in a
+    second process while it validates (tracker.background)."""
+    config = load_config(root, Report(), max_bytes)
+    plan_dir = find_plan_dir(root, config)
+    data = []
+    for kind in PLAN_FILES:
+        doc, _ = load_file(plan_dir / f"{kind}.yaml", kind, max_bytes)
+        if doc is None or validate(doc, kind):
+            return []  # the main process reports it, and computes no delta
+        data.append(doc.data)
+    plan = build_plan(*data, config.counts)
+    return latest_docs(root, plan, plan.units, day, max_bytes)
 
 
 def _load_at(git: Git, where: _Where, base: str, max_bytes: int) -> Loaded | None:
@@ -632,7 +685,8 @@ def _load_at(git: Git, where: _Where, base: str, max_bytes: int) -> Loaded | Non
 
 
 def status_delta(settings: CheckSettings, git: Git, where: _Where, loaded: Loaded, scope: Scope,
-                 changes: list[Change], blobs: dict[str, bytes | None]) -> tuple[Any, str]:
+                 changes: list[Change], blobs: dict[str, bytes | None],
+                 context: Background | None = None) -> tuple[Any, str]:
     """Status at the base and at HEAD (as of D), and the Markdown of what moved."""
     from tracker.delta import diff, render_delta_markdown
     from tracker.status import compute
@@ -661,12 +715,14 @@ def status_delta(settings: CheckSettings, git: Git, where: _Where, loaded: Loade
                     before = _filing_from(blobs.get(ch.old_blob), old_rel, where.shown(ch.path))
                     if before is not None:
                         by_path[old_rel] = before
-        others = [u for u in plan.units if u not in changed]
-        context = latest_filings(where.root, plan, others, day, settings.max_bytes)
+        if context is None:
+            context = Background(_context_docs, where.root, day, settings.max_bytes)
+        others = _filings([(rel, data) for rel, data in context.result()
+                           if rel.split("/")[1] not in changed])
         # Untouched units read the same filings on both sides: only the changed units' own
         # rows can move (city rows, tasks and the index are computed in full).
-        old = compute(plan, [*by_path.values(), *context], day, units=changed)
-        new = compute(plan, [*head, *context], day, units=changed)
+        old = compute(plan, [*by_path.values(), *others], day, units=changed)
+        new = compute(plan, [*head, *others], day, units=changed)
     delta = diff(old, new)
     return delta, render_delta_markdown(delta, plan, settings.lang)
 
