@@ -83,7 +83,8 @@ class Git:
                check: bool = True) -> subprocess.CompletedProcess[bytes]:
         out, err = proc.communicate(stdin)
         if check and proc.returncode != 0:
-            raise GitError(f"git {proc.args[4]} 失败：{err.decode('utf-8', 'replace').strip()}")
+            command = proc.args[4] if isinstance(proc.args, list) else "git"
+            raise GitError(f"git {command} 失败：{err.decode('utf-8', 'replace').strip()}")
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
@@ -647,13 +648,13 @@ def _context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, Any]
     second process while it validates (tracker.background)."""
     config = load_config(root, Report(), max_bytes)
     plan_dir = find_plan_dir(root, config)
-    data = []
+    data = {}
     for kind in PLAN_FILES:
         doc, _ = load_file(plan_dir / f"{kind}.yaml", kind, max_bytes)
         if doc is None or validate(doc, kind):
             return []  # the main process reports it, and computes no delta
-        data.append(doc.data)
-    plan = build_plan(*data, config.counts)
+        data[kind] = doc.data
+    plan = build_plan(data["units"], data["tasks"], data["targets"], config.counts)
     return latest_docs(root, plan, plan.units, day, max_bytes)
 
 
