@@ -67,7 +67,7 @@ def test_same_date_two_versions_like_a_pull_request():
 
 def test_markdown_escapes_pipes_and_uses_lights():
     plan = make_plan()
-    object.__setattr__(plan.targets["t"], "title", "A|B")
+    plan.targets["t"] = plan.targets["t"]._replace(title="A|B")
     old = compute(plan, [], date(2024, 6, 1))
     new = compute(plan, [make_filing("a", "2024-Q1", value=60)], date(2024, 6, 1))
     md = render_delta_markdown(diff(old, new), plan, "en")

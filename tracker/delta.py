@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.model import Plan
 from tracker.status import CITY, Source, Status, label, light, round1
 
 
-@dataclass(frozen=True)
-class TargetMove:
+class TargetMove(NamedTuple):
     target: str
     scope: str
     old: str | None  # None: the row did not exist before (e.g. a unit goal was added)
@@ -26,8 +25,7 @@ class TargetMove:
     new_actual: int | None
 
 
-@dataclass(frozen=True)
-class TaskMove:
+class TaskMove(NamedTuple):
     task: str
     old: str | None
     new: str | None
@@ -37,16 +35,14 @@ class TaskMove:
         return self.new == "done" and self.old != "done"
 
 
-@dataclass(frozen=True)
-class FilingMove:
+class FilingMove(NamedTuple):
     unit: str
     period: str
     old: str | None  # None: the period was not yet due
     new: str | None
 
 
-@dataclass(frozen=True)
-class RankMove:
+class RankMove(NamedTuple):
     unit: str
     old_rank: int | None
     new_rank: int | None

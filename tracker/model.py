@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.periods import Period
 from tracker.yamlio import Document
@@ -39,15 +39,13 @@ class Unit:
         return self.short or self.name
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     id: str
     name: str
     members: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PlanInfo:
+class PlanInfo(NamedTuple):
     id: str
     title: str
     start: date
@@ -57,8 +55,7 @@ class PlanInfo:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     id: str
     section: str
     title: str
@@ -79,8 +76,7 @@ class Task:
         return self.units[1:] if self.lead_named else self.units
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     by: date
     value: int
 
@@ -93,8 +89,7 @@ class PerUnit:
     minimum: int = 0
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     id: str
     title: str
     task: str
@@ -118,23 +113,20 @@ class Target:
         return (self.baseline, *self.milestones)
 
 
-@dataclass(frozen=True)
-class IndexComponent:
+class IndexComponent(NamedTuple):
     target: str
     weight: float
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     id: str
     title: str
     components: tuple[IndexComponent, ...]
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Reporting:
+class Reporting(NamedTuple):
     cadence: str
     due_days: int
     required: tuple[str, ...]  # expanded
@@ -180,22 +172,19 @@ class Plan:
         return self.units[unit].label if unit in self.units else unit
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     title: str
     path: str = ""
     url: str = ""
 
 
-@dataclass(frozen=True)
-class TargetReport:
+class TargetReport(NamedTuple):
     value: int
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class TaskReport:
+class TaskReport(NamedTuple):
     progress: str
     summary: str = ""
     problems: str = ""
@@ -221,8 +210,7 @@ class Filing:
         return Period.parse(self.period)
 
 
-@dataclass(frozen=True)
-class RegisterItem:
+class RegisterItem(NamedTuple):
     code: str
     name: str
     opened: date

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from tracker.model import Filing, Plan, Point, Repository, Target
 from tracker.periods import periods_between
@@ -104,8 +104,7 @@ def exact(number: float | int | str) -> Fraction:
 # --- result objects ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """The filing a figure came from."""
 
     path: str
@@ -125,8 +124,7 @@ class Source:
                 "as_of": self.as_of.isoformat(), "reported_on": self.reported_on.isoformat()}
 
 
-@dataclass(frozen=True)
-class Actual:
+class Actual(NamedTuple):
     """A unit's actual for a target at D: the value of its latest filing reporting it."""
 
     target: str
@@ -135,8 +133,7 @@ class Actual:
     source: Source
 
 
-@dataclass(frozen=True)
-class Interpolation:
+class Interpolation(NamedTuple):
     """How the expected value at D was read off the curve (baseline, milestones…)."""
 
     value: Fraction
@@ -147,8 +144,7 @@ class Interpolation:
     total: int  # days from start to end
 
 
-@dataclass(frozen=True)
-class RuleCheck:
+class RuleCheck(NamedTuple):
     """One row of SPEC's status table, evaluated: `left op right` and whether it held."""
 
     code: str
@@ -158,8 +154,7 @@ class RuleCheck:
     right: Any = None
 
 
-@dataclass(frozen=True)
-class TargetStatus:
+class TargetStatus(NamedTuple):
     target: str
     scope: str  # CITY or a unit id
     status: str
@@ -175,8 +170,7 @@ class TargetStatus:
         return self.actuals[0].source if self.scope != CITY and self.actuals else None
 
 
-@dataclass(frozen=True)
-class UnitProgress:
+class UnitProgress(NamedTuple):
     """A unit's latest report on a task (as_of ≤ D)."""
 
     unit: str
@@ -188,8 +182,7 @@ class UnitProgress:
     source: Source
 
 
-@dataclass(frozen=True)
-class TaskStatus:
+class TaskStatus(NamedTuple):
     task: str
     lead: str | None
     status: str
@@ -200,8 +193,7 @@ class TaskStatus:
         return next((r for r in self.reports if r.unit == unit), None)
 
 
-@dataclass(frozen=True)
-class FilingStatus:
+class FilingStatus(NamedTuple):
     unit: str
     period: str
     due: date
@@ -210,8 +202,7 @@ class FilingStatus:
     source: Source | None
 
 
-@dataclass(frozen=True)
-class ComponentScore:
+class ComponentScore(NamedTuple):
     target: str
     weight: Fraction
     actual: int | None
@@ -219,8 +210,7 @@ class ComponentScore:
     ratio: Fraction  # min(1, actual/goal), 0 without an actual or a goal
 
 
-@dataclass(frozen=True)
-class IndexEntry:
+class IndexEntry(NamedTuple):
     unit: str
     score: Fraction
     rank: int

@@ -51,7 +51,7 @@ from tracker.repository import (
     load,
     load_config,
 )
-from tracker.schema import validate
+from tracker.schema import validate, validator
 from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file, parse_text
 
 # --- git ----------------------------------------------------------------------------------
@@ -473,33 +473,38 @@ def run_check(settings: CheckSettings) -> CheckResult:
         )], [root_shown])
         return CheckResult(report, base)
 
+    specs = _pathspecs(where)
+    # --cc: a merge commit lists only what it changes itself (what differs from every parent:
+    # conflict resolutions), so merging the base into a pull request blames nobody for the
+    # base's files. (Same as --diff-merges=dense-combined, which needs git 2.31.)
+    # The two reads are independent: they run side by side.
+    log_proc = git.start("log", "-z", "--no-renames", "--name-status", "--cc",
+                         "--format=%x1e%H%x00%ae%x00%an%x00", f"{base}..HEAD", "--", *specs)
+    diff_proc = git.start("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff",
+                          "--no-textconv", f"{base}...HEAD", "--", *specs)
+
     # The status delta reads every unit's latest filing (those the pull request leaves alone
     # are the same at the base): that read runs in a second process, started now, while this
-    # one reads git and validates (tracker.background).
+    # one reads git and validates (tracker.background). Both need the schema validators:
+    # compiled once, here, before the fork.
     day = settings.as_of or date.today()
-    context = Background(_context_docs, where.root, day, settings.max_bytes) \
-        if settings.status else None
-
+    context = None
+    if settings.status:
+        for kind in ("config", *PLAN_FILES, "filing"):
+            validator(kind)
+        context = Background(_context_docs, where.root, day, settings.max_bytes)
     try:
-        return _check(settings, git, where, day, context)
+        return _check(settings, git, where, day, context, log_proc, diff_proc)
     finally:
         if context is not None:
             context.close()
 
 
 def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
-           context: Background | None) -> CheckResult:
+           context: Background | None, log_proc: subprocess.Popen[bytes],
+           diff_proc: subprocess.Popen[bytes]) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
-    specs = _pathspecs(where)
-    # --cc: a merge commit lists only what it changes itself (what differs from every parent:
-    # conflict resolutions), so merging the base into a pull request blames nobody for the
-    # base's files. (Same as --diff-merges=dense-combined, which needs git 2.31.)
-    # The two reads are independent: run them side by side.
-    log_proc = git.start("log", "-z", "--no-renames", "--name-status", "--cc",
-                         "--format=%x1e%H%x00%ae%x00%an%x00", f"{base}..HEAD", "--", *specs)
-    diff_proc = git.start("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff",
-                          "--no-textconv", f"{base}...HEAD", "--", *specs)
     log = git.finish(log_proc, check=False)
     diff = git.finish(diff_proc, check=False)
     if log.returncode != 0:
