@@ -32,6 +32,9 @@ def _can_fork() -> bool:
         return threading.active_count() == 1
 
 
+_DONE = b"tracker-background-1\n"
+
+
 class Background:
     """`Background(fn, *args)` starts fn(*args) in a child; `.result()` returns its value."""
 
@@ -52,9 +55,10 @@ class Background:
             code = 1
             try:
                 os.close(read)
-                view = memoryview(marshal.dumps(fn(*args)))
+                view = memoryview(_DONE + marshal.dumps(fn(*args)))
                 while view:
                     view = view[os.write(write, view):]
+                os.close(write)  # the parent reads to the end now, not when this exits
                 code = 0
             except BaseException:  # noqa: BLE001 - the parent computes it again itself
                 pass
@@ -64,17 +68,20 @@ class Background:
         self._pid, self._read = pid, read
 
     def result(self) -> Any:
-        if not self._pid:
+        """fn(*args): the child's answer, or computed here when there is none."""
+        if self._read < 0:
             return self._fn(*self._args)
         chunks = []
         with os.fdopen(self._read, "rb") as pipe:
             self._read = -1
             while chunk := pipe.read():
                 chunks.append(chunk)
-        ok = self._reap() == 0
-        if ok:
+        data = b"".join(chunks)
+        # Only a complete answer starts with _DONE (a failing child writes nothing); the
+        # child is reaped in close(), by when it has long exited.
+        if data.startswith(_DONE):
             try:
-                return marshal.loads(b"".join(chunks))
+                return marshal.loads(data[len(_DONE):])
             except (EOFError, ValueError, TypeError):
                 pass
         return self._fn(*self._args)  # the child failed: do the work here

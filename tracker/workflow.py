@@ -259,7 +259,8 @@ def _base_plan(where: _Where, config: bytes | None) -> tuple[str | None, Path]:
 
 
 def _base_units(git: Git, where: _Where, base: str, blobs: dict[str, bytes | None],
-                fallback: Plan | None) -> tuple[dict[str, Unit], tuple[str, ...], str]:
+                fallback: Plan | None, head_text: str | None = None,
+                ) -> tuple[dict[str, Unit], tuple[str, ...], str]:
     """Units and maintainers from units.yaml at the base; HEAD's only when the base has none.
 
     The base's plan folder is found from the base's tracker.yaml: a pull request that points
@@ -271,7 +272,11 @@ def _base_units(git: Git, where: _Where, base: str, blobs: dict[str, bytes | Non
         raw = blobs[name] if name in blobs else cat_blobs(git, [name]).get(name)
         doc = None
         if raw is not None:
-            doc, _ = parse_text(raw.decode("utf-8-sig", "replace"), "units.yaml")
+            text = raw.decode("utf-8-sig", "replace")
+            if fallback is not None and text == head_text:
+                # The same text HEAD's valid plan was built from: the same editors.
+                return fallback.units, fallback.maintainers, "base"
+            doc, _ = parse_text(text, "units.yaml")
     else:
         # Outside the repository: no pull request can change it; read it where it is.
         file = folder / "units.yaml"
@@ -453,7 +458,9 @@ def _pathspecs(where: _Where) -> list[str]:
     return [f":(literal){s}" for s in specs]
 
 
-def run_check(settings: CheckSettings) -> CheckResult:
+def run_check(settings: CheckSettings, context: Background | None = None) -> CheckResult:
+    """Check the pull request BASE...HEAD. `context`, if given, is `context_docs` already
+    running in a second process (started by the caller; closed by it too)."""
     if not settings.base or settings.base.startswith("-") or any(
             c.isspace() or ord(c) < 0x20 for c in settings.base):
         # It would reach git as an option (`--output=FILE` writes a file), not a revision.
@@ -488,16 +495,16 @@ def run_check(settings: CheckSettings) -> CheckResult:
     # one reads git and validates (tracker.background). Both need the schema validators:
     # compiled once, here, before the fork.
     day = settings.as_of or date.today()
-    context = None
-    if settings.status:
+    own = None
+    if settings.status and context is None:
         for kind in ("config", *PLAN_FILES, "filing"):
             validator(kind)
-        context = Background(_context_docs, where.root, day, settings.max_bytes)
+        context = own = Background(context_docs, where.root, day, settings.max_bytes)
     try:
         return _check(settings, git, where, day, context, log_proc, diff_proc)
     finally:
-        if context is not None:
-            context.close()
+        if own is not None:
+            own.close()
 
 
 def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
@@ -552,7 +559,9 @@ def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
     loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope)
     report = loaded.report
     head_plan = loaded.repo.plan if loaded.repo is not None else None
-    units, maintainers, _ = _base_units(git, where, base, blobs, head_plan)
+    head_units = loaded.docs.get("units")
+    units, maintainers, _ = _base_units(git, where, base, blobs, head_plan,
+                                        head_units.text if head_units is not None else None)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
     if settings.require_signed:
@@ -648,7 +657,7 @@ def _filings(docs: list[tuple[str, Any]]) -> list[Filing]:
     return out
 
 
-def _context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, Any]]:
+def context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, Any]]:
     """latest_docs of every unit, reading the plan itself: what `tracker check` runs in a
     second process while it validates (tracker.background)."""
     config = load_config(root, Report(), max_bytes)
@@ -722,7 +731,7 @@ def status_delta(settings: CheckSettings, git: Git, where: _Where, loaded: Loade
                     if before is not None:
                         by_path[old_rel] = before
         if context is None:
-            context = Background(_context_docs, where.root, day, settings.max_bytes)
+            context = Background(context_docs, where.root, day, settings.max_bytes)
         others = _filings([(rel, data) for rel, data in context.result()
                            if rel.split("/")[1] not in changed])
         # Untouched units read the same filings on both sides: only the changed units' own

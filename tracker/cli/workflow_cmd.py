@@ -53,14 +53,24 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
 
     Exit codes: 0 passed, 1 problems found, 2 could not run (not a git repository, ...).
     """
-    from tracker.reporters import REPORTERS, TextReporter
-    from tracker.workflow import CheckSettings, check_markdown, run_check
+    from tracker.background import Background
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     # The status delta is Markdown for people: computed only where it will be shown.
-    wanted = fmt == "text" or markdown_out is not None or bool(summary)
-    result = run_check(CheckSettings(root, base, require_signed, as_of, strict, max_bytes,
-                                     status=wanted and not no_status))
+    status = (fmt == "text" or markdown_out is not None or bool(summary)) and not no_status
+    # The delta's read of every unit's latest filing starts at once in a second process, which
+    # imports what it needs while this one does the same (tracker.background).
+    context = Background(_context_docs, root.resolve(), as_of or date.today(), max_bytes) \
+        if status else None
+    try:
+        from tracker.reporters import REPORTERS, TextReporter
+        from tracker.workflow import CheckSettings, check_markdown, run_check
+
+        result = run_check(CheckSettings(root, base, require_signed, as_of, strict, max_bytes,
+                                         status=status), context=context)
+    finally:
+        if context is not None:
+            context.close()
     reporter = TextReporter() if fmt == "text" else REPORTERS[fmt]()
     reporter.render(result.report)
     markdown = check_markdown(result)
@@ -74,6 +84,12 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
             handle.write(markdown + "\n")
     if result.report.failed():
         raise SystemExit(EXIT_DATA)
+
+
+def _context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, object]]:
+    from tracker.workflow import context_docs
+
+    return context_docs(root, day, max_bytes)
 
 
 @cli.command("codeowners")
