@@ -7,11 +7,11 @@ uses only characters that a Chinese-locale (GBK) Windows console can show.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import IO
 
+from tracker import jsonfmt
 from tracker.diagnostics import Diagnostic, Report, Severity
 
 
@@ -119,7 +119,7 @@ class JsonReporter:
             "files": sorted(report.files),
             "diagnostics": [d.as_dict() for d in report.sorted()],
         }
-        _write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", out)
+        _write(jsonfmt.dumps(payload), out)
 
 
 def _gh_data(text: str) -> str:

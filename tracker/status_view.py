@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 from collections.abc import Mapping
@@ -29,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from tracker import jsonfmt
 from tracker.cells import csv_text
 from tracker.delta import Delta, delta_to_json, diff, render_delta_markdown
 from tracker.diagnostics import Report
@@ -247,7 +247,7 @@ def execute(settings: StatusSettings, streams: Streams) -> None:
 
 
 def _dumps(payload: Any) -> bytes:
-    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return jsonfmt.dumps(payload).encode("utf-8")
 
 
 def _write_bytes(stream: IO[bytes], data: bytes) -> None:
