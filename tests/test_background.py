@@ -95,3 +95,17 @@ def test_check_reports_the_same_with_and_without_the_second_process(tmp_path: Pa
     assert outputs["1"] == outputs["0"]
     # The filing moves statuses, so the comparison compares something.
     assert "| 村级服务站 | 东区 |" in outputs["1"]
+
+
+def test_a_process_that_ignores_sigchld_does_not_fork(monkeypatch):
+    # Its children would be reaped by the kernel: nothing to wait for, and pids reused.
+    import signal
+
+    monkeypatch.undo()
+    monkeypatch.setattr(background.os, "listdir", lambda path: ["1"])
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert not background._can_fork()
+        assert Background(_pid_and_square, 4).result() == (os.getpid(), 16)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)

@@ -193,3 +193,15 @@ def test_a_broken_pipe_that_is_not_stdout_is_not_swallowed():
     assert out.stdout == b"before\n"
     assert out.returncode == 2
     assert b"cannot read or write" in out.stderr and b"Broken pipe" in out.stderr
+
+
+@pytest.mark.parametrize("fmt", [["--format", "json"], ["--color"], ["--format", "text"]],
+                         ids=lambda f: " ".join(f))
+def test_a_closed_output_does_not_turn_problems_found_into_success(tmp_path, fmt):
+    # `tracker validate | head` in CI with pipefail: the data still has errors, so exit 1.
+    root = copy_base(tmp_path / "repo")
+    filing = root / "submissions" / "east" / "2024-Q1.yaml"
+    filing.write_text(filing.read_text("utf-8").replace("revision: 1", "revision: 0"), "utf-8")
+    code, err = no_reader("validate", "--root", str(root), *fmt)
+    assert err == b""
+    assert code == 1

@@ -182,3 +182,17 @@ def test_an_empty_value_says_it_was_not_filled_in(base_repo):
     assert "submissions/west/2024-Q1.yaml:8:11: error: targets.stations.value 没有填写(应为整数) [schema-type]" in lines
     assert any("progress 没有填写 [schema-enum]" in line for line in lines)
     assert "    提示 hint: 在冒号后填写，可选：not_started、in_progress、done" in lines
+
+
+def test_every_repeat_of_a_duplicate_id_names_the_line_of_the_first(base_repo):
+    tasks = base_repo / "plan" / "tasks.yaml"
+    text = tasks.read_text("utf-8")
+    first = text.index('  - id: "1.2"')
+    block = text[first:text.index('  - id: "S.1"')]
+    tasks.write_text(text.replace(block, block * 3), "utf-8")  # "1.2" three times
+    first_line = text[:first].count("\n") + 1
+    result = CliRunner().invoke(cli, ["validate", "--format", "json"])
+    duplicates = [d for d in json.loads(result.stdout)["diagnostics"]
+                  if d["rule"] == "plan-duplicate-id"]
+    assert len(duplicates) == 2
+    assert all(f"第一次在第 {first_line} 行" in d["message"] for d in duplicates)

@@ -26,6 +26,8 @@ from typing import Any
 def _can_fork() -> bool:
     if sys.platform != "linux" or os.environ.get("TRACKER_PARALLEL", "1") == "0":
         return False
+    if signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
+        return False  # children would be reaped by the kernel: none to wait for, pids reused
     try:  # every OS thread, including those a library started outside `threading`
         return len(os.listdir("/proc/self/task")) == 1
     except OSError:
@@ -86,10 +88,12 @@ class Background:
                 pass
         return self._fn(*self._args)  # the child failed: do the work here
 
-    def _reap(self) -> int:
+    def _reap(self) -> None:
         pid, self._pid = self._pid, 0
-        _, status = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(status)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:  # already reaped (SIGCHLD ignored after the fork)
+            pass
 
     def close(self) -> None:
         """Stop a child whose result is no longer wanted (an error came first, say)."""

@@ -37,7 +37,7 @@ def check_plan(
                 first = units.pos((*seen[item["id"]], "id"))[0]
                 yield diag(units.path, units.pos((kind, i, "id")), "plan-duplicate-id",
                            f"单位/分组编号 {item['id']} 重复(第一次在第 {first} 行)")
-            seen[item["id"]] = (kind, i)
+            seen.setdefault(item["id"], (kind, i))
     for i, group in enumerate(u.get("groups", [])):
         for j, member in enumerate(group["members"]):
             if member not in unit_ids:
@@ -55,7 +55,7 @@ def check_plan(
             first = tasks.pos(("tasks", task_ids[task["id"]], "id"))[0]
             yield diag(tasks.path, tasks.pos(("tasks", i, "id")), "plan-duplicate-id",
                        f"任务编号 {task['id']} 重复(第一次在第 {first} 行)")
-        task_ids[task["id"]] = i
+        task_ids.setdefault(task["id"], i)
         for j, ref in enumerate(task["units"]):
             if ref not in refs:
                 yield _unknown_ref(tasks, ("tasks", i, "units", j), ref, refs)
@@ -74,7 +74,7 @@ def check_plan(
             first = targets.pos(("targets", target_ids[target["id"]], "id"))[0]
             yield diag(targets.path, targets.pos(("targets", i, "id")), "plan-duplicate-id",
                        f"指标编号 {target['id']} 重复(第一次在第 {first} 行)")
-        target_ids[target["id"]] = i
+        target_ids.setdefault(target["id"], i)
         if target["task"] not in task_ids:
             yield diag(targets.path, targets.pos(("targets", i, "task")), "plan-unknown-task",
                        f"指标 {target['id']} 所属任务 {target['task']} 不存在",

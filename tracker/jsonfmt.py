@@ -16,8 +16,8 @@ def _one(value: Any) -> str:
 
 def dumps(payload: Any) -> str:
     """`payload` as JSON text ending in a newline; parses to the same value as json.dumps."""
-    if not isinstance(payload, dict) or not payload:
-        return _one(payload) + "\n"
+    if not isinstance(payload, dict) or not payload or not all(isinstance(k, str) for k in payload):
+        return _one(payload) + "\n"  # (json.dumps spells other keys: True → "true")
     fields = []
     for key, value in payload.items():
         if isinstance(value, list) and value:
@@ -25,5 +25,5 @@ def dumps(payload: Any) -> str:
             text = f"[\n{rows}\n  ]"
         else:
             text = _one(value)
-        fields.append(f"  {_one(str(key))}: {text}")
+        fields.append(f"  {_one(key)}: {text}")
     return "{\n" + ",\n".join(fields) + "\n}\n"

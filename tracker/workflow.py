@@ -496,13 +496,17 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
     # compiled once, here, before the fork.
     day = settings.as_of or date.today()
     own = None
-    if settings.status and context is None:
-        for kind in ("config", *PLAN_FILES, "filing"):
-            validator(kind)
-        context = own = Background(context_docs, where.root, day, settings.max_bytes)
     try:
+        if settings.status and context is None:
+            for kind in ("config", *PLAN_FILES, "filing"):
+                validator(kind)
+            context = own = Background(context_docs, where.root, day, settings.max_bytes)
         return _check(settings, git, where, day, context, log_proc, diff_proc)
     finally:
+        for proc in (log_proc, diff_proc):
+            if proc.returncode is None:  # not read: something failed first
+                proc.kill()
+                proc.communicate()
         if own is not None:
             own.close()
 
@@ -643,11 +647,6 @@ def latest_docs(root: Path, plan: Plan, units: Iterable[str], day: date,
     return out
 
 
-def latest_filings(root: Path, plan: Plan, units: Iterable[str], day: date,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> list[Filing]:
-    return _filings(latest_docs(root, plan, units, day, max_bytes))
-
-
 def _filings(docs: list[tuple[str, Any]]) -> list[Filing]:
     out = []
     for rel, data in docs:
@@ -730,10 +729,12 @@ def status_delta(settings: CheckSettings, git: Git, where: _Where, loaded: Loade
                     before = _filing_from(blobs.get(ch.old_blob), old_rel, where.shown(ch.path))
                     if before is not None:
                         by_path[old_rel] = before
-        if context is None:
-            context = Background(context_docs, where.root, day, settings.max_bytes)
-        others = _filings([(rel, data) for rel, data in context.result()
-                           if rel.split("/")[1] not in changed])
+        if context is not None:
+            docs = context.result()
+        else:
+            with Background(context_docs, where.root, day, settings.max_bytes) as own:
+                docs = own.result()
+        others = _filings([(rel, data) for rel, data in docs if rel.split("/")[1] not in changed])
         # Untouched units read the same filings on both sides: only the changed units' own
         # rows can move (city rows, tasks and the index are computed in full).
         old = compute(plan, [*by_path.values(), *others], day, units=changed)

@@ -127,7 +127,7 @@ def closed_stdout_exits_quietly() -> Iterator[None]:
                 raise OtherPipeError(exc) from exc
             raise
         discard_stdout()
-        raise click.exceptions.Exit(EXIT_OK) from None
+        raise click.exceptions.Exit(_verdict) from None
     except SystemExit as exc:
         # rich.console.Console.on_broken_pipe: raised while handling the BrokenPipeError;
         # stdout already points at devnull.
@@ -135,7 +135,17 @@ def closed_stdout_exits_quietly() -> Iterator[None]:
         if not (isinstance(cause, BrokenPipeError) and cause.filename is None):
             raise
         discard_stdout()
-        raise click.exceptions.Exit(EXIT_OK) from None
+        raise click.exceptions.Exit(_verdict) from None
+
+
+_verdict = EXIT_OK  # the exit code a command that stops printing early still owes (verdict())
+
+
+def verdict(code: int) -> None:
+    """Called by a command that knows its outcome before it prints (validate, check): a reader
+    that stops reading (`| head`) ends the output, not the outcome — "problems found" stays 1."""
+    global _verdict
+    _verdict = code
 
 
 class LazyGroup(click.Group):
@@ -147,6 +157,7 @@ class LazyGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        verdict(EXIT_OK)
         with closed_stdout_exits_quietly():  # the command, its --help and its output
             return super().invoke(ctx)
 
@@ -203,7 +214,7 @@ def main() -> None:
         exc = caught.error if isinstance(caught, OtherPipeError) else caught
         if stdout_closed(exc):  # the reader of stdout has gone (`| head`), even with --debug
             discard_stdout()
-            sys.exit(EXIT_OK)
+            sys.exit(_verdict)
         # A file or folder the command reads or writes: the user's to fix (a workbook open in
         # Excel/WPS on Windows, a missing folder, no permission), not a fault to report.
         if debug:

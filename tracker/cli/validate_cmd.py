@@ -4,9 +4,9 @@ from pathlib import Path
 
 import click
 
-from tracker.cli import cli
+from tracker.cli import cli, verdict
 from tracker.cli.options import root_option
-from tracker.errors import EXIT_DATA
+from tracker.errors import EXIT_DATA, EXIT_OK
 from tracker.reporters import REPORTERS, TextReporter
 from tracker.validate import ValidateSettings, run_validate
 
@@ -43,6 +43,7 @@ def validate(
     """
     _, report = run_validate(ValidateSettings(root, list(paths), strict, max_bytes))
     reporter = TextReporter(color) if fmt == "text" else REPORTERS[fmt]()
+    verdict(EXIT_DATA if report.failed() else EXIT_OK)
     reporter.render(report)
     if report.failed():
         raise SystemExit(EXIT_DATA)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from tracker.cli import cli
+from tracker.cli import cli, verdict
 from tracker.cli.options import as_of_option, root_option
-from tracker.errors import EXIT_DATA
+from tracker.errors import EXIT_DATA, EXIT_OK
 
 FORMATS = ["text", "json", "github", "junit"]  # tracker.reporters.REPORTERS, without importing it
 
@@ -60,17 +60,18 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     status = (fmt == "text" or markdown_out is not None or bool(summary)) and not no_status
     # The delta's read of every unit's latest filing starts at once in a second process, which
     # imports what it needs while this one does the same (tracker.background).
-    context = Background(_context_docs, root.resolve(), as_of or date.today(), max_bytes) \
-        if status else None
+    day = as_of or date.today()  # once: a run that crosses midnight compares on one day
+    context = Background(_context_docs, root.resolve(), day, max_bytes) if status else None
     try:
         from tracker.reporters import REPORTERS, TextReporter
         from tracker.workflow import CheckSettings, check_markdown, run_check
 
-        result = run_check(CheckSettings(root, base, require_signed, as_of, strict, max_bytes,
+        result = run_check(CheckSettings(root, base, require_signed, day, strict, max_bytes,
                                          status=status), context=context)
     finally:
         if context is not None:
             context.close()
+    verdict(EXIT_DATA if result.report.failed() else EXIT_OK)
     reporter = TextReporter() if fmt == "text" else REPORTERS[fmt]()
     reporter.render(result.report)
     markdown = check_markdown(result)
