@@ -196,3 +196,17 @@ def test_every_repeat_of_a_duplicate_id_names_the_line_of_the_first(base_repo):
                   if d["rule"] == "plan-duplicate-id"]
     assert len(duplicates) == 2
     assert all(f"第一次在第 {first_line} 行" in d["message"] for d in duplicates)
+
+
+def test_an_unquoted_task_key_does_not_hide_the_files_other_problems(base_repo):
+    # 1.1: unquoted (a number in YAML) and progress misspelt: both reported in one run.
+    filing = base_repo / "submissions" / "east" / "2024-Q1.yaml"
+    text = filing.read_text("utf-8")
+    filing.write_text(text.replace('"1.1":', "1.1:").replace("in_progress", "in-progress"),
+                      "utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--format", "json"])
+    assert result.exit_code == 1
+    found = {(d["rule"], d["line"]) for d in json.loads(result.stdout)["diagnostics"]
+             if d["path"].endswith("east/2024-Q1.yaml")}
+    assert ("yaml-key-type", 13) in found
+    assert any(rule.startswith("schema-") and line == 14 for rule, line in found), found

@@ -213,10 +213,11 @@ def load(
             report.diagnostics.append(diag(shown, None, "plan-missing", f"缺少计划文件 {kind}.yaml"))
             plan_ok = False
             continue
-        doc, problems = load_file(file, shown, max_bytes)
+        doc, problems = load_file(file, shown, max_bytes, keep_text_keys=True)
         report.extend(problems)
+        if doc is None or problems:  # a plan with any problem is not used (its shape is
+            plan_ok = False          # still checked below, so every problem shows at once)
         if doc is None:
-            plan_ok = False
             continue
         schema_problems = validate(doc, kind)
         report.extend(schema_problems)
@@ -250,7 +251,7 @@ def load(
                 continue
             shown = shown_prefix + rel
             report.files.append(shown)
-            doc, problems = load_file(file, shown, max_bytes)
+            doc, problems = load_file(file, shown, max_bytes, keep_text_keys=True)
             report.extend(problems)
             if doc is None:
                 continue

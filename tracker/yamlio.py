@@ -408,8 +408,14 @@ RULE_HINT_SYNTAX = (
 )
 
 
-def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse YAML text into a Document; problems are returned, never raised."""
+def parse_text(text: str, path: str, *, keep_text_keys: bool = False,
+               ) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse YAML text into a Document; problems are returned, never raised.
+
+    With `keep_text_keys`, a file whose only problems are keys YAML would read as numbers or
+    booleans (`1.1:`, `true:`) is returned too, keys kept as written, so the rest of the file is
+    checked in the same run instead of after the editor adds the quotes. The problems are
+    returned all the same; validation fails."""
     try:
         try:
             builder, data = _run(text, path, track=False)
@@ -418,6 +424,9 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
     except _Failed as failed:
         return None, failed.problems
     if builder.problems:
+        if keep_text_keys and data is not None and all(
+                p.rule == "yaml-key-type" for p in builder.problems):
+            return Document(path, data, text=text), builder.problems
         return None, builder.problems
     if data is None:
         return None, [diag(path, (1, 1), "yaml-empty", "文件没有内容")]
@@ -467,7 +476,7 @@ def read_bytes(
 
 
 def load_file(
-    file: Path, path: str, max_bytes: int = DEFAULT_MAX_BYTES
+    file: Path, path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, keep_text_keys: bool = False,
 ) -> tuple[Document | None, list[Diagnostic]]:
     """Read, decode and parse one YAML file. `path` is how diagnostics name it."""
     raw, problem = read_bytes(file, path, max_bytes)
@@ -476,7 +485,7 @@ def load_file(
     text, problem = decode(raw, path)
     if text is None:
         return None, [problem] if problem else []
-    return parse_text(text, path)
+    return parse_text(text, path, keep_text_keys=keep_text_keys)
 
 
 def to_posix(path: str | os.PathLike[str]) -> str:
