@@ -265,3 +265,23 @@ def test_registering_commands_does_not_import_the_heavy_modules():
             "('tracker.status_view', 'tracker.xlsx_export') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_machine_formats_do_not_load_the_terminal_renderer():
+    # rich costs ~13 ms to import: JSON and CSV for programs do not pay for it.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tracker.cli import main\n"
+        "sys.argv = ['tracker', 'status', '--root', 'examples/demo', '--format', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "sys.stderr.write(str(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    for fmt in ("json", "csv"):
+        run = subprocess.run([sys.executable, "-c", script, fmt], cwd=root, capture_output=True,
+                             text=True, encoding="utf-8")
+        assert run.returncode == 0, run.stderr
+        assert run.stderr.strip() == "[]", run.stderr
