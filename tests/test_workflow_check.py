@@ -404,3 +404,32 @@ def test_a_repository_in_a_subfolder_is_checked_too(tmp_path: Path, monkeypatch,
     assert any(rule == "auth-unit-editor" and path.endswith("submissions/east/2024-Q3.yaml")
                for rule, path in rules(result)), result.stdout
     assert "2024-Q3.yaml" in result.stdout
+
+
+def test_reading_many_blobs_at_once_cannot_block(tmp_path: Path):
+    # git cat-file answers while it reads names; with a name list longer than a pipe holds and
+    # nobody reading the answers yet, both sides would wait forever. Run it in a subprocess with
+    # a timeout, so a regression fails instead of hanging the suite.
+    import sys
+
+    repo = tmp_path / "blobs"
+    files = tmp_path / "files"
+    files.mkdir()
+    git(tmp_path, "init", "-q", str(repo))
+    paths = []
+    for i in range(2000):  # 2,000 names ≈ 82 KB of request (a pipe holds 64), 2 MB of answer
+        f = files / f"{i}.txt"
+        f.write_text(f"blob {i}\n" * 100, encoding="utf-8")
+        paths.append(str(f))
+    shas = subprocess.run(["git", "hash-object", "-w", "--stdin-paths"], cwd=repo,
+                          input="\n".join(paths) + "\n", capture_output=True, text=True,
+                          check=True).stdout.split()
+    script = ("import sys\nfrom pathlib import Path\nfrom tracker.workflow import Git, start_cat_blobs\n"
+              "names = sys.stdin.read().split()\n"
+              "blobs = start_cat_blobs(Git(Path(sys.argv[1])), names).result()\n"
+              "print(len(blobs), sum(len(b) for b in blobs.values()))\n")
+    run = subprocess.run([sys.executable, "-c", script, str(repo)], input="\n".join(shas),
+                         capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    count, size = map(int, run.stdout.split())
+    assert count == 2000 and size == sum(len(f"blob {i}\n" * 100) for i in range(2000))

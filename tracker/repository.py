@@ -179,14 +179,23 @@ def _not_read(file: Path) -> Diagnostic:
     return diag(display_path(file), None, "file-unexpected", message)
 
 
-def load(
-    root: Path,
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    scope: Scope | None = None,
-    progress: object | None = None,
-) -> Loaded:
-    """Load and check a repository. `scope` limits which submissions are read and reported."""
+@dataclass
+class PlanPart:
+    """The first half of `load`: configuration, the plan's files and the plan (None when it
+    is unusable), with their problems in `report`. `tracker check` reads it while git runs;
+    each PlanPart serves one `load`, whose report it becomes."""
+
+    root: Path
+    report: Report
+    config: Config
+    plan_dir: Path
+    docs: dict[str, Document]
+    plan: Plan | None
+    plan_ok: bool
+
+
+def load_plan(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> PlanPart:
+    """Configuration and plan of the repository at `root` (see `load`)."""
     root = Path(root)
     if not root.is_dir():
         raise NoRepository(f"找不到目录 {root}", hint="用 --root 指定仓库根目录(含 plan/ 的目录)。")
@@ -203,7 +212,6 @@ def load(
         )
 
     docs: dict[str, Document] = {}
-    plan_data: dict[str, object] = {}
     plan_ok = True
     for kind in PLAN_FILES:
         file = plan_dir / f"{kind}.yaml"
@@ -225,7 +233,6 @@ def load(
             plan_ok = False
             continue
         docs[kind] = doc
-        plan_data[kind] = doc.data
 
     plan: Plan | None = None
     if plan_ok:
@@ -237,6 +244,23 @@ def load(
             )
         else:
             plan_ok = False
+    return PlanPart(root, report, config, plan_dir, docs, plan, plan_ok)
+
+
+def load(
+    root: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    scope: Scope | None = None,
+    progress: object | None = None,
+    plan: PlanPart | None = None,
+) -> Loaded:
+    """Load and check a repository. `scope` limits which submissions are read and reported;
+    `plan`, when given, is `load_plan(root)` already done."""
+    part = plan if plan is not None else load_plan(Path(root), max_bytes=max_bytes)
+    root, report, config, plan_dir = part.root, part.report, part.config, part.plan_dir
+    docs, plan_ok = part.docs, part.plan_ok
+    the_plan = part.plan
 
     filing_files, register_files, problems = discover(root, scope)
     report.extend(problems)
@@ -269,8 +293,8 @@ def load(
                 registers.append(register)
 
     repo = None
-    if plan is not None:
-        repo = Repository(str(root), config, plan, filings, registers)
+    if the_plan is not None:
+        repo = Repository(str(root), config, the_plan, filings, registers)
         report.extend(checks.check_submissions(repo, root))
     if scope is not None and not scope.full:
         # Named files, the plan (everything depends on it), and the cross-file rules that
@@ -282,9 +306,9 @@ def load(
             d for d in report.diagnostics if d.path in wanted or d.rule in CROSS_FILE_RULES
         ]
         report.files = [f for f in report.files if f in wanted]
-    elif scope is None and plan is not None:
+    elif scope is None and the_plan is not None:
         # --- codeowners (issue 5): a committed CODEOWNERS that disagrees with units.yaml ---
         from tracker.codeowners import codeowners_diagnostics
 
-        report.extend(codeowners_diagnostics(root, plan, plan_dir))
+        report.extend(codeowners_diagnostics(root, the_plan, plan_dir))
     return Loaded(repo, report, plan_ok, docs)

@@ -50,6 +50,7 @@ from tracker.repository import (
     find_plan_dir,
     load,
     load_config,
+    load_plan,
 )
 from tracker.schema import validate, validator
 from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file, parse_text
@@ -160,10 +161,38 @@ def parse_raw_diff(out: bytes) -> list[Change]:
 
 def cat_blobs(git: Git, names: Iterable[str]) -> dict[str, bytes | None]:
     """Many objects in one `git cat-file --batch` call: name (sha or REF:path) → bytes."""
-    wanted = list(dict.fromkeys(n for n in names if n))
-    if not wanted:
-        return {}
-    out = git.run("cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode("utf-8")).stdout
+    return start_cat_blobs(git, names).result()
+
+
+class start_cat_blobs:  # noqa: N801 - a call that returns at once; .result() waits
+    """`cat_blobs` started: git reads the objects while the caller does something else."""
+
+    # Names written before anything is read must fit in the pipe: git answers as it reads, and
+    # with nobody reading its answers a longer list would block both sides.
+    EARLY_LIMIT = 16 * 1024
+
+    def __init__(self, git: Git, names: Iterable[str]) -> None:
+        self.wanted = list(dict.fromkeys(n for n in names if n))
+        self.request = ("\n".join(self.wanted) + "\n").encode("utf-8")
+        self.proc = git.start("cat-file", "--batch", stdin=True) if self.wanted else None
+        if self.proc is not None and len(self.request) <= self.EARLY_LIMIT:
+            stdin, self.proc.stdin = self.proc.stdin, None  # communicate() must not touch it
+            assert stdin is not None
+            try:
+                stdin.write(self.request)
+                stdin.close()
+            except OSError:
+                pass  # git has gone: result() reports its error
+            self.request = b""
+
+    def result(self) -> dict[str, bytes | None]:
+        if self.proc is None:
+            return {}
+        out = Git.finish(self.proc, self.request or None).stdout
+        return _parse_batch(out, self.wanted)
+
+
+def _parse_batch(out: bytes, wanted: list[str]) -> dict[str, bytes | None]:
     result: dict[str, bytes | None] = {}
     pos = 0
     for name in wanted:
@@ -516,6 +545,8 @@ def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
            diff_proc: subprocess.Popen[bytes]) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
+    # The plan does not depend on what git says: read it while git works.
+    plan_part = load_plan(where.root, max_bytes=settings.max_bytes)
     log = git.finish(log_proc, check=False)
     diff = git.finish(diff_proc, check=False)
     if log.returncode != 0:
@@ -558,9 +589,9 @@ def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
             names += [ch.old_blob, ch.new_blob]
         elif ch.status in ("D", "R") and _kind(where.rel(ch.old_path or ch.path)) == "filing":
             names.append(ch.old_blob)
-    blobs = cat_blobs(git, names)
-
-    loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope)
+    pending = start_cat_blobs(git, names)  # read by git while the files are validated
+    loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope, plan=plan_part)
+    blobs = pending.result()
     report = loaded.report
     head_plan = loaded.repo.plan if loaded.repo is not None else None
     head_units = loaded.docs.get("units")
