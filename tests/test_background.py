@@ -38,8 +38,8 @@ def _fails_in_the_child(parent: int) -> str:
 
 @linux_only
 def test_the_work_runs_in_another_process_and_comes_back():
-    job = Background(_pid_and_square, 12)
-    pid, square = job.result()
+    with Background(_pid_and_square, 12) as job:
+        pid, square = job.result()
     assert square == 144
     assert pid != os.getpid()
 
@@ -52,7 +52,8 @@ def test_without_fork_the_same_work_runs_here(monkeypatch):
 
 @linux_only
 def test_a_failing_child_is_replaced_by_the_work_done_here():
-    assert Background(_fails_in_the_child, os.getpid()).result() == "computed by the parent"
+    with Background(_fails_in_the_child, os.getpid()) as job:
+        assert job.result() == "computed by the parent"
 
 
 @linux_only

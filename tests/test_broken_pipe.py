@@ -205,3 +205,12 @@ def test_a_closed_output_does_not_turn_problems_found_into_success(tmp_path, fmt
     code, err = no_reader("validate", "--root", str(root), *fmt)
     assert err == b""
     assert code == 1
+
+
+def test_an_outdated_codeowners_stays_exit_1_when_output_is_closed(tmp_path):
+    root = copy_base(tmp_path / "repo")
+    (root / ".github").mkdir()
+    (root / ".github" / "CODEOWNERS").write_text("* @somebody-else\n", encoding="utf-8")
+    code, err = no_reader("codeowners", "--check", "--root", str(root))
+    assert err == b""
+    assert code == 1

@@ -433,3 +433,62 @@ def test_reading_many_blobs_at_once_cannot_block(tmp_path: Path):
     assert run.returncode == 0, run.stderr
     count, size = map(int, run.stdout.split())
     assert count == 2000 and size == sum(len(f"blob {i}\n" * 100) for i in range(2000))
+
+
+def test_an_unquoted_task_key_does_not_hide_a_silent_edit(repo: Path):
+    path = repo / "submissions/east/2024-Q1.yaml"
+    edit(path, '"1.1":', "1.1:")
+    edit(path, "value: 0", "value: 1")
+    commit(repo, "fix centres, unquote the key", EAST)
+    found = rules(check(repo))
+    assert ("yaml-key-type", "submissions/east/2024-Q1.yaml") in found
+    assert ("immutable-edit", "submissions/east/2024-Q1.yaml") in found
+
+
+def test_the_pull_request_comment_is_written_even_when_stdout_is_closed(repo: Path,
+                                                                       tmp_path: Path):
+    # `tracker check ... --markdown pr.md | head -1`: the comment file must still be written,
+    # and "problems found" must still be exit 1.
+    import os
+    import sys
+
+    edit(repo / "submissions/east/2024-Q1.yaml", "value: 0", "value: 1")
+    commit(repo, "fix centres", EAST)
+    markdown = tmp_path / "pr.md"
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        run = subprocess.run([sys.executable, "-m", "tracker", "check", "--base", "main",
+                              "--as-of", "2024-10-10", "--markdown", str(markdown)],
+                             cwd=repo, stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr == b""
+    assert "immutable-edit" in markdown.read_text("utf-8")
+
+
+def test_git_is_stopped_when_loading_fails(repo: Path, monkeypatch):
+    import os
+
+    from tracker import workflow
+
+    edit(repo / "submissions/east/2024-Q1.yaml", "value: 0", "value: 1")
+    commit(repo, "fix centres", EAST)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    def children() -> set[str]:  # this process's children, zombies included (Linux)
+        tasks = Path(f"/proc/{os.getpid()}/task")
+        return {pid for task in tasks.iterdir()
+                for pid in (task / "children").read_text().split()}
+
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs Linux /proc to list child processes")
+    monkeypatch.setattr(workflow, "load", broken)
+    monkeypatch.setenv("TRACKER_PARALLEL", "0")
+    before = children()
+    with pytest.raises(RuntimeError):
+        workflow.run_check(workflow.CheckSettings(repo, "main", status=False))
+    assert children() <= before  # every git child was waited for

@@ -38,7 +38,9 @@ _DONE = b"tracker-background-1\n"
 
 
 class Background:
-    """`Background(fn, *args)` starts fn(*args) in a child; `.result()` returns its value."""
+    """`Background(fn, *args)` starts fn(*args) in a child; `.result()` returns its value.
+
+    Use it as a context manager (or call `close()`): that is where the child is reaped."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         self._fn, self._args = fn, args

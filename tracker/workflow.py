@@ -168,8 +168,9 @@ class start_cat_blobs:  # noqa: N801 - a call that returns at once; .result() wa
     """`cat_blobs` started: git reads the objects while the caller does something else."""
 
     # Names written before anything is read must fit in the pipe: git answers as it reads, and
-    # with nobody reading its answers a longer list would block both sides.
-    EARLY_LIMIT = 16 * 1024
+    # with nobody reading its answers a longer list would block both sides. 4 KiB is the
+    # smallest pipe buffer of the platforms tracker runs on (Windows' default; Linux: 64 KiB).
+    EARLY_LIMIT = 2 * 1024
 
     def __init__(self, git: Git, names: Iterable[str]) -> None:
         self.wanted = list(dict.fromkeys(n for n in names if n))
@@ -190,6 +191,12 @@ class start_cat_blobs:  # noqa: N801 - a call that returns at once; .result() wa
             return {}
         out = Git.finish(self.proc, self.request or None).stdout
         return _parse_batch(out, self.wanted)
+
+    def close(self) -> None:
+        """Stop git when its answer is no longer wanted (an error came first)."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            self.proc.communicate()
 
 
 def _parse_batch(out: bytes, wanted: list[str]) -> dict[str, bytes | None]:
@@ -391,7 +398,8 @@ def _kind(rel: str | None) -> str:
 def _doc(raw: bytes | None, shown: str) -> Document | None:
     if raw is None:
         return None
-    doc, _ = parse_text(raw.decode("utf-8-sig", "replace"), shown)
+    # An unquoted numeric key is reported by validation; the comparison reads past it.
+    doc, _ = parse_text(raw.decode("utf-8-sig", "replace"), shown, keep_text_keys=True)
     return doc if doc is not None and isinstance(doc.data, dict) else None
 
 
@@ -590,7 +598,11 @@ def _check(settings: CheckSettings, git: Git, where: _Where, day: date,
         elif ch.status in ("D", "R") and _kind(where.rel(ch.old_path or ch.path)) == "filing":
             names.append(ch.old_blob)
     pending = start_cat_blobs(git, names)  # read by git while the files are validated
-    loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope, plan=plan_part)
+    try:
+        loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope, plan=plan_part)
+    except BaseException:
+        pending.close()
+        raise
     blobs = pending.result()
     report = loaded.report
     head_plan = loaded.repo.plan if loaded.repo is not None else None

@@ -268,10 +268,11 @@ class _Builder:
             return text
         value = resolve_plain(text)
         if type(value) is not str:
+            shown = text or '""'
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-key-type",
-                     f'字段名 {text} 会被读成{_kind_zh(value)}，而不是文字',
-                     hint=f'加引号：写成 "{text}":')
+                     f'字段名 {shown} 会被读成{_kind_zh(value)}，而不是文字',
+                     hint=f'加引号：写成 "{text}":' if text else "写上字段名。")
             )
         return text
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from tracker.cli import cli
+from tracker.cli import cli, verdict
 from tracker.cli.options import DateParam, debug_option, root_option
-from tracker.errors import EXIT_DATA
+from tracker.errors import EXIT_DATA, EXIT_OK
 
 
 @cli.command("new")
@@ -112,6 +112,7 @@ def import_command(file: Path, root: Path, max_bytes: int, amend: bool, fmt: str
     from tracker.xlsx_filing import ImportSettings, run_import
 
     result = run_import(ImportSettings(root, file, amend, max_bytes))
+    verdict(EXIT_DATA if result.written is None else EXIT_OK)
     if result.written is None or result.report.diagnostics:
         REPORTERS[fmt]().render(result.report)
     if result.written is None:

@@ -72,17 +72,18 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
         if context is not None:
             context.close()
     verdict(EXIT_DATA if result.report.failed() else EXIT_OK)
-    reporter = TextReporter() if fmt == "text" else REPORTERS[fmt]()
-    reporter.render(result.report)
+    # Files first: a reader of stdout that stops early (| head) must not cost the PR comment.
     markdown = check_markdown(result)
-    if fmt == "text" and result.delta_markdown:
-        click.echo("")
-        click.echo(result.delta_markdown.rstrip())
     if markdown_out is not None:
         markdown_out.write_text(markdown, encoding="utf-8")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
+    reporter = TextReporter() if fmt == "text" else REPORTERS[fmt]()
+    reporter.render(result.report)
+    if fmt == "text" and result.delta_markdown:
+        click.echo("")
+        click.echo(result.delta_markdown.rstrip())
     if result.report.failed():
         raise SystemExit(EXIT_DATA)
 
@@ -143,6 +144,7 @@ def codeowners_command(root: Path, max_bytes: int, fmt: str, out: Path | None,
                                   hint=f"运行 tracker codeowners --format {fmt} --out "
                                        f"{display_path(target)} 重新生成并提交。")],
                             [display_path(target)])
+            verdict(EXIT_DATA)
             TextReporter().render(report)
             raise SystemExit(EXIT_DATA)
         click.echo(f"{display_path(target)} 与 plan/units.yaml 一致。")
