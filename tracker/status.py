@@ -511,23 +511,28 @@ def _index(
         return ()
     weights = [(c.target, exact(c.weight)) for c in plan.index.components]
     total = sum((w for _, w in weights), Fraction(0))
+    targets = [(tid, w, plan.targets.get(tid)) for tid, w in weights]
+    zero, one = Fraction(0), Fraction(1)
     scored: list[tuple[str, Fraction, tuple[ComponentScore, ...]]] = []
     for unit in _in_plan_order(plan.reporting.required, order):
         parts: list[ComponentScore] = []
-        for tid, w in weights:
-            target = plan.targets.get(tid)
+        # Σ weight × ratio as one integer fraction num/den, normalised once at the end (exact,
+        # as summing Fractions is, without a gcd per step).
+        num, den = 0, 1
+        for tid, w, target in targets:
             goal = plan.unit_goal(target, unit) if target else None
             a = by_pair.get((tid, unit))
             actual = a.value if a else None
             if actual is None or goal is None:
-                ratio = Fraction(0)
-            elif goal == 0:
-                ratio = Fraction(1)  # nothing to reach: met (as `done` is when actual ≥ goal)
+                ratio = zero
             else:
-                ratio = Fraction(min(actual, goal), goal)  # min(1, actual/goal), one Fraction
+                # min(1, actual/goal); a goal of 0 leaves nothing to reach: met (as `done` is
+                # when actual ≥ goal)
+                ratio = Fraction(min(actual, goal), goal) if goal else one
+                n, d = w.numerator * ratio.numerator, w.denominator * ratio.denominator
+                num, den = num * d + n * den, den * d
             parts.append(ComponentScore(tid, w, actual, goal, ratio))
-        score = 100 * sum((p.weight * p.ratio for p in parts), Fraction(0)) / total if total else \
-            Fraction(0)
+        score = Fraction(100 * num * total.denominator, den * total.numerator) if total else zero
         scored.append((unit, score, tuple(parts)))
     # Ranked by the score as shown (one decimal), so equal shown scores share a rank
     # (1, 1, 3 …); ties keep the plan's unit order.
