@@ -98,7 +98,7 @@ class Background:
             pass
 
     def close(self) -> None:
-        """Stop a child whose result is no longer wanted (an error came first, say)."""
+        """Reap the child, stopping it first if it still runs (its answer is not wanted)."""
         if self._pid:
             try:
                 os.kill(self._pid, signal.SIGKILL)  # it holds nothing that needs cleaning up
