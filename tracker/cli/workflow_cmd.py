@@ -53,15 +53,13 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
 
     Exit codes: 0 passed, 1 problems found, 2 could not run (not a git repository, ...).
     """
-    from tracker.background import Background
+    from tracker import check_context
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     # The status delta is Markdown for people: computed only where it will be shown.
     status = (fmt == "text" or markdown_out is not None or bool(summary)) and not no_status
-    # The delta's read of every unit's latest filing starts at once in a second process, which
-    # imports what it needs while this one does the same (tracker.background).
     day = as_of or date.today()  # once: a run that crosses midnight compares on one day
-    context = Background(_context_docs, root.resolve(), day, max_bytes) if status else None
+    context = check_context.start(root, day, max_bytes) if status else None
     try:
         from tracker.reporters import REPORTERS, TextReporter
         from tracker.workflow import CheckSettings, check_markdown, run_check
@@ -86,12 +84,6 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
         click.echo(result.delta_markdown.rstrip())
     if result.report.failed():
         raise SystemExit(EXIT_DATA)
-
-
-def _context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, object]]:
-    from tracker.workflow import context_docs
-
-    return context_docs(root, day, max_bytes)
 
 
 @cli.command("codeowners")
