@@ -95,13 +95,15 @@ def record(settings: ReviewSettings, today: date) -> Recorded:
                 hint="复核记录只能按时间先后追加；不能补记更早的决定。")
         new_text = _appended(text, entry, file)
         created = False
+        crlf = b"\r\n" in file.read_bytes()
     else:
         new_text = _new_file(task.id, task.title, entry)
         existing = []
-        created = True
+        created = crlf = False
     _verify(new_text, file, task.id, [*existing, entry])
-    newline = "\r\n" if "\r\n" in new_text else "\n"
-    atomic_write(file, new_text.replace("\r\n", "\n").replace("\n", newline).encode("utf-8"),
+    body = new_text.replace("\r\n", "\n")
+    # A file saved with Windows line endings keeps them.
+    atomic_write(file, (body.replace("\n", "\r\n") if crlf else body).encode("utf-8"),
                  exclusive=created)
     after_repo = load(settings.root, max_bytes=settings.max_bytes).repo
     after = compute(after_repo, settings.on).task(task.id) if after_repo else None
