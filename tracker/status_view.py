@@ -316,7 +316,8 @@ def focus_delta(delta: Delta, plan: Plan, target: str | None, unit: str | None,
 # --- CSV --------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("kind", "id", "scope", "title", "actual", "expected", "goal", "deadline",
-               "period", "due", "reported_on", "score", "rank", "status", "label")
+               "period", "due", "reported_on", "score", "rank", "status", "label", "due_soon",
+               "units_met", "units", "units_reporting")
 
 
 class _TextDictWriter(csv.DictWriter):  # type: ignore[type-arg]
@@ -335,11 +336,14 @@ def status_csv(payload: dict[str, Any], plan: Plan, lang: str) -> str:
     for r in payload["targets"]:
         w.writerow({**r, "kind": "target", "id": r["target"],
                     "title": plan.targets[r["target"]].title,
-                    "label": label("target", r["status"], lang)})
+                    "label": label("target", r["status"], lang),
+                    "due_soon": "1" if r["due_soon"] else ""})
     for r in payload["tasks"]:
         w.writerow({"kind": "task", "id": r["task"], "scope": r["lead"] or "",
                     "title": plan.tasks[r["task"]].title, "deadline": r.get("due", ""),
-                    "status": r["status"], "label": label("task", r["status"], lang)})
+                    "status": r["status"], "label": label("task", r["status"], lang),
+                    "due_soon": "1" if r["due_soon"] else "", "units": r["units"],
+                    "units_reporting": r["units_reporting"]})
     for r in payload["filings"]:
         w.writerow({"kind": "filing", "id": r["unit"], "scope": r["unit"], "period": r["period"],
                     "due": r["due"], "reported_on": r["reported_on"] or "",
