@@ -277,6 +277,7 @@ class Config:
     demo: bool = False
     title: str = ""
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
 
 

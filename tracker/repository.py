@@ -84,9 +84,19 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
     if schema_problems:
         return Config()
     d = doc.data
+    forge = d.get("forge")
+    if forge is not None:
+        from tracker.forge import url_problem
+
+        problem = url_problem(str(forge["url"]))
+        if problem is not None:
+            report.extend([diag(doc.path, doc.pos(("forge", "url")), "config-invalid",
+                                f"forge.url {str(forge['url'])[:80]} {problem}",
+                                hint="写仓库首页的网址，例如 https://github.com/组织/仓库。")])
+            forge = None
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
-        title=d.get("title", ""), counts=d.get("counts", {}) or {}, source=doc,
+        title=d.get("title", ""), counts=d.get("counts", {}) or {}, forge=forge, source=doc,
     )
 
 
