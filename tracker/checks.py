@@ -308,8 +308,8 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
         if target is None:
             yield diag(here, key, "plan-unknown-target", f"指标 {tid} 不存在",
                        hint="本单位可报指标：" + "、".join(
-                           t.id for t in plan.targets.values() if f.unit in t.reported_by))
-        elif known_unit and f.unit not in target.reported_by:
+                           t.id for t in plan.targets.values() if plan.reports(t, f.unit)))
+        elif known_unit and not plan.reports(target, f.unit):
             yield diag(here, key, "filing-target-not-reported",
                        f"{plan.label(f.unit)} 不报送指标 {tid}({target.title})")
         for j, ev in enumerate(report.evidence):
@@ -320,7 +320,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
         if task is None:
             yield diag(here, key, "plan-unknown-task", f"任务 {task_id} 不存在",
                        hint="本单位的任务：" + "、".join(t.id for t in plan.tasks_of(f.unit)))
-        elif known_unit and f.unit not in task.units:
+        elif known_unit and not plan.names(task, f.unit):
             yield diag(here, key, "filing-task-not-named",
                        f"{plan.label(f.unit)} 不是任务 {task_id}({task.title})的责任单位",
                        hint="本单位的任务：" + ("、".join(t.id for t in plan.tasks_of(f.unit)) or "无"))
@@ -424,7 +424,7 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
         if reg.target not in plan.targets:
             yield diag(doc.path, doc.pos(("target",)), "plan-unknown-target",
                        f"台账所属指标 {reg.target} 不存在")
-        elif folder in plan.units and folder not in plan.targets[reg.target].reported_by:
+        elif folder in plan.units and not plan.reports(plan.targets[reg.target], folder):
             # A register is an itemised filing: a unit keeps one only for a target it reports.
             yield diag(doc.path, doc.pos(("target",)), "filing-target-not-reported",
                        f"{plan.label(folder)} 不报送指标 {reg.target}"

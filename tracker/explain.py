@@ -62,11 +62,11 @@ def explain(plan: Plan, status: Status, target_id: str, unit: str | None = None)
     """Explain one target for the city (unit None) or one unit. Raises KeyError for unknown ids."""
     target = plan.targets[target_id]
     scope = unit or CITY
-    if unit is not None and unit not in target.reported_by:
+    if unit is not None and not plan.reports(target, unit):
         raise KeyError(unit)
     day = status.as_of
     curve = interpolate(target.points, day)
-    units = [u for u in plan.units if u in target.reported_by]
+    units = [u for u in plan.units if plan.reports(target, u)]
     if unit is None:
         actuals = tuple(a for u in units if (a := status.actual(target_id, u)) is not None)
         silent = tuple(u for u in units if status.actual(target_id, u) is None)

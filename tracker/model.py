@@ -160,6 +160,24 @@ class Plan:
     index: Index | None = None
     maintainers: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()
+    # Membership sets of targets' reported_by and tasks' units, made on first use: with
+    # thousands of units, `unit in tuple` per filing and target is quadratic (issue 14).
+    _sets: dict[int, tuple[object, frozenset[str]]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def _set_of(self, owner: Target | Task, members: tuple[str, ...]) -> frozenset[str]:
+        hit = self._sets.get(id(owner))
+        if hit is None or hit[0] is not owner:  # keep the owner: its id is not reused
+            hit = self._sets[id(owner)] = (owner, frozenset(members))
+        return hit[1]
+
+    def reports(self, target: Target, unit: str) -> bool:
+        """Whether `unit` reports `target` (is in its expanded reported_by)."""
+        return unit in self._set_of(target, target.reported_by)
+
+    def names(self, task: Task, unit: str) -> bool:
+        """Whether `unit` is one of the task's units (groups expanded)."""
+        return unit in self._set_of(task, task.units)
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
@@ -174,7 +192,7 @@ class Plan:
     def unit_goal(self, target: Target, unit: str) -> int | None:
         """A unit's own goal for a target, from `per_unit`; None when it has none."""
         rule = target.per_unit
-        if rule is None or unit not in target.reported_by:
+        if rule is None or not self.reports(target, unit):
             return None
         if rule.kind == "from":
             return self.units[unit].counts.get(rule.count) if unit in self.units else None
@@ -183,7 +201,7 @@ class Plan:
         return rule.minimum
 
     def tasks_of(self, unit: str) -> list[Task]:
-        return [t for t in self.tasks.values() if unit in t.units]
+        return [t for t in self.tasks.values() if self.names(t, unit)]
 
     def label(self, unit: str) -> str:
         return self.units[unit].label if unit in self.units else unit

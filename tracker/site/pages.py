@@ -374,7 +374,7 @@ class Generator:
         return None
 
     def unit_targets(self, unit: str) -> list[Target]:
-        return [t for t in self.plan.targets.values() if unit in t.reported_by]
+        return [t for t in self.plan.targets.values() if self.plan.reports(t, unit)]
 
     def goal_text(self, target: Target) -> str:
         rule = target.per_unit
