@@ -74,10 +74,15 @@ def json_for_script(data: Any) -> str:
     """JSON that can sit inside <script type="application/json"> whatever its strings hold.
 
     `<`, `>` and `&` are written as \\u escapes, so no string can form `</script>` or `<!--`
-    (the two ways out of a script element); U+2028/U+2029 too, so the text is also a valid
-    JavaScript literal. JSON.parse reads the escapes back as the original characters."""
+    (the two ways out of a script element); so are U+2028/U+2029 (the text stays a valid
+    JavaScript literal), and control and bidi-override characters (the page's source holds none
+    of them, as no other page does). JSON.parse reads the escapes back as the original
+    characters, so the page's data is exactly the repository's."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
-    return re.sub("[<>&\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_SCRIPT_UNSAFE = re.compile("[<>&\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _description(node: dict[str, Any]) -> str:
