@@ -229,7 +229,7 @@ class FilingPages(_Generator):
 
     # -- the pages -------------------------------------------------------------------------
 
-    def unit_page(self, unit_id: str) -> str:  # type: ignore[override]
+    def form_page(self, unit_id: str) -> str:
         form = self.forms[unit_id]
         scripts = [self.file_url(s) for s in SCRIPTS]
         return self.render(
@@ -254,7 +254,7 @@ class FilingPages(_Generator):
         pages = [Page(f"{PREFIX}/index", "在线填报", self.index_page())]
         for unit_id, form in self.forms.items():
             pages.append(Page(f"{PREFIX}/{unit_id}", f"{form.label} 填报",
-                              self.unit_page(unit_id), self.units_in_nav, searchable=False))
+                              self.form_page(unit_id), self.units_in_nav, searchable=False))
         content.pages.extend(pages)
         section = NavSection("在线填报", [f"{PREFIX}/index", *(
             f"{PREFIX}/{u}" for u in self.forms if self.units_in_nav)])

@@ -36,5 +36,5 @@ for (const name of [...pkgs].sort()) {
 }
 fs.writeFileSync(process.argv[1], text);
 ' "$out/LICENSE.txt"
-rm -f meta.json
+rm -rf meta.json node_modules  # nothing of npm's stays in the source tree
 echo "wrote $out/ajv2020.min.js ($(wc -c < "$out/ajv2020.min.js") bytes) and LICENSE.txt"
