@@ -237,6 +237,9 @@ def test_many_units_keep_unit_pages_out_of_the_nav(
     nav = home[home.index('md-sidebar--primary'):home.index('md-sidebar--secondary')]
     assert 'units/index.html' in nav and "units/anji.html" not in nav
     assert (out / "units/anji.html").is_file()
+    # The filing pages follow the same rule.
+    assert 'file/index.html' in nav and "file/anji.html" not in nav
+    assert 'href="anji.html"' in (out / "file/index.html").read_text(encoding="utf-8")
     assert 'href="anji.html"' in (out / "units/index.html").read_text(encoding="utf-8")
 
 

@@ -135,7 +135,7 @@ def execute(settings: BuildSettings) -> BuildResult:
     from tracker import status as engine
     from tracker.repository import load
     from tracker.site import downloads as downloads_mod
-    from tracker.site import mkdocs_backend, pages
+    from tracker.site import filing_page, mkdocs_backend, pages
 
     say = settings.progress or (lambda _msg: None)
     root = Path(settings.root)
@@ -178,6 +178,7 @@ def execute(settings: BuildSettings) -> BuildResult:
         downloads=[(f.path, label) for f, label in shipped],
     )
     content.files.extend(f for f, _ in shipped)
+    filing_page.add(content, repo, payload, provenance)
     lap("pages")
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -95,6 +95,8 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         file = docs / f"{page.path}.md"
         file.parent.mkdir(parents=True, exist_ok=True)
         hide = "hide: [toc]\n" if page.wide else ""
+        if not page.searchable:
+            hide += "search:\n  exclude: true\n"
         front = f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}---\n\n"
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:

@@ -48,6 +48,7 @@ class Page:
     body: str  # Markdown: fixed headings and raw HTML blocks
     in_nav: bool = True
     wide: bool = False  # a wide table: the generator may drop side panels (table of contents)
+    searchable: bool = True  # False: left out of the search index (forms, not reading matter)
 
 
 @dataclass
