@@ -146,7 +146,7 @@ def test_a_file_name_cannot_hide_the_next_file_from_authorization(repo: Path) ->
 
 
 def test_log_parsing_takes_names_as_git_wrote_them() -> None:
-    from tracker.workflow import parse_log
+    from tracker.gate.git import parse_log
 
     sha1, sha2 = "a" * 40, "b" * 40
     out = (f"\x1e{sha1}\0we\x1est@x\0West\x1e Editor\0\0\nA\0evidence/west/a\x1eb.pdf\0"

@@ -23,7 +23,8 @@ from tests.workflow_helpers import (
     make_pr_repo,
     rules,
 )
-from tracker.workflow import identities, parse_log, parse_raw_diff
+from tracker.gate.authorization import identities
+from tracker.gate.git import parse_log, parse_raw_diff
 
 
 @pytest.fixture
@@ -424,7 +425,7 @@ def test_reading_many_blobs_at_once_cannot_block(tmp_path: Path):
     shas = subprocess.run(["git", "hash-object", "-w", "--stdin-paths"], cwd=repo,
                           input="\n".join(paths) + "\n", capture_output=True, text=True,
                           check=True).stdout.split()
-    script = ("import sys\nfrom pathlib import Path\nfrom tracker.workflow import Git, start_cat_blobs\n"
+    script = ("import sys\nfrom pathlib import Path\nfrom tracker.gate.git import Git, start_cat_blobs\n"
               "names = sys.stdin.read().split()\n"
               "blobs = start_cat_blobs(Git(Path(sys.argv[1])), names).result()\n"
               "print(len(blobs), sum(len(b) for b in blobs.values()))\n")
@@ -471,7 +472,7 @@ def test_the_pull_request_comment_is_written_even_when_stdout_is_closed(repo: Pa
 def test_git_is_stopped_when_loading_fails(repo: Path, monkeypatch):
     import os
 
-    from tracker import workflow
+    from tracker.gate import check as workflow
 
     edit(repo / "submissions/east/2024-Q1.yaml", "value: 0", "value: 1")
     commit(repo, "fix centres", EAST)

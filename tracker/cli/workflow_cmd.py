@@ -62,7 +62,8 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     context = check_context.start(root, day, max_bytes) if status else None
     try:
         from tracker.reporters import REPORTERS, TextReporter
-        from tracker.workflow import CheckSettings, check_markdown, run_check
+        from tracker.gate.check import CheckSettings, run_check
+        from tracker.gate.report import check_markdown
 
         result = run_check(CheckSettings(root, base, require_signed, day, strict, max_bytes,
                                          status=status), context=context)
