@@ -116,11 +116,17 @@ RULES: dict[str, Rule] = {
         # --- workflow (tracker check / codeowners) ------------------------------------------
         _r("codeowners-outdated", "CODEOWNERS 与 plan/units.yaml 不一致", "运行 tracker codeowners 重新生成并提交。", W),
         _r("auth-unit-editor", "提交者不是该单位的编辑人员", "由本单位 editors 中的账号提交，或请计划办把账号加入 editors。"),
-        _r("auth-plan-maintainer", "只有计划维护人员可以修改 plan/、tracker.yaml 和不属于任何单位的文件",
+        _r("auth-plan-maintainer", "单位文件夹以外的文件(计划、tracker.yaml、reviews/、CI 配置等)只有计划维护人员可以修改",
            "请计划办(maintainers)提交这些修改；单位的材料放在 evidence/<单位>/ 下。"),
         _r("auth-signature", "提交没有有效签名", "用已登记的密钥签名提交(git commit -S)。"),
         _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
         _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),
+        _r("path-form", "submissions/ 或 evidence/ 下的路径不符合约定，文件不会被读取或会与其他文件冲突",
+           "报送文件命名为 submissions/<单位>/<期次>.yaml(如 2024-Q3.yaml，扩展名小写)，台账为 "
+           "registers/<指标编号>.yaml；佐证材料放在 evidence/<单位>/ 下，文件名不以 . 开头、不只差大小写。"),
+        _r("path-encoding", "文件名不是有效的 UTF-8 编码", "用 UTF-8 文件名(中文、字母、数字)重新命名后再提交。"),
+        _r("path-file-type", "submissions/ 或 evidence/ 下的条目不是普通文件(符号链接或子模块)",
+           "提交真实的文件，不要用符号链接或子模块。"),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
         # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------
         _r("xlsx-structure", "工作簿不是 tracker new --xlsx 生成的填报表，或表格结构被改动",

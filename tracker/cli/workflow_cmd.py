@@ -61,9 +61,9 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     day = as_of or date.today()  # once: a run that crosses midnight compares on one day
     context = check_context.start(root, day, max_bytes) if status else None
     try:
-        from tracker.reporters import REPORTERS, TextReporter
         from tracker.gate.check import CheckSettings, run_check
         from tracker.gate.report import check_markdown
+        from tracker.reporters import REPORTERS, TextReporter
 
         result = run_check(CheckSettings(root, base, require_signed, day, strict, max_bytes,
                                          status=status), context=context)

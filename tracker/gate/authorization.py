@@ -1,6 +1,7 @@
-"""Who may change which path: a unit's editors its own folders, the maintainers the plan.
+"""Who may change which path: a unit's editors its own folders, the maintainers everything else.
 
-Who is allowed is read from the BASE version of units.yaml, so a pull request cannot
+Each path of the pull request's net change is judged for each commit that changed it
+(tracker.gate.history); who owns a path is tracker.gate.paths.owner_of. Who is allowed is read from the BASE version of units.yaml, so a pull request cannot
 authorize itself. Identities are matched on the author e-mail, case-insensitively, as written
 in the commit (no .mailmap: a pull request could bring its own).
 """
@@ -12,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tracker.diagnostics import Diagnostic, diag
-from tracker.gate.git import Commit, Git, cat_blobs
-from tracker.gate.paths import Where, unit_of
+from tracker.gate.git import Commit, Git, cat_blobs, shown_path
+from tracker.gate.paths import Where, owner_of
 from tracker.model import Plan, Unit, build_units
 from tracker.repository import CONFIG_FILE, display_path
 from tracker.schema import validate
@@ -82,7 +83,9 @@ def base_units(git: Git, where: Where, base: str, blobs: dict[str, bytes | None]
 
 def authorize(commits: list[Commit], where: Where, units: dict[str, Unit],
               maintainers: tuple[str, ...]) -> list[Diagnostic]:
-    """auth-unit-editor / auth-plan-maintainer, one per commit and file."""
+    """auth-unit-editor / auth-plan-maintainer: each path of the net change, for each commit
+    that changed it (`Commit.files`, from tracker.gate.history). A unit's editors may change
+    its own folders; every other path is the maintainers' (tracker.gate.paths.owner_of)."""
     out = []
     keepers = identities(maintainers)
     for c in commits:
@@ -90,48 +93,38 @@ def authorize(commits: list[Commit], where: Where, units: dict[str, Unit],
         who = f"{c.name} <{c.email}>"
         for git_path in dict.fromkeys(c.files):
             shown = where.shown(git_path)
-            rel = where.rel(git_path)
-            unit = unit_of(rel, units)
-            # Files of no unit: the plan, tracker.yaml, and anything under submissions/ or
-            # evidence/ outside the units' folders (shared evidence any filing may cite).
-            shared = unit is None and rel is not None and rel.split("/")[0] in ("submissions",
-                                                                                 "evidence")
-            if where.is_plan(git_path) or shared:
+            unit = owner_of(where.rel(git_path), units)
+            if unit is None:
                 if email not in keepers:
                     out.append(diag(
                         shown, None, "auth-plan-maintainer",
-                        f"提交 {c.short}(作者 {who})修改了 {git_path}，但该身份不在 maintainers 中",
-                        hint="计划、tracker.yaml 和不属于任何单位文件夹的文件(如 evidence/ 下的共用材料)"
-                             "只能由 maintainers 修改；maintainers："
+                        f"提交 {c.short}(作者 {who})修改了 {shown_path(git_path)}，但该身份不在 maintainers 中",
+                        hint="单位自己的文件夹(submissions/<单位>/、evidence/<单位>/)以外的文件"
+                             "(计划、tracker.yaml、reviews/、CI 配置、.gitattributes、CODEOWNERS、"
+                             "共用材料)只能由 maintainers 修改；maintainers："
                              + ("、".join(maintainers) or "(未登记)") + "。",
                     ))
                 continue
-            if unit is None:
-                continue
-            editors = units[unit].editors if unit in units else ()
+            editors = units[unit].editors
             if email not in identities(editors):
-                label = units[unit].label if unit in units else unit
                 out.append(diag(
                     shown, None, "auth-unit-editor",
-                    f"提交 {c.short}(作者 {who})修改了{label}({unit})的文件，但该身份不在 {unit} 的 editors 中",
+                    f"提交 {c.short}(作者 {who})修改了{units[unit].label}({unit})的文件，但该身份不在 {unit} 的 editors 中",
                     hint=f"{unit} 的 editors：" + ("、".join(editors) or "(未登记)")
                          + "。由其中的账号提交；增加人员请计划办修改 plan/units.yaml。",
                 ))
     return out
 
 
-def signatures(git: Git, base: str, where: Where, commits: list[Commit]) -> list[Diagnostic]:
+def signatures(git: Git, where: Where, commits: list[Commit]) -> list[Diagnostic]:
     """auth-signature: every commit in REF..HEAD verifies with `git verify-commit`."""
-    shas = git.run("rev-list", f"{base}..HEAD").stdout.decode().split()
-    files = {c.sha: c.files for c in commits}
     out = []
-    for sha in shas:
-        check = git.run("verify-commit", sha, check=False)
+    for c in commits:
+        check = git.run("verify-commit", c.sha, check=False)
         if check.returncode != 0:
             lines = check.stderr.decode("utf-8", "replace").strip().splitlines()
             why = lines[-1] if lines else "没有签名"
-            first = files.get(sha, [])
-            shown = where.shown(first[0]) if first else display_path(where.root)
+            shown = where.shown(c.files[0]) if c.files else display_path(where.root)
             out.append(diag(shown, None, "auth-signature",
-                            f"提交 {sha[:10]} 没有可验证的签名(git verify-commit：{why})"))
+                            f"提交 {c.short} 没有可验证的签名(git verify-commit：{why})"))
     return out

@@ -15,11 +15,12 @@ from typing import Any
 from tracker.background import Background
 from tracker.diagnostics import Diagnostic, Report, diag
 from tracker.errors import GitError
+from tracker.gate import history
 from tracker.gate.authorization import authorize, base_units, signatures
 from tracker.gate.delta import context_docs, status_delta
-from tracker.gate.git import Change, Commit, Git, parse_log, parse_raw_diff, start_cat_blobs
+from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
 from tracker.gate.immutability import immutability
-from tracker.gate.paths import Where, kind_of
+from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
 from tracker.repository import (
     CONFIG_FILE,
     PLAN_FILES,
@@ -81,13 +82,6 @@ def _locate(settings: CheckSettings, git: Git) -> tuple[Where, bool]:
     return Where(top, root, prefix, plan_git), shallow.strip() == "true"
 
 
-def _pathspecs(where: Where) -> list[str]:
-    specs = [f"{where.prefix}submissions", f"{where.prefix}evidence", f"{where.prefix}tracker.yaml"]
-    if where.plan_git is not None:
-        specs.append(where.plan_git)
-    return [f":(literal){s}" for s in specs]
-
-
 def run_check(settings: CheckSettings, context: Background | None = None) -> CheckResult:
     """Check the pull request BASE...HEAD. `context`, if given, is `context_docs` already
     running in a second process (started by the caller; closed by it too)."""
@@ -110,15 +104,10 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
         )], [root_shown])
         return CheckResult(report, base)
 
-    specs = _pathspecs(where)
-    # --cc: a merge commit lists only what it changes itself (what differs from every parent:
-    # conflict resolutions), so merging the base into a pull request blames nobody for the
-    # base's files. (Same as --diff-merges=dense-combined, which needs git 2.31.)
-    # The two reads are independent: they run side by side.
-    log_proc = git.start("log", "-z", "--no-renames", "--name-status", "--cc",
-                         "--format=%x1e%H%x00%ae%x00%an%x00", f"{base}..HEAD", "--", *specs)
-    diff_proc = git.start("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff",
-                          "--no-textconv", f"{base}...HEAD", "--", *specs)
+    # The two reads are independent: they run side by side. Neither is restricted to some
+    # folders: every path of the repository has an owner (tracker.gate.paths).
+    log_proc = git.start(*history.LOG_ARGS, f"{base}..HEAD", "--")
+    diff_proc = git.start(*history.DIFF_ARGS, f"{base}...HEAD", "--")
 
     # The status delta reads every unit's latest filing (those the pull request leaves alone
     # are the same at the base): that read runs in a second process, started now, while this
@@ -153,16 +142,19 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
         if known.returncode != 0:
-            message = (f"找不到比较基准 {base}：没有取回该分支(例如 git fetch origin main)，"
-                       "或仓库是浅克隆")
-            return CheckResult(Report([_shallow(root_shown, message)], [root_shown]), base)
+            raise GitError(f"--base 指定的 {base} 不存在：没有这个分支、标签或提交",
+                           hint="检查拼写(例如 origin/main)；在 CI 中先取回目标分支"
+                                "(git fetch origin main，或 checkout 时 fetch-depth: 0)。")
         raise GitError(f"git log 失败：{log.stderr.decode('utf-8', 'replace').strip()}")
-    commits = parse_log(log.stdout)
     if diff.returncode != 0:
         return CheckResult(Report([_shallow(
             root_shown, f"{base} 与 HEAD 没有共同的祖先提交：历史不完整(浅克隆)或不是同一个仓库")],
             [root_shown]), base)
     changes = parse_raw_diff(diff.stdout)
+    # Which commits changed each path (a merge's own resolution included).
+    commits = history.read(git, log.stdout, changes)
+    folders = folders_to_list(changes, where)
+    listing_proc = git.start("ls-tree", "-z", "HEAD", "--", *folders) if folders else None
 
     # What to validate: the files the pull request adds or changes, and everything they touch.
     touched: set[str] = set()
@@ -174,7 +166,7 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         elif rel is not None and rel.startswith("evidence/") and ch.status in ("D", "R"):
             full = True  # a filing anywhere may cite the file that went away
         elif rel is not None and ch.status != "D" and rel.startswith("submissions/") \
-                and len(rel.split("/")) >= 3:
+                and len(rel.split("/")) >= 3 and is_utf8(rel):
             touched.add(rel)
     scope = Scope.of(touched)
     scope.full = full
@@ -186,7 +178,7 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         names.append(f"{base}:{where.plan_git}/units.yaml")
     for ch in changes:
         kind = kind_of(where.rel(ch.path))
-        if ch.status in ("M", "T") and kind == "filing":
+        if ch.status in ("M", "T") and kind in ("filing", "review"):
             names += [ch.old_blob, ch.new_blob]
         elif ch.status in ("D", "R") and kind_of(where.rel(ch.old_path or ch.path)) == "filing":
             names.append(ch.old_blob)
@@ -195,24 +187,36 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope, plan=plan_part)
     except BaseException:
         pending.close()
+        if listing_proc is not None:
+            listing_proc.kill()
+            listing_proc.communicate()
         raise
     blobs = pending.result()
+    listing = parse_listing(git.finish(listing_proc).stdout) if listing_proc is not None else None
     report = loaded.report
     head_plan = loaded.repo.plan if loaded.repo is not None else None
     head_units = loaded.docs.get("units")
     units, maintainers, _ = base_units(git, where, base, blobs, head_plan,
-                                        head_units.text if head_units is not None else None)
+                                       head_units.text if head_units is not None else None)
+    paths = path_rules(changes, where, units, listing)
+    if paths:
+        # The same files' "will not be read" warnings say less than the errors about them.
+        refused = {d.path for d in paths}
+        report.diagnostics = [d for d in report.diagnostics
+                              if not (d.rule == "file-unexpected" and d.path in refused)]
+    report.extend(paths)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
     if settings.require_signed:
-        report.extend(signatures(git, base, where, commits))
+        report.extend(signatures(git, where, commits))
     if full and head_plan is not None:
         from tracker.codeowners import codeowners_diagnostics
 
         report.extend(codeowners_diagnostics(where.root, head_plan))
     if settings.strict:
         report = report.promote_warnings()
-    result = CheckResult(report, base, commits, changes, full=full)
+    changed_by = [c for c in commits if c.files]
+    result = CheckResult(report, base, changed_by, changes, full=full)
     if settings.status and loaded.repo is not None:
         result.delta, result.delta_markdown = status_delta(
             settings, git, where, loaded, scope, changes, blobs, context)

@@ -2,8 +2,10 @@
 
 Git is read with the git command line in a fixed number of calls whatever the size of the
 pull request (GitPython is not used here: its import alone costs more than the whole check on
-a one-filing pull request). Everything is read as bytes, NUL-separated (`-z`), so no file name
-can be misread.
+a one-filing pull request). Everything is read as bytes, NUL-separated (`-z`), with the
+options that make the output independent of the runner's git configuration; paths are
+decoded as UTF-8 with `surrogateescape`, so a name that is not UTF-8 keeps its bytes (and
+`paths.py` refuses it where data lives) instead of becoming a different name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.errors import GitError
+
+# Configuration that would change what the commands below print, fixed for every call:
+# paths unquoted (they are NUL-separated anyway), names and e-mails in UTF-8, no colour.
+_CONFIG = ("-c", "core.quotePath=false", "-c", "i18n.logOutputEncoding=UTF-8",
+           "-c", "color.ui=false", "--no-pager")
 
 
 class Git:
@@ -32,7 +39,7 @@ class Git:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
             return subprocess.Popen(
-                ["git", "-c", "core.quotepath=off", "--no-pager", *args], cwd=self.cwd,
+                ["git", *_CONFIG, *args], cwd=self.cwd,
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
             )
@@ -44,77 +51,151 @@ class Git:
                check: bool = True) -> subprocess.CompletedProcess[bytes]:
         out, err = proc.communicate(stdin)
         if check and proc.returncode != 0:
-            command = proc.args[4] if isinstance(proc.args, list) else "git"
+            args = proc.args if isinstance(proc.args, list) else ["git"]
+            command = str(args[1 + len(_CONFIG)]) if len(args) > 1 + len(_CONFIG) else "git"
             raise GitError(f"git {command} 失败：{err.decode('utf-8', 'replace').strip()}")
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def decode_path(raw: bytes) -> str:
+    """A path as git printed it: UTF-8, with any other byte kept as a lone surrogate."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def is_utf8(path: str) -> bool:
+    """Whether a decoded path was valid UTF-8 (it then has no lone surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_path(path: str) -> str:
+    """A path fit to print: bytes that are not UTF-8 as \\xNN escapes."""
+    if is_utf8(path):
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+# A version of one path: (mode, blob id); the path absent is mode 000000.
+Content = tuple[str, str]
+ABSENT_MODE = "000000"
 
 
 @dataclass
 class Commit:
     sha: str
-    email: str
-    name: str
-    files: list[str] = field(default_factory=list)  # git paths (toplevel-relative)
+    parents: tuple[str, ...] = ()
+    email: str = ""
+    name: str = ""
+    authored: int = 0  # author date, seconds since the epoch
+    files: list[str] = field(default_factory=list)  # paths it is held responsible for
 
     @property
     def short(self) -> str:
         return self.sha[:10]
 
+    @property
+    def merge(self) -> bool:
+        return len(self.parents) > 1
+
 
 @dataclass
 class Change:
-    """One entry of the net diff REF...HEAD."""
+    """One entry of a raw diff (the net diff REF...HEAD, or one commit against one parent)."""
 
     status: str  # A, M, D, R, T
-    path: str  # git path at HEAD (for D: the deleted path)
+    path: str  # path at HEAD (for D: the deleted path)
     old_path: str = ""  # for R: the path before
     old_blob: str = ""
     new_blob: str = ""
+    old_mode: str = ""
+    new_mode: str = ""
+
+    @property
+    def old(self) -> Content:
+        return (self.old_mode, self.old_blob)
+
+    @property
+    def new(self) -> Content:
+        return (self.new_mode, self.new_blob)
 
 
-_HEADER = re.compile(r"\x1e([0-9a-f]+)\Z")
+# `--format` of every commit listing read here: 0x1e, the sha and its parents, then author
+# e-mail, name and date, each ending at NUL.
+LOG_FORMAT = "--format=%x1e%H %P%x00%ae%x00%an%x00%at%x00"
+_HEADER = re.compile(rb"\x1e([0-9a-f]{40,64})((?: [0-9a-f]{40,64})*) ?\Z")  # a root: "sha "
 
 
-def parse_log(out: bytes) -> list[Commit]:
-    """`git log -z --name-status --format=%x1e%H%x00%ae%x00%an%x00` → commits, newest first.
+def parse_log(out: bytes, wanted: set[str] | None = None,
+              ) -> tuple[list[Commit], dict[tuple[str, str], dict[str, Change]]]:
+    """Commits, and what each changed against one parent, from `git log` or `git diff-tree
+    --stdin` with `-z --raw --no-renames` and LOG_FORMAT.
+
+    Returns the commits in the order printed (a commit printed once per parent, as diff-tree
+    prints a merge, is listed once) and, per (commit, parent) — parent "" for a root commit —
+    the changes against that parent, keeping only the `wanted` paths when given.
 
     Read token by token (tokens end at NUL, which no path, name or e-mail can contain), by
-    position: a commit header (0x1e + sha, then e-mail and name) is recognised only where a
-    status is due, so a 0x1e inside a file name or an author's name is just part of it (splitting
-    the output at 0x1e once let a file name hide the files after it from authorization)."""
-    tokens = out.decode("utf-8", "replace").split("\0")
-    commits: list[Commit] = []
+    position: a header (0x1e, sha, parents; then e-mail, name, date) is recognised only where a
+    change is due, so a 0x1e inside a file name or an author's name is just part of it."""
+    tokens = out.split(b"\0")
+    commits: dict[str, Commit] = {}
+    blocks: dict[tuple[str, str], dict[str, Change]] = {}
+    block: dict[str, Change] | None = None
     i = 0
     while i < len(tokens):
-        token = tokens[i].lstrip("\n")
+        token = tokens[i].lstrip(b"\n")
         header = _HEADER.match(token)
         if header:
-            email, name = (tokens[i + 1: i + 3] + ["", ""])[:2]
-            commits.append(Commit(header.group(1), email, name))
-            i += 3
+            sha = header.group(1).decode()
+            parents = tuple(header.group(2).decode().split())
+            email, name, when = (tokens[i + 1: i + 4] + [b"", b"", b""])[:3]
+            if sha not in commits:
+                commits[sha] = Commit(sha, parents, email.decode("utf-8", "replace"),
+                                      name.decode("utf-8", "replace"),
+                                      int(when) if when.strip().isdigit() else 0)
+            # One parent per block (diff-tree --stdin "commit parent"); a merge listed by
+            # `git log` has no diff of its own, which `history` reads per parent instead.
+            block = blocks.setdefault((sha, parents[0] if parents else ""), {}) \
+                if len(parents) <= 1 else None
+            i += 4
             continue
-        if not token or not commits:
+        if not token.startswith(b":"):
             i += 1
             continue
-        width = 2 if token[:1] in ("R", "C") else 1
-        commits[-1].files.extend(tokens[i + 1: i + 1 + width])
+        meta = token[1:].split()
+        if len(meta) < 5:
+            i += 1
+            continue
+        width = 2 if meta[4][:1] in (b"R", b"C") else 1
+        paths = [decode_path(p) for p in tokens[i + 1: i + 1 + width]]
         i += 1 + width
-    return commits
+        if block is None or not paths:
+            continue
+        path = paths[-1]
+        if wanted is None or path in wanted:
+            block[path] = Change(meta[4][:1].decode(), path, "", meta[2].decode(),
+                                 meta[3].decode(), meta[0].decode(), meta[1].decode())
+    return list(commits.values()), blocks
 
 
 def parse_raw_diff(out: bytes) -> list[Change]:
     """`git diff --raw -z --no-abbrev -M` → changes."""
-    tokens = out.decode("utf-8", "replace").split("\0")
+    tokens = out.split(b"\0")
     changes = []
     i = 0
-    while i < len(tokens) and tokens[i].startswith(":"):
-        meta = tokens[i][1:].split()
-        old_blob, new_blob, status = meta[2], meta[3], meta[4][0]
+    while i < len(tokens) and tokens[i].startswith(b":"):
+        meta = tokens[i][1:].decode().split()
+        old_mode, new_mode, old_blob, new_blob, status = meta[0], meta[1], meta[2], meta[3], meta[4][0]
         if status in ("R", "C"):
-            changes.append(Change(status, tokens[i + 2], tokens[i + 1], old_blob, new_blob))
+            changes.append(Change(status, decode_path(tokens[i + 2]), decode_path(tokens[i + 1]),
+                                  old_blob, new_blob, old_mode, new_mode))
             i += 3
         else:
-            changes.append(Change(status, tokens[i + 1], "", old_blob, new_blob))
+            changes.append(Change(status, decode_path(tokens[i + 1]), "", old_blob, new_blob,
+                                  old_mode, new_mode))
             i += 2
     return changes
 
