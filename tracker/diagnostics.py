@@ -127,6 +127,7 @@ RULES: dict[str, Rule] = {
         _r("path-encoding", "文件名不是有效的 UTF-8 编码", "用 UTF-8 文件名(中文、字母、数字)重新命名后再提交。"),
         _r("path-file-type", "submissions/ 或 evidence/ 下的条目不是普通文件(符号链接或子模块)",
            "提交真实的文件，不要用符号链接或子模块。"),
+        _r("immutable-review", "已合并的销号决定被修改或删除", "销号决定只能追加：在 decisions 末尾加一条新的决定。"),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
         # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------
         _r("xlsx-structure", "工作簿不是 tracker new --xlsx 生成的填报表，或表格结构被改动",

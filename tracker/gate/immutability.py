@@ -1,5 +1,5 @@
 """What may change in merged data: filings only by amendment, filings and registers never
-deleted or renamed."""
+deleted or renamed, 销号 decisions (reviews/<task>.yaml) only appended to."""
 
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ def _int(value: Any) -> int | None:
 def immutability(changes: list[Change], where: Where,
                  blobs: dict[str, bytes | None]) -> list[Diagnostic]:
     """immutable-edit / immutable-delete for the net change of the pull request."""
-    out = []
+    out = reviews_append_only(changes, where, blobs)
     for ch in changes:
         if ch.status in ("D", "R"):
             gone = ch.old_path if ch.status == "R" else ch.path
             kind = kind_of(where.rel(gone))
-            if kind:
+            if kind in ("filing", "register"):
                 what = "报送" if kind == "filing" else "台账"
                 how = f"改名为 {ch.path}" if ch.status == "R" else "删除"
                 out.append(diag(where.shown(gone), None, "immutable-delete",
@@ -76,4 +76,62 @@ def immutability(changes: list[Change], where: Where,
                 f"修订不能改变报送日期 reported_on：已合并的版本是 {old.data.get('reported_on')}",
                 hint="reported_on 是首次报送的日期，修订时保持不变；修订的日期由 git 提交记录。",
             ))
+    return out
+
+
+# --- 销号 decisions ---------------------------------------------------------------------------
+
+
+def _decisions(doc: Document | None) -> list[Any] | None:
+    if doc is None:
+        return None
+    decisions = doc.data.get("decisions")
+    return decisions if isinstance(decisions, list) else None
+
+
+def reviews_append_only(changes: list[Change], where: Where,
+                        blobs: dict[str, bytes | None]) -> list[Diagnostic]:
+    """immutable-review: a review file (reviews/<task>.yaml) that exists at the merge base is
+    never deleted or renamed, and its `decisions` at the base are an exact prefix of HEAD's:
+    decisions are appended, never edited, reordered or removed.
+
+    Read from the two versions' text with tracker.yamlio, independently of how the reviews are
+    loaded for status: a decision is compared as the mapping it is (comments and layout may
+    change)."""
+    out = []
+    hint = "销号决定只能追加：在 decisions 列表末尾加一条新的决定(如 returned 退回 或新的 approved)，不修改、不删除已有的。"
+    for ch in changes:
+        old_rel = where.rel(ch.old_path or ch.path)
+        if ch.status in ("D", "R") and kind_of(old_rel) == "review":
+            gone = ch.old_path or ch.path
+            how = f"改名为 {ch.path}" if ch.status == "R" else "删除"
+            out.append(diag(where.shown(gone), None, "immutable-review",
+                            f"已合并的销号决定文件 {gone} 被{how}", hint=hint))
+            continue
+        if ch.status not in ("M", "T") or kind_of(where.rel(ch.path)) != "review":
+            continue
+        shown = where.shown(ch.path)
+        old = parse_blob(blobs.get(ch.old_blob), shown + "(基准版本)")
+        before = _decisions(old)
+        if not before:
+            continue  # nothing decided at the base: nothing to keep
+        new = parse_blob(blobs.get(ch.new_blob), shown)
+        after = _decisions(new)
+        if after is None or new is None:
+            out.append(diag(shown, new.pos(("decisions",)) if new is not None else None,
+                            "immutable-review",
+                            f"无法读取 {ch.path} 的 decisions 列表，不能确认已有的 {len(before)} 条销号决定未被改动",
+                            hint=hint))
+            continue
+        for i, decision in enumerate(before):
+            where_old = old.pos(("decisions", i))[0] if old is not None else 0
+            if i >= len(after):
+                out.append(diag(shown, new.pos(("decisions",), key=True), "immutable-review",
+                                f"已合并的第 {i + 1} 条销号决定(基准版本第 {where_old} 行)被删除",
+                                hint=hint))
+                break
+            if after[i] != decision:
+                out.append(diag(shown, new.pos(("decisions", i)), "immutable-review",
+                                f"已合并的第 {i + 1} 条销号决定(基准版本第 {where_old} 行)被修改",
+                                hint=hint))
     return out
