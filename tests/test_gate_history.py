@@ -29,7 +29,7 @@ from tests.workflow_helpers import (
     rules,
 )
 
-WEST_Q3 = ("unit: west\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-03\nrevision: 1\n"
+WEST_Q3 = ("unit: west\nperiod: 2024-Q3\nas_of: 2024-09-30\nreported_on: 2024-10-05\nrevision: 1\n"
            "targets:\n  stations:\n    value: 2\n")
 SECOND_MAINTAINER = ("maintainers: [plan@example.invalid]",
                      "maintainers: [plan@example.invalid, audit@example.invalid]")

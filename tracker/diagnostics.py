@@ -84,6 +84,7 @@ RULES: dict[str, Rule] = {
         _r("plan-date-range", "日期不在计划期内", "把日期改到计划起止日期之间。"),
         _r("plan-allocation-not-reporting", "分配了目标的单位不报送该指标",
            "把该单位加入这个指标的 reported_by，或删除它的分配。", W),
+        _r("plan-timezone", "时区名称不存在", "写 IANA 时区名，如 Asia/Shanghai；不写时默认 Asia/Shanghai。"),
         _r("plan-count-missing", "分解目标引用的基数在单位中不存在", "在 units.yaml 的 counts 中补上该基数，或改用 allocations。", W),
         _r("config-invalid", "tracker.yaml 配置有误", "检查 tracker.yaml 中的路径和字段。"),
         # --- filings -----------------------------------------------------------------------
@@ -128,6 +129,10 @@ RULES: dict[str, Rule] = {
         _r("path-file-type", "submissions/ 或 evidence/ 下的条目不是普通文件(符号链接或子模块)",
            "提交真实的文件，不要用符号链接或子模块。"),
         _r("immutable-review", "已合并的销号决定被修改或删除", "销号决定只能追加：在 decisions 末尾加一条新的决定。"),
+        _r("timeliness-future", "报送日期 reported_on 晚于今天", "reported_on 填写实际报送的日期(今天或更早)。"),
+        _r("timeliness-backdated", "报送日期 reported_on 早于这份报送第一次提交的日期(倒填日期)",
+           "reported_on 是报送的日期：填写提交当天(或之后)的日期；是否按时以它为准，不能倒填。"),
+        _r("git-history", "无法从 git 历史得到报送到达 main 的日期", "用完整历史的 git 克隆运行(CI 中 fetch-depth: 0)。", W),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
         # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------
         _r("xlsx-structure", "工作簿不是 tracker new --xlsx 生成的填报表，或表格结构被改动",

@@ -21,6 +21,7 @@ from tracker.gate.delta import context_docs, status_delta
 from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
 from tracker.gate.immutability import immutability
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
+from tracker.gate.timeliness import timeliness, today_in
 from tracker.repository import (
     CONFIG_FILE,
     PLAN_FILES,
@@ -47,6 +48,7 @@ class CheckSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
     lang: str = "zh"
     status: bool = True  # compute the status delta
+    today: date | None = None  # the day reported_on may not be after (default: today where the plan is)
 
 
 @dataclass
@@ -207,6 +209,10 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(paths)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
+    if head_plan is not None and loaded.repo is not None:
+        zone = head_plan.info.timezone
+        report.extend(timeliness(changes, where, commits, loaded.repo.filings, zone,
+                                 settings.today or today_in(zone)))
     if settings.require_signed:
         report.extend(signatures(git, where, commits))
     if full and head_plan is not None:

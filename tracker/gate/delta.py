@@ -118,7 +118,7 @@ def _load_at(git: Git, where: Where, base: str, max_bytes: int) -> Loaded | None
         root = Path(tmp) / where.prefix if where.prefix else Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         try:
-            return load(root, max_bytes=max_bytes)
+            return load(root, max_bytes=max_bytes, received=False)
         except Exception:  # noqa: BLE001 - the base may be unusable; the delta is then skipped
             return None
 
