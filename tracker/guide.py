@@ -23,7 +23,7 @@ _GROUPS = (  # rule-id prefix → what the rule is about
     (("plan-", "config-"), "计划"),
     (("filing-", "evidence-"), "报送"),
     (("register-",), "台账"),
-    (("auth-", "immutable-", "git-", "codeowners-"), "合并请求"),
+    (("auth-", "immutable-", "git-", "codeowners-", "path-", "timeliness-"), "合并请求"),
     (("xlsx-",), "Excel 填报表"),
 )
 
