@@ -16,6 +16,8 @@ from tracker.yamlio import Document
 
 # thresholds.lagging when plan/targets.yaml gives none (docs/decisions.md).
 DEFAULT_LAGGING = 0.8
+# thresholds.warn_days (临期预警) when plan/targets.yaml gives none (SPEC).
+DEFAULT_WARN_DAYS = 90
 # plan.timezone when plan/tasks.yaml gives none: the plan's "today" and received dates.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -55,6 +57,7 @@ class PlanInfo(NamedTuple):
     basis: str = ""
     issuer: str = ""
     source: str = ""
+    closure: str = "self"  # how a task is closed (销号): "self" | "review"
     timezone: str = DEFAULT_TIMEZONE  # IANA name (docs/decisions.md)
 
 
@@ -129,6 +132,19 @@ class Index(NamedTuple):
     description: str = ""
 
 
+class Thresholds(NamedTuple):
+    """SPEC "Thresholds": the ratio mode (`lagging`) or the points mode (`points`), and the
+    due-soon window."""
+
+    lagging: float = DEFAULT_LAGGING  # ratio mode: lagging when actual ≥ lagging × expected
+    points: tuple[float, float] | None = None  # points mode: (lagging, off_track) gaps
+    warn_days: int = DEFAULT_WARN_DAYS
+
+    @property
+    def mode(self) -> str:
+        return "points" if self.points is not None else "ratio"
+
+
 class Reporting(NamedTuple):
     cadence: str
     due_days: int
@@ -149,6 +165,7 @@ class Plan:
     lagging: float
     index: Index | None = None
     maintainers: tuple[str, ...] = ()
+    thresholds: Thresholds = Thresholds()
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
@@ -247,6 +264,26 @@ class Register:
         return sum(1 for item in self.items if item.open_on(day))
 
 
+class Decision(NamedTuple):
+    """One 销号 decision of a plan maintainer (reviews/<task>.yaml)."""
+
+    on: date
+    decision: str  # "approved" | "returned"
+    note: str
+    by: str = ""
+    index: int = 0  # its place in the file's list (a later one wins a tie on the same day)
+
+
+@dataclass
+class Review:
+    """reviews/<task>.yaml: the decisions on one task's claims, in the file's order."""
+
+    path: str
+    task: str
+    decisions: tuple[Decision, ...]
+    source: Document | None = field(default=None, repr=False, compare=False)
+
+
 @dataclass
 class Config:
     """The optional repository configuration, `tracker.yaml`."""
@@ -255,6 +292,7 @@ class Config:
     demo: bool = False
     title: str = ""
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
 
 
@@ -267,6 +305,7 @@ class Repository:
     plan: Plan
     filings: list[Filing]
     registers: list[Register]
+    reviews: list[Review] = field(default_factory=list)
 
     def filings_of(self, unit: str) -> list[Filing]:
         return sorted((f for f in self.filings if f.unit == unit), key=lambda f: f.as_of)
@@ -307,6 +346,7 @@ def build_plan(
     info = PlanInfo(
         id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
         basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
+        closure=p.get("closure", "self"),
         timezone=p.get("timezone", DEFAULT_TIMEZONE),
     )
     plan = Plan(
@@ -323,8 +363,15 @@ def build_plan(
     r = targets_data["reporting"]
     plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]),
                                r.get("timeliness", "reported"))
-    # `thresholds` may be left out: the tool default applies (docs/decisions.md).
-    plan.lagging = float((targets_data.get("thresholds") or {}).get("lagging", DEFAULT_LAGGING))
+    # `thresholds` may be left out: the tool defaults apply (docs/decisions.md).
+    th = targets_data.get("thresholds") or {}
+    points = th.get("points")
+    plan.thresholds = Thresholds(
+        lagging=float(th.get("lagging", DEFAULT_LAGGING)),
+        points=(float(points["lagging"]), float(points["off_track"])) if points else None,
+        warn_days=int(th.get("warn_days", DEFAULT_WARN_DAYS)),
+    )
+    plan.lagging = plan.thresholds.lagging
     for t in targets_data["targets"]:
         base = t.get("baseline") or {}
         baseline = Point(_date(base.get("date", info.start)), int(base.get("value", 0)))
@@ -388,5 +435,17 @@ def build_register(doc: Document) -> Register:
             )
             for i in d["items"]
         ],
+        source=doc,
+    )
+
+
+def build_review(doc: Document) -> Review:
+    d = doc.data
+    return Review(
+        path=doc.path, task=str(d["task"]),
+        decisions=tuple(
+            Decision(_date(x["on"]), x["decision"], x["note"], x.get("by", ""), i)
+            for i, x in enumerate(d["decisions"])
+        ),
         source=doc,
     )
