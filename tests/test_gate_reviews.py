@@ -56,7 +56,7 @@ def test_a_maintainer_may_append_a_decision(repo: Path):
 
 def test_a_maintainer_may_add_a_review_file_and_change_comments(repo: Path):
     (repo / "reviews/1.2.yaml").write_text(
-        'task: "1.2"\ndecisions:\n  - on: 2024-10-01\n    decision: approved\n', "utf-8")
+        'task: "1.2"\ndecisions:\n  - on: 2024-10-01\n    decision: approved\n    note: 同意销号\n', "utf-8")
     (repo / FILE).write_text("# 任务 1.1 的销号记录\n" + REVIEW.replace("      # 退回", ""), "utf-8")
     commit(repo, "1.2 approved", PLAN)
     assert check(repo, "--no-status").exit_code == 0
@@ -109,3 +109,12 @@ def test_a_review_file_is_never_deleted_or_renamed(repo: Path, how: str):
     result = check(repo, "--no-status")
     assert result.exit_code == 1
     assert ("immutable-review", FILE) in rules(result)
+
+
+def test_a_changed_review_file_is_validated(repo: Path):
+    (repo / FILE).write_text(APPENDED.replace("decision: returned\n    note: 复核", "decision: maybe\n    note: 复核"),
+                             "utf-8")
+    commit(repo, "an unknown decision", PLAN)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1
+    assert any(path == FILE and rule.startswith("schema-") for rule, path in rules(result)), result.stdout

@@ -172,6 +172,9 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
             touched.add(rel)
     scope = Scope.of(touched)
     scope.full = full
+    # 销号 decisions are read whatever the scope; the changed ones are reported.
+    scope.files |= {rel for ch in changes if ch.status != "D"
+                    and kind_of(rel := where.rel(ch.path)) == "review" and rel is not None}
     if full and context is not None:
         context.close()  # the plan changed: the delta reads the base in full instead
         context = None
