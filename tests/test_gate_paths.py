@@ -62,6 +62,8 @@ def test_files_outside_the_units_folders_are_the_maintainers(repo: Path):
 def test_the_maintainers_may_change_them(repo: Path):
     for rel in OUTSIDE:
         _write(repo, rel, "changed by the plan office\n")
+    _write(repo, "reviews/1.1.yaml",  # a review file is validated too
+           'task: "1.1"\ndecisions:\n  - on: 2024-10-01\n    decision: returned\n    note: 材料不全\n')
     commit(repo, "office", PLAN)
     result = check(repo, "--no-status")
     assert result.exit_code == 0, result.stdout

@@ -118,3 +118,22 @@ def test_a_changed_review_file_is_validated(repo: Path):
     result = check(repo, "--no-status")
     assert result.exit_code == 1
     assert any(path == FILE and rule.startswith("schema-") for rule, path in rules(result)), result.stdout
+
+
+def test_a_decision_moves_the_tasks_status_in_the_summary(repo: Path):
+    # With closure: review, east's done-with-evidence claim on 1.2 (2024-Q2) waits for a
+    # decision; the plan office's approval in this pull request closes the task.
+    git(repo, "checkout", "-q", "main")
+    text = (repo / "plan/tasks.yaml").read_text("utf-8")
+    (repo / "plan/tasks.yaml").write_text(text.replace("  end: 2025-12-31\n",
+                                                       "  end: 2025-12-31\n  closure: review\n"), "utf-8")
+    commit(repo, "closure by review", PLAN)
+    git(repo, "checkout", "-q", "-B", "pr")
+    (repo / "reviews/1.2.yaml").write_text(
+        'task: "1.2"\ndecisions:\n  - on: 2024-10-01\n    decision: approved\n    note: 同意销号\n',
+        "utf-8")
+    commit(repo, "1.2 approved", PLAN)
+    result = check(repo)
+    assert result.exit_code == 0, result.stdout
+    row = next((line for line in result.stdout.splitlines() if line.startswith("| 1.2")), "")
+    assert "待审核销号" in row and "已完成" in row, result.stdout

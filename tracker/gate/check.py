@@ -185,7 +185,8 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         kind = kind_of(where.rel(ch.path))
         if ch.status in ("M", "T") and kind in ("filing", "review"):
             names += [ch.old_blob, ch.new_blob]
-        elif ch.status in ("D", "R") and kind_of(where.rel(ch.old_path or ch.path)) == "filing":
+        elif ch.status in ("D", "R") and kind_of(where.rel(ch.old_path or ch.path)) in ("filing",
+                                                                                       "review"):
             names.append(ch.old_blob)
     pending = start_cat_blobs(git, names)  # read by git while the files are validated
     try:

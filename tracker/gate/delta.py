@@ -18,7 +18,7 @@ from tracker.diagnostics import Report
 from tracker.gate.git import Change, Git
 from tracker.gate.immutability import parse_blob
 from tracker.gate.paths import Where, kind_of
-from tracker.model import Filing, Plan, build_filing, build_plan
+from tracker.model import Filing, Plan, Review, build_filing, build_plan, build_review
 from tracker.periods import Period
 from tracker.repository import PLAN_FILES, Loaded, Scope, find_plan_dir, load, load_config
 from tracker.schema import validate
@@ -102,7 +102,7 @@ def _load_at(git: Git, where: Where, base: str, max_bytes: int) -> Loaded | None
     import tarfile
     import tempfile
 
-    wanted = [f"{where.prefix}tracker.yaml", f"{where.prefix}submissions"]
+    wanted = [f"{where.prefix}tracker.yaml", f"{where.prefix}submissions", f"{where.prefix}reviews"]
     if where.plan_git:
         wanted.append(where.plan_git)
     listed = git.run("ls-tree", "--name-only", "-z", base, "--", *wanted, check=False)
@@ -123,6 +123,26 @@ def _load_at(git: Git, where: Where, base: str, max_bytes: int) -> Loaded | None
             return None
 
 
+def _base_reviews(loaded: Loaded, where: Where, changes: list[Change],
+                  blobs: dict[str, bytes | None]) -> list[Review]:
+    """The 销号 decisions at the base: HEAD's, with the files the pull request changed as
+    they were (a review file it adds did not exist)."""
+    assert loaded.repo is not None
+    by_path = {r.path: r for r in loaded.repo.reviews}
+    for ch in changes:
+        rel = where.rel(ch.path)
+        if ch.status != "D" and kind_of(rel) == "review":
+            by_path.pop(rel or "", None)
+        old_rel = where.rel(ch.old_path or ch.path)
+        if ch.status != "A" and kind_of(old_rel) == "review" and old_rel is not None:
+            doc = parse_blob(blobs.get(ch.old_blob), where.shown(ch.path))
+            if doc is not None and not validate(doc, "review"):
+                review = build_review(doc)
+                review.path = old_rel
+                by_path[old_rel] = review
+    return list(by_path.values())
+
+
 def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded, scope: Scope,
                  changes: list[Change], blobs: dict[str, bytes | None],
                  context: Background | None = None) -> tuple[Any, str]:
@@ -137,8 +157,8 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
         at_base = _load_at(git, where, settings.base, settings.max_bytes)
         if at_base is None or at_base.repo is None:
             return None, "_基准版本的计划无法读取，无法比较状态变化。_\n"
-        old = compute(at_base.repo.plan, at_base.repo.filings, day)
-        new = compute(plan, loaded.repo.filings, day)
+        old = compute(at_base.repo, day)
+        new = compute(loaded.repo, day)
     else:
         changed = scope.units
         head = [f for f in loaded.repo.filings if f.path.split("/")[1] in changed]
@@ -162,7 +182,8 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
         others = _filings([(rel, data) for rel, data in docs if rel.split("/")[1] not in changed])
         # Untouched units read the same filings on both sides: only the changed units' own
         # rows can move (city rows, tasks and the index are computed in full).
-        old = compute(plan, [*by_path.values(), *others], day, units=changed)
-        new = compute(plan, [*head, *others], day, units=changed)
+        old = compute(plan, [*by_path.values(), *others], day, units=changed,
+                      reviews=_base_reviews(loaded, where, changes, blobs))
+        new = compute(plan, [*head, *others], day, units=changed, reviews=loaded.repo.reviews)
     delta = diff(old, new)
     return delta, render_delta_markdown(delta, plan, settings.lang)
