@@ -4,9 +4,14 @@ One module per family of rules, so that each can be audited in one place:
 
     check.py          the command: reads git and the repository once, runs every family
     git.py            the git command line and the parsing of its output (bytes, NUL-separated)
-    paths.py          where things are: toplevel/root paths, who owns a path, what a path may be
-    authorization.py  who may change which path (units' editors, the plan's maintainers)
-    immutability.py   merged filings only amended, registers never deleted
+    history.py        the net change against the merge base, and which commits made each
+                      changed path what it is (a merge for its own resolution)
+    paths.py          who owns a path (a unit its own folders, the maintainers everything
+                      else), and what a path under submissions/ or evidence/ may be
+    authorization.py  who may change which path: each changed path, for each commit
+    immutability.py   merged filings only amended, filings and registers never deleted,
+                      销号 decisions (reviews/) only appended to
+    timeliness.py     a new filing's reported_on neither in the future nor backdated
     delta.py          the status moves the pull request causes
     report.py         the Markdown for the pull request (comment and step summary)
 
