@@ -21,6 +21,16 @@ from tracker.periods import EXAMPLE, LABEL_ZH, Period
 from tracker.yamlio import Document
 
 
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo  # only for a plan that names its time zone
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
 def check_plan(
     units: Document, tasks: Document, targets: Document, config: Config
 ) -> Iterator[Diagnostic]:
@@ -44,6 +54,11 @@ def check_plan(
                 yield diag(units.path, units.pos(("groups", i, "members", j)), "plan-unknown-unit",
                            f"分组 {group['id']} 的成员 {member} 不是已登记的单位")
 
+    zone = t["plan"].get("timezone")
+    if zone is not None and not _known_zone(zone):
+        yield diag(tasks.path, tasks.pos(("plan", "timezone")), "plan-timezone",
+                   f"时区 {zone} 不存在",
+                   hint="写 IANA 时区名，如 Asia/Shanghai(区分大小写)；不写时默认 Asia/Shanghai。")
     start = date.fromisoformat(t["plan"]["start"])
     end = date.fromisoformat(t["plan"]["end"])
     if end < start:

@@ -85,6 +85,7 @@ RULES: dict[str, Rule] = {
         _r("plan-thresholds", "阈值设置自相矛盾", "百分点模式下 off_track 须大于 lagging，例如 points: {lagging: 10, off_track: 30}。"),
         _r("plan-allocation-not-reporting", "分配了目标的单位不报送该指标",
            "把该单位加入这个指标的 reported_by，或删除它的分配。", W),
+        _r("plan-timezone", "时区名称不存在", "写 IANA 时区名，如 Asia/Shanghai；不写时默认 Asia/Shanghai。"),
         _r("plan-count-missing", "分解目标引用的基数在单位中不存在", "在 units.yaml 的 counts 中补上该基数，或改用 allocations。", W),
         _r("config-invalid", "tracker.yaml 配置有误", "检查 tracker.yaml 中的路径和字段。"),
         # --- filings -----------------------------------------------------------------------
@@ -125,11 +126,22 @@ RULES: dict[str, Rule] = {
         # --- workflow (tracker check / codeowners) ------------------------------------------
         _r("codeowners-outdated", "CODEOWNERS 与 plan/units.yaml 不一致", "运行 tracker codeowners 重新生成并提交。", W),
         _r("auth-unit-editor", "提交者不是该单位的编辑人员", "由本单位 editors 中的账号提交，或请计划办把账号加入 editors。"),
-        _r("auth-plan-maintainer", "只有计划维护人员可以修改 plan/、tracker.yaml 和不属于任何单位的文件",
+        _r("auth-plan-maintainer", "单位文件夹以外的文件(计划、tracker.yaml、reviews/、CI 配置等)只有计划维护人员可以修改",
            "请计划办(maintainers)提交这些修改；单位的材料放在 evidence/<单位>/ 下。"),
         _r("auth-signature", "提交没有有效签名", "用已登记的密钥签名提交(git commit -S)。"),
         _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
         _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),
+        _r("path-form", "submissions/ 或 evidence/ 下的路径不符合约定，文件不会被读取或会与其他文件冲突",
+           "报送文件命名为 submissions/<单位>/<期次>.yaml(如 2024-Q3.yaml，扩展名小写)，台账为 "
+           "registers/<指标编号>.yaml；佐证材料放在 evidence/<单位>/ 下，文件名不以 . 开头、不只差大小写。"),
+        _r("path-encoding", "文件名不是有效的 UTF-8 编码", "用 UTF-8 文件名(中文、字母、数字)重新命名后再提交。"),
+        _r("path-file-type", "submissions/ 或 evidence/ 下的条目不是普通文件(符号链接或子模块)",
+           "提交真实的文件，不要用符号链接或子模块。"),
+        _r("immutable-review", "已合并的销号决定被修改或删除", "销号决定只能追加：在 decisions 末尾加一条新的决定。"),
+        _r("timeliness-future", "报送日期 reported_on 晚于今天", "reported_on 填写实际报送的日期(今天或更早)。"),
+        _r("timeliness-backdated", "报送日期 reported_on 早于这份报送第一次提交的日期(倒填日期)",
+           "reported_on 是报送的日期：填写提交当天(或之后)的日期；是否按时以它为准，不能倒填。"),
+        _r("git-history", "无法从 git 历史得到报送到达 main 的日期", "用完整历史的 git 克隆运行(CI 中 fetch-depth: 0)。", W),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
         # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------
         _r("xlsx-structure", "工作簿不是 tracker new --xlsx 生成的填报表，或表格结构被改动",

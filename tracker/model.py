@@ -18,6 +18,8 @@ from tracker.yamlio import Document
 DEFAULT_LAGGING = 0.8
 # thresholds.warn_days (临期预警) when plan/targets.yaml gives none (SPEC).
 DEFAULT_WARN_DAYS = 90
+# plan.timezone when plan/tasks.yaml gives none: the plan's "today" and received dates.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def _date(text: Any) -> date:
@@ -56,6 +58,7 @@ class PlanInfo(NamedTuple):
     issuer: str = ""
     source: str = ""
     closure: str = "self"  # how a task is closed (销号): "self" | "review"
+    timezone: str = DEFAULT_TIMEZONE  # IANA name (docs/decisions.md)
 
 
 class Task(NamedTuple):
@@ -146,6 +149,9 @@ class Reporting(NamedTuple):
     cadence: str
     due_days: int
     required: tuple[str, ...]  # expanded
+    # Which date on time / late is judged by: "reported" (the filing's reported_on) or
+    # "received" (the day it reached main, Filing.received_on) — docs/workflow.md.
+    timeliness: str = "reported"
 
 
 @dataclass
@@ -239,10 +245,19 @@ class Filing:
     targets: dict[str, TargetReport]
     tasks: dict[str, TaskReport]
     source: Document | None = field(default=None, repr=False, compare=False)
+    # The day the filing first reached main (git history, in the plan's time zone); filled by
+    # the loader only where reporting.timeliness is "received"; None when not on main yet.
+    received_on: date | None = None
 
     @property
     def parsed_period(self) -> Period | None:
         return Period.parse(self.period)
+
+    def filed_on(self, timeliness: str = "reported") -> date:
+        """The date on time / late (and whether it had arrived by a date) is judged by."""
+        if timeliness == "received" and self.received_on is not None:
+            return self.received_on
+        return self.reported_on
 
 
 class RegisterItem(NamedTuple):
@@ -350,6 +365,7 @@ def build_plan(
         id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
         basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
         closure=p.get("closure", "self"),
+        timezone=p.get("timezone", DEFAULT_TIMEZONE),
     )
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
@@ -363,7 +379,8 @@ def build_plan(
             lead_named=t.get("lead") != "none",
         )
     r = targets_data["reporting"]
-    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]))
+    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]),
+                               r.get("timeliness", "reported"))
     # `thresholds` may be left out: the tool defaults apply (docs/decisions.md).
     th = targets_data.get("thresholds") or {}
     points = th.get("points")

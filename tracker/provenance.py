@@ -7,12 +7,16 @@ written. A shallow clone has lost the history that says who filed what; attribut
 to the one commit it has would be wrong, so provenance reports the clone as shallow (a warning,
 also shown on the site) and attributes nothing. `enabled=False` and a root outside any git
 repository give an empty provenance that says why.
+
+`received_dates` reads, also in one pass, the day each filing reached the main line: what
+`reporting.timeliness: received` judges on time / late by (the loader fills Filing.received_on).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 STATE_OK = "ok"
@@ -206,3 +210,65 @@ def parse_log(out: str, prefix: str = "") -> dict[str, FileHistory]:
         else:
             history.amended.append(commit)
     return files
+
+
+# --- received dates (reporting.timeliness: received) ------------------------------------------
+
+
+def received_dates(root: Path, timezone: str, folder: str = "submissions",
+                   ) -> tuple[dict[str, date], str]:
+    """The day each file under `root/folder` reached the main line: the committer date, in the
+    plan's time zone, of the first-parent commit of HEAD that added it (a merge commit, a
+    squashed or a rebased pull request), read in ONE `git log` pass. With a protected main
+    branch whose pull requests the forge merges, that date is the forge's, not the editor's.
+
+    Returns (repository-relative path → date, problem): a problem (not a git repository, a
+    shallow clone whose history is cut, git missing) leaves the dates empty, and every
+    filing is then judged by its reported_on. A file not committed yet has no date."""
+    import subprocess
+    from zoneinfo import ZoneInfo
+
+    base = ["git", "-C", str(root), "-c", "core.quotePath=false", "--no-pager"]
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([*base, *args], capture_output=True, env=env, check=False)
+
+    try:
+        probe = run("rev-parse", "--is-shallow-repository", "--show-toplevel")
+        if probe.returncode != 0:
+            return {}, "仓库目录不在 git 版本库中，无法得到报送到达 main 的日期：按 reported_on 判断按时/逾期。"
+        if probe.stdout.split(b"\n", 1)[0].strip() == b"true":
+            return {}, ("仓库是浅克隆(shallow clone)，git 历史不完整，无法得到报送到达 main 的日期："
+                        "按 reported_on 判断按时/逾期。请用完整历史克隆(CI 中 fetch-depth: 0)。")
+        if run("rev-parse", "--verify", "-q", "HEAD^{commit}").returncode != 0:
+            return {}, ""  # no commit yet: nothing has been received
+        # -m with --first-parent: a merge commit's files are what it brought to the main line.
+        out = run("log", "--first-parent", "-m", "--reverse", "--no-renames", "--diff-filter=AD",
+                  "--name-status", "-z", "--relative", "--format=%x1e%ct", "HEAD", "--",
+                  f":(literal){folder}")
+    except OSError as exc:
+        return {}, f"无法运行 git({exc})，无法得到报送到达 main 的日期：按 reported_on 判断按时/逾期。"
+    if out.returncode != 0:
+        text = out.stderr.decode("utf-8", "replace").strip()[:200]
+        return {}, f"读取 git 历史失败：{text}；按 reported_on 判断按时/逾期。"
+    zone = ZoneInfo(timezone)
+    dates: dict[str, date] = {}
+    day: date | None = None
+    tokens = out.stdout.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if token.startswith(b"\x1e") and token[1:].strip().isdigit():
+            day = datetime.fromtimestamp(int(token[1:]), zone).date()
+            continue
+        if token not in (b"A", b"D") or i >= len(tokens) or day is None:
+            continue
+        path = tokens[i].decode("utf-8", "surrogateescape")
+        i += 1
+        if token == b"D":
+            dates.pop(path, None)  # removed from main: a later return is received anew
+        else:
+            dates.setdefault(path, day)
+    return dates, ""

@@ -282,9 +282,12 @@ def load(
     scope: Scope | None = None,
     progress: object | None = None,
     plan: PlanPart | None = None,
+    received: bool | None = None,
 ) -> Loaded:
     """Load and check a repository. `scope` limits which submissions are read and reported;
-    `plan`, when given, is `load_plan(root)` already done."""
+    `plan`, when given, is `load_plan(root)` already done. `received`: fill each filing's
+    `received_on` from git history where the plan judges timeliness by it (default: on a
+    whole load, which is what status and the site compute from)."""
     part = plan if plan is not None else load_plan(Path(root), max_bytes=max_bytes)
     root, report, config, plan_dir = part.root, part.report, part.config, part.plan_dir
     docs, plan_ok = part.docs, part.plan_ok
@@ -339,6 +342,17 @@ def load(
         review = build_review(doc)
         review.path = rel
         reviews.append(review)
+
+    if received is None:
+        received = scope is None
+    if received and the_plan is not None and the_plan.reporting.timeliness == "received":
+        from tracker.provenance import received_dates
+
+        dates, problem = received_dates(root, the_plan.info.timezone)
+        for filing in filings:
+            filing.received_on = dates.get(filing.path)
+        if problem:
+            report.diagnostics.append(diag(shown_root, None, "git-history", problem))
 
     repo = None
     if the_plan is not None:

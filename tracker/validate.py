@@ -46,6 +46,7 @@ def run_validate(settings: ValidateSettings) -> tuple[Loaded, Report]:
         settings.root,
         max_bytes=settings.max_bytes,
         scope=scope_for(settings.root, settings.paths),
+        received=False,  # dates that status needs, not validation
     )
     report = loaded.report.promote_warnings() if settings.strict else loaded.report
     return loaded, report

@@ -94,6 +94,7 @@ case('plan-unknown-task', 'plan-unknown-task', 'plan/targets.yaml', TARGETS.repl
 case('plan-unknown-target', 'plan-unknown-target', 'plan/targets.yaml', TARGETS.replace('{target: centres', '{target: centers'), needle='centers')
 case('plan-milestone-order', 'plan-milestone-order', 'plan/targets.yaml', TARGETS.replace('{by: 2025-12-31, value: 16}', '{by: 2024-06-30, value: 16}'), needle='2024-06-30, value: 16')
 case('plan-date-range', 'plan-date-range', 'plan/targets.yaml', TARGETS.replace('{by: 2025-12-31, value: 16}', '{by: 2026-12-31, value: 16}'), needle='2026-12-31')
+case('plan-timezone', 'plan-timezone', 'plan/tasks.yaml', TASKS.replace('  end: 2025-12-31\n', '  end: 2025-12-31\n  timezone: Asia/Shangai\n'), needle='timezone')
 case('plan-count-missing', 'plan-count-missing', 'plan/units.yaml', UNITS.replace('    counts: {villages: 6}\n', ''), line=0, severity='warning')
 cases[-1][1]['file'] = 'plan/targets.yaml'
 cases[-1][1]['line'] = line_of(TARGETS, 'per_unit: {from: villages}')

@@ -589,7 +589,8 @@ class Generator:
                     "uncommitted": f.path in self.prov.uncommitted,
                     "required": f.unit in self.plan.reporting.required,
                 })
-        return self.render("ledger.html", "ledger", rows=rows, prov=self.prov)
+        return self.render("ledger.html", "ledger", rows=rows, prov=self.prov,
+                           received=self.plan.reporting.timeliness == "received")
 
     def methodology(self) -> str:
         plan = self.plan
