@@ -226,7 +226,7 @@ def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
             continue
         previous: date | None = None
         for d in review.decisions:
-            where = _Lazy(doc, ("decisions", d.index, "on"))
+            where = _Lazy(doc, ("decisions", d.seq, "on"))
             if d.on < plan.info.start or d.on > last_day:
                 why = ("晚于今天" if d.on > today else
                        f"早于计划开始日期 {plan.info.start}" if d.on < plan.info.start else

@@ -289,7 +289,7 @@ class Decision(NamedTuple):
     decision: str  # "approved" | "returned"
     note: str
     by: str = ""
-    index: int = 0  # its place in the file's list (a later one wins a tie on the same day)
+    seq: int = 0  # its place in the file's list (a later one wins a tie on the same day)
 
 
 @dataclass
@@ -462,7 +462,7 @@ def build_review(doc: Document) -> Review:
     return Review(
         path=doc.path, task=str(d["task"]),
         decisions=tuple(
-            Decision(_date(x["on"]), x["decision"], x["note"], x.get("by", ""), i)
+            Decision(_date(x["on"]), x["decision"], x["note"], x.get("by", ""), seq=i)
             for i, x in enumerate(d["decisions"])
         ),
         source=doc,

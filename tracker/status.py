@@ -613,7 +613,7 @@ def _decisions_by_task(reviews: Iterable[Review], day: date) -> dict[str, Review
         for d in review.decisions:
             if d.on > day:
                 continue
-            key = (d.on, d.index)
+            key = (d.on, d.seq)
             cur = out.get(review.task)
             if cur is None or key >= cur[0]:
                 out[review.task] = (key, ReviewDecision(d.on, d.decision, d.note, review.path,
