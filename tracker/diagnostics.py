@@ -46,6 +46,8 @@ RULES: dict[str, Rule] = {
         _r("file-unexpected", "文件不会被读取(位置或名称不符合约定)",
            "报送文件应命名为 submissions/<单位>/<期次>.yaml，台账为 submissions/<单位>/registers/<指标>.yaml。",
            W),
+        _r("file-not-checked", "指定的文件没有被检查(不在本仓库约定的位置，或属于另一个仓库)",
+           "按提示的命令检查它(另一个仓库要加 --root)，或把文件放到约定的位置。"),
         _r("encoding-gbk", "文件是 GBK/GB18030 编码，不是 UTF-8",
            "在 VS Code 中：右下角编码 → 通过编码重新打开 → GB 18030 → 再点编码 → 通过编码保存 → UTF-8。"
            "或运行 tracker fix-encoding 文件名。"),

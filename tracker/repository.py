@@ -10,6 +10,8 @@ open), while model objects carry paths relative to the repository root (what SPE
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +54,22 @@ def display_path(file: Path) -> str:
         return Path(os.path.relpath(file)).as_posix()
     except ValueError:  # another drive on Windows
         return file.as_posix()
+
+
+_SHELL_SPECIAL = re.compile(r"[\s'\"$`\\;&|<>()*?!#~{}\[\]]")
+
+
+def tracker_command(command: str, *, root: Path, args: Sequence[str] = ()) -> str:
+    """A tracker command line to print as advice: with --root when the repository is not the
+    current directory (advice that checks another repository than the one meant is a trap)."""
+    import shlex
+
+    words = ["tracker", command]
+    shown_root = display_path(root)
+    if shown_root != ".":
+        words += ["--root", shown_root]
+    words += list(args)
+    return " ".join(shlex.quote(w) if _SHELL_SPECIAL.search(w) else w for w in words)
 
 
 def _enclosing_repository(folder: Path) -> Path | None:

@@ -37,11 +37,11 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
       tracker new --unit east --period 2025-Q1 --xlsx 东区-2025-Q1.xlsx
       tracker import 东区-2025-Q1.xlsx            # after the workbook is filled in
     """
+    from tracker.repository import display_path, tracker_command
     from tracker.scaffold import NewSettings, new_filing
 
     settings = NewSettings(root, unit, period, as_of, reported_on, xlsx, max_bytes)
     if xlsx is not None:
-        from tracker.repository import display_path
         from tracker.xlsx_filing import new_workbook
 
         out, draft, amending = new_workbook(settings)
@@ -49,17 +49,18 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
                    f"{len(draft.tasks)} 项任务。")
         if amending:
             click.echo(f"该期报送已存在：填报表已填入现有数据，用于修订(revision {draft.revision})。"
-                       f"填好修订原因后运行 tracker import {display_path(out)} --amend")
+                       "填好修订原因后运行 "
+                       + tracker_command("import", root=root, args=[display_path(out), "--amend"]))
         else:
-            click.echo(f"在黄色单元格中填写后运行 tracker import {display_path(out)}")
+            click.echo("在黄色单元格中填写后运行 "
+                       + tracker_command("import", root=root, args=[display_path(out)]))
         return
     path, draft = new_filing(settings)
-    from tracker.repository import display_path
 
     empty = sum(t.value is None for t in draft.targets) + sum(k.progress is None for k in draft.tasks)
     click.echo(f"已生成 {display_path(path)}：{len(draft.targets)} 个指标、{len(draft.tasks)} 项任务"
                + (f"，{empty} 处待填写(空值)" if empty else "，已按上一期预填") + "。")
-    click.echo(f"填写后运行 tracker validate {display_path(path)} 检查。")
+    click.echo(f"填写后运行 {tracker_command('validate', root=root, args=[display_path(path)])} 检查。")
 
 
 @cli.command("amend")
