@@ -48,6 +48,9 @@ RULES: dict[str, Rule] = {
            W),
         _r("file-not-checked", "指定的文件没有被检查(不在本仓库约定的位置，或属于另一个仓库)",
            "按提示的命令检查它(另一个仓库要加 --root)，或把文件放到约定的位置。"),
+        _r("file-misplaced", "YAML 文件放在 tracker 不读取的位置，不会被检查和统计",
+           "移到提示的位置(如 submission/ → submissions/)；与 tracker 无关的 YAML 放在以 . 开头的文件夹中。",
+           W),
         _r("encoding-gbk", "文件是 GBK/GB18030 编码，不是 UTF-8",
            "在 VS Code 中：右下角编码 → 通过编码重新打开 → GB 18030 → 再点编码 → 通过编码保存 → UTF-8。"
            "或运行 tracker fix-encoding 文件名。"),

@@ -8,7 +8,16 @@ from pathlib import Path
 
 from tracker.diagnostics import Report, diag
 from tracker.errors import TrackerError
-from tracker.repository import CONFIG_FILE, Loaded, Scope, display_path, load, tracker_command
+from tracker.layout import intended_place, is_nested_repository, misplaced_diagnostics
+from tracker.repository import (
+    CONFIG_FILE,
+    Loaded,
+    Scope,
+    display_path,
+    load,
+    load_plan,
+    tracker_command,
+)
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 
@@ -49,17 +58,35 @@ def scope_for(root: Path, paths: list[Path]) -> Scope | None:
 
 def run_validate(settings: ValidateSettings) -> tuple[Loaded, Report]:
     rels = named_files(settings.root, settings.paths)
+    part = load_plan(settings.root, max_bytes=settings.max_bytes)
+    units = list(part.plan.units) if part.plan is not None else []
     loaded = load(
         settings.root,
         max_bytes=settings.max_bytes,
         scope=Scope.of(set(rels)) if rels else None,
+        plan=part,
     )
-    report_unchecked(settings.root, rels, loaded.report)
+    if rels:
+        report_unchecked(settings.root, rels, loaded.report, units)
+    else:
+        report_misplaced(settings.root, part.plan_dir, loaded.report, units)
     report = loaded.report.promote_warnings() if settings.strict else loaded.report
     return loaded, report
 
 
-def report_unchecked(root: Path, rels: list[str], report: Report) -> None:
+def report_misplaced(root: Path, plan_dir: Path, report: Report, units: list[str]) -> None:
+    """file-misplaced: YAML files in places tracker never reads (a filing in submission/ is
+    never counted), each with the place it was likely meant for."""
+    skip = []
+    try:  # a plan folder that tracker.yaml moves elsewhere inside the repository is read
+        skip.append(plan_dir.resolve().relative_to(root.resolve()).parts[0])
+    except (ValueError, IndexError):
+        pass
+    for shown, message, hint in misplaced_diagnostics(root, display_path(root), units, skip):
+        report.diagnostics.append(diag(shown, None, "file-misplaced", message, hint=hint))
+
+
+def report_unchecked(root: Path, rels: list[str], report: Report, units: list[str]) -> None:
     """file-not-checked: a named file this run did not check is an error, never a silent
     pass (`tracker validate examples/demo/submissions/...` from the outer repository would
     otherwise say 通过 OK about a file it never read)."""
@@ -80,7 +107,9 @@ def report_unchecked(root: Path, rels: list[str], report: Report) -> None:
         else:
             message = (f"{shown} 没有被检查：tracker 只读取 {CONFIG_FILE}、计划文件、"
                        "submissions/<单位>/<期次>.yaml 和 submissions/<单位>/registers/<指标>.yaml")
-            hint = ("报送文件放在 submissions/<单位>/<期次>.yaml；"
+            place = intended_place(rel, units) if rel.lower().endswith((".yaml", ".yml")) else None
+            hint = (f"是不是要放在 {place}？移动到那里才会被检查和统计。" if place else
+                    "报送文件放在 submissions/<单位>/<期次>.yaml；"
                     "佐证材料(evidence/ 下)不需要单独检查，引用它的报送会检查它。")
         report.diagnostics.append(diag(shown, None, "file-not-checked", message, hint=hint))
 
@@ -91,6 +120,6 @@ def _nested_repository(root: Path, rel: str) -> Path | None:
     parts = rel.split("/")
     for n in range(len(parts), 0, -1):
         folder = root.joinpath(*parts[:n])
-        if (folder / CONFIG_FILE).is_file() or (folder / "plan" / "units.yaml").is_file():
+        if is_nested_repository(folder):
             return folder
     return None
