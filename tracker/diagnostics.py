@@ -152,6 +152,9 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    # Other files a cross-file rule compared this one with (a named-file run shows the
+    # diagnostic when one of them is named); not part of any output.
+    related: tuple[str, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -175,6 +178,7 @@ def diag(
     message: str,
     hint: str | None = None,
     severity: Severity | None = None,
+    related: tuple[str, ...] = (),
 ) -> Diagnostic:
     """Make a diagnostic for a catalogued rule; hint and severity default from the catalogue."""
     spec = RULES[rule]
@@ -189,7 +193,27 @@ def diag(
         message=message,
         hint=spec.fix if hint is None else hint,
         severity=spec.severity if severity is None else severity,
+        related=related,
     )
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """"你是不是要写 `transfer-centres`？" for a mistyped id, the closest known one; else ""."""
+    import difflib
+
+    options = list(known)
+    folded = word.strip().lower()
+    # A different case or stray spaces (Anji), two letters swapped (esat): difflib alone
+    # scores a swap low and may prefer another id.
+    close = [o for o in options if o.lower() == folded] or [
+        o for o in options if len(o) == len(folded) and _one_swap(o.lower(), folded)]
+    close = close or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"你是不是要写 `{close[0]}`？" if close else ""
+
+
+def _one_swap(a: str, b: str) -> bool:
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 @dataclass

@@ -321,7 +321,8 @@ def load(
         wanted = {display_path(root / f) for f in scope.files}
         wanted |= {display_path(plan_dir / f"{k}.yaml") for k in PLAN_FILES}
         report.diagnostics = [
-            d for d in report.diagnostics if d.path in wanted or d.rule in CROSS_FILE_RULES
+            d for d in report.diagnostics
+            if d.path in wanted or (d.rule in CROSS_FILE_RULES and not wanted.isdisjoint(d.related))
         ]
         report.files = [f for f in report.files if f in wanted]
     elif scope is None and the_plan is not None:

@@ -23,7 +23,7 @@ from typing import IO, Any
 from tracker import jsonfmt
 from tracker.cells import csv_text
 from tracker.delta import Delta, delta_to_json, diff, render_delta_markdown
-from tracker.diagnostics import Report
+from tracker.diagnostics import Report, did_you_mean
 from tracker.errors import PlanUnusable, TrackerError
 from tracker.model import Plan, Repository
 from tracker.repository import load
@@ -177,7 +177,7 @@ def check_ids(plan: Plan, target: str | None = None, unit: str | None = None,
         if value is not None and value not in valid:
             raise TrackerError(
                 f"没有编号为 {value!r} 的{_KIND_ZH[kind]} There is no {kind} {value!r}.",
-                hint=f"可用的编号 valid {kind} ids: {', '.join(valid)}",
+                hint=did_you_mean(value, valid) + f"可用的编号 valid {kind} ids: {', '.join(valid)}",
             )
 
 
