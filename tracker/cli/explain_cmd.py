@@ -28,9 +28,9 @@ def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bo
     threshold, and the first rule of the status table that held, with its comparison.
 
     \b
-    Examples:
-      tracker explain service-points
-      tracker explain service-points --unit east --as-of 2023-06-30
+    Examples (ids of the shipped plan; yours are in plan/targets.yaml, plan/units.yaml):
+      tracker explain village-service-points
+      tracker explain village-service-points --unit anji --as-of 2023-06-30
     """
     from tracker.status_view import ExplainSettings, default_lang, execute_explain
 

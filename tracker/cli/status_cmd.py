@@ -64,10 +64,10 @@ def status(root: Path, max_bytes: int, debug: bool, as_of: date | None, target: 
     灰 grey = 未报送. Rules: docs/status.md (`tracker explain TARGET` shows the arithmetic).
 
     \b
-    Examples:
+    Examples (ids of the shipped plan; yours are in plan/):
       tracker status
-      tracker status --as-of 2024-06-30 --unit east
-      tracker status --target service-points
+      tracker status --as-of 2024-06-30 --unit anji
+      tracker status --target village-service-points
       tracker status --task 1.2 --lang en
       tracker status --format json > status.json
       tracker status --since 2024-03-31 --as-of 2024-06-30
