@@ -239,6 +239,7 @@ class Config:
     plan_dir: str = "plan"
     demo: bool = False
     title: str = ""
+    as_of: date | None = None  # the date the data represents: the default --as-of
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     source: Document | None = field(default=None, repr=False, compare=False)
 

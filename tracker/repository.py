@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from tracker import checks
@@ -103,7 +104,16 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
         title=d.get("title", ""), counts=d.get("counts", {}) or {}, source=doc,
+        as_of=date.fromisoformat(d["as_of"]) if "as_of" in d else None,
     )
+
+
+def default_as_of(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> date:
+    """The date status is computed for when no --as-of is given: tracker.yaml's `as_of` (the
+    date a demo represents), else today. A broken tracker.yaml is reported by the command's
+    own load; here it only means "today"."""
+    config = load_config(Path(root), Report(), max_bytes) if Path(root).is_dir() else Config()
+    return config.as_of or date.today()
 
 
 @dataclass

@@ -85,7 +85,7 @@ def header(console: Console, repo: Repository, status: Status, lang: str) -> Non
         console.print(Text(plan.info.title))
     console.print(Text(f"{ui['as_of']} {status.as_of.isoformat()}  ·  {plan.info.id}"))
     if repo.config.demo:
-        console.print(Text(ui["demo"], style="bold yellow"))
+        console.print(Text(ui["demo"].format(as_of=status.as_of.isoformat()), style="bold yellow"))
     console.print()
 
 

@@ -40,7 +40,7 @@ DOT = "●"
 
 UI: dict[str, dict[str, str]] = {
     "zh": {
-        "as_of": "截至", "demo": "演示数据(虚构),不代表真实进展", "targets": "指标(全市)",
+        "as_of": "截至", "demo": "演示数据(虚构),截至 {as_of},不代表真实进展", "targets": "指标(全市)",
         "target": "指标", "scope": "范围", "actual": "实际", "expected": "序时进度",
         "goal": "目标", "deadline": "时限", "status": "状态", "source": "数据来源",
         "by_unit": "各单位指标", "unit": "单位", "tasks": "任务", "task": "任务",
@@ -61,7 +61,7 @@ UI: dict[str, dict[str, str]] = {
         "sum_units": "{n} 个单位之和",
     },
     "en": {
-        "as_of": "as of", "demo": "demo data (invented), not real progress",
+        "as_of": "as of", "demo": "demo data (invented) as of {as_of}, not real progress",
         "targets": "Targets (city)", "target": "Target", "scope": "Scope", "actual": "Actual",
         "expected": "Expected", "goal": "Goal", "deadline": "Deadline", "status": "Status",
         "source": "Source", "by_unit": "Targets by unit", "unit": "Unit", "tasks": "Tasks",

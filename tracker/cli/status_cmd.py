@@ -74,12 +74,13 @@ def status(root: Path, max_bytes: int, debug: bool, as_of: date | None, target: 
 
     Exit codes: 0 done, 1 the plan itself has errors, 2 could not run (e.g. an unknown id).
     """
+    from tracker.repository import default_as_of
     from tracker.status_view import StatusSettings, default_lang, execute
 
     if sum(x is not None for x in (target, unit, task)) > 1:
         raise click.UsageError("--target、--unit、--task 只能选一个 (choose one of them).")
     settings = StatusSettings(
-        root=root, as_of=as_of or date.today(), fmt=fmt, lang=lang or default_lang(),
+        root=root, as_of=as_of or default_as_of(root, max_bytes), fmt=fmt, lang=lang or default_lang(),
         target=target, unit=unit, task=task, since=since, color=color, width=width,
         max_bytes=max_bytes,
     )

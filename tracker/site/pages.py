@@ -36,7 +36,7 @@ from tracker.site.escape import Markup, clean_text, escape, https_url, one_line,
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
-DEMO_BANNER = "演示数据(虚构):本站所有报送数据均为虚构,不代表任何单位的真实进展"
+DEMO_BANNER = "演示数据(虚构),截至 {as_of}:本站所有报送数据均为虚构,不代表任何单位的真实进展"
 NAV_UNIT_LIMIT = 30  # above this many units, unit pages are linked from tables, not the nav
 EVIDENCE_PREFIX = "repo/"  # evidence files are shipped under repo/<their repository path>
 
@@ -433,7 +433,7 @@ class Generator:
             copies=[self.copies[k] for k in sorted(self.copies)],
             css=["assets/tracker.css"],
             demo=self.repo.config.demo,
-            banner=DEMO_BANNER if self.repo.config.demo else "",
+            banner=DEMO_BANNER.format(as_of=self.as_of.isoformat()) if self.repo.config.demo else "",
             warnings=warnings,
         )
 
