@@ -53,6 +53,7 @@ class PlanInfo(NamedTuple):
     basis: str = ""
     issuer: str = ""
     source: str = ""
+    language: str = ""  # zh | en: the default label language (tracker.language)
 
 
 class Task(NamedTuple):
@@ -293,6 +294,7 @@ def build_plan(
     info = PlanInfo(
         id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
         basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
+        language=p.get("language", ""),
     )
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},

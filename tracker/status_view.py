@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from tracker import jsonfmt
+from tracker import jsonfmt, language
 from tracker.cells import csv_text
 from tracker.delta import Delta, delta_to_json, diff, render_delta_markdown
 from tracker.diagnostics import Report, did_you_mean
@@ -86,31 +84,8 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
-def default_lang(environ: Mapping[str, str] | None = None, *,
-                 windows_lcid: int | None = None) -> str:
-    """zh when the locale (LC_ALL, then LC_MESSAGES, then LANG — the first one set) is zh*.
-
-    Windows sets none of them: there the display language decides (`windows_lcid` stands in
-    for it in tests), so a Chinese Windows gets Chinese labels."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    lcid = windows_lcid if environ is not None else _windows_ui_language()
-    return "zh" if lcid is not None and lcid & 0x3FF == 0x04 else "en"  # LANG_CHINESE
-
-
-def _windows_ui_language() -> int | None:
-    """The Windows display language (an LCID such as 0x0804 for zh-CN); None elsewhere."""
-    if sys.platform != "win32":
-        return None
-    try:
-        import ctypes
-
-        return int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return None
+# The label language: tracker.language (re-exported here, where commands used to find it).
+default_lang = language.default_lang
 
 
 # --- running ----------------------------------------------------------------------------

@@ -32,11 +32,12 @@ def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bo
       tracker explain village-service-points
       tracker explain village-service-points --unit anji --as-of 2023-06-30
     """
+    from tracker.language import label_language
     from tracker.repository import default_as_of
-    from tracker.status_view import ExplainSettings, default_lang, execute_explain
+    from tracker.status_view import ExplainSettings, execute_explain
 
     execute_explain(
         ExplainSettings(root=root, target=target, unit=unit, as_of=as_of or default_as_of(root, max_bytes),
-                        lang=lang or default_lang(), max_bytes=max_bytes),
+                        lang=label_language(lang, root, max_bytes), max_bytes=max_bytes),
         streams(),
     )
