@@ -1,5 +1,7 @@
 """Every id shown in any --help exists in the shipped plan (issue 15.4): a newcomer copies the
-examples of `tracker --help` into the repository they came with, and they must work there."""
+examples of `tracker --help` into the repository they came with, and they must work there.
+(Ids that would make the tool plan-specific — tests/test_conformance_spec.py — are written as
+placeholders such as TARGET-ID, which the help says are placeholders.)"""
 
 from __future__ import annotations
 
@@ -30,7 +32,6 @@ def every_help() -> dict[str, str]:
 def test_every_id_in_every_help_exists_in_the_shipped_plan():
     units, targets, tasks = shipped_plan()
     unit_ids = {u["id"] for u in units["units"]} | {g["id"] for g in units.get("groups", [])}
-    unit_names = {n for u in units["units"] for n in (u["name"], u.get("short")) if n}
     target_ids = {t["id"] for t in targets["targets"]}
     task_ids = {t["id"] for t in tasks["tasks"]}
     start, end = int(str(tasks["plan"]["start"])[:4]), int(str(tasks["plan"]["end"])[:4])
@@ -38,7 +39,6 @@ def test_every_id_in_every_help_exists_in_the_shipped_plan():
         ("unit", r"--unit[ =]([a-z0-9-]+)", unit_ids),
         ("unit", r"单位编号\S*，例如 ([a-z0-9-]+)", unit_ids),
         ("unit", r"\b(?:submissions|evidence)/([a-z0-9-]+)/", unit_ids),
-        ("unit name", r"([\u4e00-\u9fff]+)-\d{4}-Q[1-4]", unit_names),
         ("target", r"--target[ =]([a-z0-9-]+)", target_ids),
         ("target", r"tracker explain ([a-z0-9-]+)", target_ids),
         ("task", r"--task[ =]((?:[0-9]+|[A-Z])(?:\.[0-9]+)+)", task_ids),
@@ -52,4 +52,6 @@ def test_every_id_in_every_help_exists_in_the_shipped_plan():
                     "which the shipped plan (plan/) does not have"
         for year in re.findall(r"\b(20\d\d)-Q[1-4]\b", text):
             assert start <= int(year) <= end, f"`{command} --help` shows a period outside the plan"
-    assert shown >= 10  # the patterns do find the examples
+        for placeholder in re.findall(r"\b([A-Z]+-ID)\b", text):  # said to be placeholders
+            assert "stands for" in text or "stand for" in text, (command, placeholder)
+    assert shown >= 8  # the patterns do find the examples

@@ -198,7 +198,7 @@ def diag(
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
-    """"你是不是要写 `transfer-centres`？" for a mistyped id, the closest known one; else ""."""
+    """"你是不是要写 `service-points`？" for a mistyped id, the closest known one; else ""."""
     import difflib
 
     options = list(known)

@@ -1,6 +1,6 @@
 """Where files belong: YAML files in places tracker never reads, and where they were meant to go.
 
-A filing committed into a misspelled folder (`submission/anji/2025-Q1.yaml`) passes every check
+A filing committed into a misspelled folder (`submission/east/2025-Q1.yaml`) passes every check
 and is never counted: nothing reads it. `stray_yaml` finds such files for `tracker validate` of
 the whole repository (`file-misplaced`, a warning naming the likely intended place).
 
@@ -82,7 +82,7 @@ def intended_place(rel: str, units: Collection[str] = ()) -> str | None:
         if _PERIOD.match(stem):
             return f"submissions/<单位>/{fixed_name}"
         return None
-    # A known folder deeper down (data/submissions/anji/2024-Q2.yaml): from there on.
+    # A known folder deeper down (data/submissions/east/2024-Q2.yaml): from there on.
     for i, part in enumerate(parts[:-1]):
         if i and part in ("submissions", "plan", "reviews"):
             return "/".join([*parts[i:-1], fixed_name])
@@ -91,7 +91,7 @@ def intended_place(rel: str, units: Collection[str] = ()) -> str | None:
                                       cutoff=0.6)
     if close:
         return "/".join([close[0], *parts[1:-1], fixed_name])
-    if first in units:  # submissions/ left out: anji/2025-Q1.yaml
+    if first in units:  # submissions/ left out: east/2025-Q1.yaml
         return "/".join(["submissions", *parts[:-1], fixed_name])
     if len(parts) >= 2 and parts[-2] in units and _PERIOD.match(stem):
         return f"submissions/{parts[-2]}/{fixed_name}"

@@ -28,9 +28,10 @@ def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bo
     threshold, and the first rule of the status table that held, with its comparison.
 
     \b
-    Examples (ids of the shipped plan; yours are in plan/targets.yaml, plan/units.yaml):
-      tracker explain village-service-points
-      tracker explain village-service-points --unit anji --as-of 2023-06-30
+    Examples (TARGET-ID and UNIT-ID stand for ids of plan/targets.yaml and plan/units.yaml;
+    `tracker status` lists them):
+      tracker explain TARGET-ID
+      tracker explain TARGET-ID --unit UNIT-ID --as-of 2023-06-30
     """
     from tracker.language import label_language
     from tracker.repository import default_as_of

@@ -65,10 +65,11 @@ def status(root: Path, max_bytes: int, debug: bool, as_of: date | None, target: 
     灰 grey = 未报送. Rules: docs/status.md (`tracker explain TARGET` shows the arithmetic).
 
     \b
-    Examples (ids of the shipped plan; yours are in plan/):
+    Examples (postal and 1.2 are ids of the shipped plan; TARGET-ID stands for an id of
+    plan/targets.yaml; your ids are in plan/units.yaml, plan/targets.yaml, plan/tasks.yaml):
       tracker status
-      tracker status --as-of 2024-06-30 --unit anji
-      tracker status --target village-service-points
+      tracker status --as-of 2024-06-30 --unit postal
+      tracker status --target TARGET-ID
       tracker status --task 1.2 --lang en
       tracker status --format json > status.json
       tracker status --since 2024-03-31 --as-of 2024-06-30
