@@ -166,6 +166,18 @@ class Plan:
             return rule.allocations.get(unit)
         return rule.minimum
 
+    def index_ranks(self) -> bool:
+        """Whether the index has anything to rank: some unit that must file has a goal of its
+        own for some component. Without one every score is 0 and every unit shares rank 1, which
+        the dashboards say in words instead of a table of zeros (the JSON keeps its rows)."""
+        if self.index is None:
+            return False
+        return any(
+            self.unit_goal(self.targets[c.target], unit) is not None
+            for c in self.index.components if c.target in self.targets
+            for unit in self.reporting.required
+        )
+
     def tasks_of(self, unit: str) -> list[Task]:
         return [t for t in self.tasks.values() if unit in t.units]
 

@@ -44,6 +44,8 @@ UI: dict[str, dict[str, str]] = {
         "by_unit": "各单位指标", "unit": "单位", "tasks": "任务", "task": "任务",
         "lead": "牵头单位", "no_lead": "(无牵头单位)", "filings": "报送", "period": "期次",
         "due": "截止日期", "reported_on": "报送日期", "index": "指数", "rank": "排名",
+        "index_nothing": "暂无排名:还没有单位设定{title}各分项指标的单位目标"
+                         "(如 plan/units.yaml 中各单位的 counts),所有单位得分均为 0。",
         "score": "得分", "city": "全市", "none": "无", "no_problem_filings": "没有逾期或未报送",
         "role": "角色", "role_lead": "牵头", "role_support": "配合", "progress": "最新进展",
         "evidence": "佐证", "summary": "进展情况", "problems": "存在问题",
@@ -65,6 +67,8 @@ UI: dict[str, dict[str, str]] = {
         "source": "Source", "by_unit": "Targets by unit", "unit": "Unit", "tasks": "Tasks",
         "task": "Task", "lead": "Lead", "no_lead": "(no lead)", "filings": "Filings",
         "period": "Period", "due": "Due", "reported_on": "Filed on", "index": "Index",
+        "index_nothing": "nothing to rank yet: no unit has a goal of its own for any component "
+                         "of {title} (e.g. counts in plan/units.yaml); every score is 0.",
         "rank": "Rank", "score": "Score", "city": "City", "none": "none",
         "no_problem_filings": "no late or missing filings", "role": "Role",
         "role_lead": "lead", "role_support": "supports", "progress": "Latest progress",

@@ -222,6 +222,8 @@ class Generator:
         self.history = history or {}
         self.downloads = list(downloads)  # (site path, label)
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
+        # No unit has a goal for any index component: nothing to rank (said, not a table of 0s).
+        self.index_ranks = self.plan.index_ranks()
         self.env = _env()
         self.copies: dict[str, ShippedFile] = {}
         self.visible = sorted(
@@ -514,7 +516,7 @@ class Generator:
         for unit_id, unit in self.plan.units.items():
             fr = [r for (u, _), r in self.st.filings.items() if u == unit_id]
             rows.append({
-                "unit": unit, "index": self.st.index_of.get(unit_id),
+                "unit": unit, "index": self.st.index_of.get(unit_id) if self.index_ranks else None,
                 "on_time": sum(1 for r in fr if r.get("status") == "on_time"),
                 "late": sum(1 for r in fr if r.get("status") == "late"),
                 "missing": sum(1 for r in fr if r.get("status") == "missing"),
@@ -551,7 +553,8 @@ class Generator:
         return self.render(
             "unit.html", f"units/{unit_id}", unit=unit, kinds=labels.KIND, targets=targets,
             tasks=tasks, record=record, value_targets=value_targets,
-            index=self.st.index_of.get(unit_id), index_count=len(self.st.index),
+            index=self.st.index_of.get(unit_id) if self.index_ranks else None,
+            index_count=len(self.st.index),
             progress=labels.PROGRESS,
         )
 
