@@ -327,14 +327,14 @@ def _check_decreases(filings: list[Filing]) -> Iterator[Diagnostic]:
     ordered = sorted(filings, key=lambda f: (f.as_of, f.period))
     last: dict[str, tuple[int, str, str]] = {}
     for f in ordered:
+        doc = _doc(f)
         for tid, rep in f.targets.items():
             if tid in last and rep.value < last[tid][0]:
                 prev_value, prev_period, prev_path = last[tid]
-                doc = _doc(f)
                 yield diag(doc.path, doc.pos(("targets", tid, "value")), "filing-value-decreased",
                            f"指标 {tid} 的累计值 {rep.value} 少于上一期 {prev_period} 的 {prev_value}",
                            related=(prev_path,))
-            last[tid] = (rep.value, f.period, _doc(f).path)
+            last[tid] = (rep.value, f.period, doc.path)
 
 
 def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iterator[Diagnostic]:

@@ -14,7 +14,6 @@ place tracker reads (submissions/<unit>/registers/<target>.yaml: four levels).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Collection, Iterator
@@ -86,6 +85,8 @@ def intended_place(rel: str, units: Collection[str] = ()) -> str | None:
     for i, part in enumerate(parts[:-1]):
         if i and part in ("submissions", "plan", "reviews"):
             return "/".join([*parts[i:-1], fixed_name])
+    import difflib  # only for a stray file; every validate imports this module
+
     first = parts[0]
     close = difflib.get_close_matches(first.lower(), ["submissions", "plan", "reviews"], n=1,
                                       cutoff=0.6)

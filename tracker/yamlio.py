@@ -30,7 +30,6 @@ from typing import Any
 import yaml
 
 from tracker.diagnostics import Diagnostic, diag
-from tracker.yaml_messages import syntax_sentence
 
 try:  # pragma: no cover - depends on how PyYAML was built
     from yaml import CSafeLoader as _FastLoader
@@ -398,7 +397,10 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
                 pos = (i + 1, 1)
                 hint = "这一行开头有全角空格“　”：缩进只能用半角空格，请删掉全角空格。"
                 break
-    # In Chinese first; the parser's English stays behind it, in brackets.
+    # In Chinese first; the parser's English stays behind it, in brackets. (Imported here:
+    # only a broken file pays for compiling its table.)
+    from tracker.yaml_messages import syntax_sentence
+
     return diag(path, pos, "yaml-syntax",
                 f"YAML 格式错误，{syntax_sentence(problem, context)}(parser: {detail})", hint=hint)
 
