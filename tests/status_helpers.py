@@ -30,6 +30,7 @@ from tracker.model import (
     Reporting,
     Target,
     TargetReport,
+    Thresholds,
     Task,
     TaskReport,
     Unit,
@@ -178,6 +179,8 @@ def make_plan(
     per_unit: bool = True, lagging: float = 0.8, start: date = date(2024, 1, 1),
     end: date = date(2025, 12, 31), task_units: tuple[str, ...] | None = None,
     lead_named: bool = True, due: date | None = None, index: bool = True,
+    points_mode: tuple[float, float] | None = None, warn_days: int = 90,
+    closure: str = "self", min_goal: int | None = None,
 ) -> Plan:
     """One target "t" (points[0] is the baseline) reported by `units` (id → villages count or
     None for no count); one task "1.1" over `task_units` (default: office + the units)."""
@@ -192,16 +195,18 @@ def make_plan(
         id="t", title="指标", task="1.1", unit_label="个",
         baseline=Point(points[0][0], points[0][1]),
         milestones=tuple(Point(d, v) for d, v in points[1:]), reported_by=ids,
-        per_unit=PerUnit("from", count="villages") if per_unit else None,
+        per_unit=(PerUnit("min", minimum=min_goal) if min_goal is not None else
+                  PerUnit("from", count="villages") if per_unit else None),
     )
     t_units = task_units if task_units is not None else ("office", *ids)
     task = Task(id="1.1", section="s", title="任务", text="…", units=t_units, unit_refs=t_units,
                 due=due or end, lead_named=lead_named)
     return Plan(
-        info=PlanInfo("p", "计划", start, end), units=unit_objs,
+        info=PlanInfo("p", "计划", start, end, closure=closure), units=unit_objs,
         groups={"districts": Group("districts", "各区", ids)}, tasks={"1.1": task},
         targets={"t": target}, reporting=Reporting("quarterly", 10, ids), lagging=lagging,
         index=Index("ix", "指数", (IndexComponent("t", 1.0),)) if index else None,
+        thresholds=Thresholds(lagging, points_mode, warn_days),
     )
 
 

@@ -181,8 +181,10 @@ def test_per_unit_allocations_and_min_give_unit_goals_and_scaled_curves(tmp_path
     # min: every reporting unit's goal is the minimum; the curve is the city's × 1/3
     centres_east, centres_west = s.target("centres", "east"), s.target("centres", "west")
     assert (centres_east.goal, centres_east.status) == (1, "done")
-    # city: 3 × 365/730 days = 1.5 on 2024-12-31; a unit: 1.5 × 1/3
-    assert centres_west.goal == 1 and centres_west.expected == Fraction(1, 2)
+    # city curve: 3 × 365/730 days = 1.5 on 2024-12-31; a unit's: 1.5 × 1/3 = 0.5, and the
+    # expected value (序时进度) is that rounded down to a whole sorting centre: 0
+    assert centres_west.goal == 1 and centres_west.curve == Fraction(1, 2)
+    assert centres_west.expected == 0 and centres_west.status == "on_track"
     assert s.target("centres", "north").actual is None  # never filed
     assert s.target("centres", "north").status == "not_reported"
     # index: 100 × (0.5·min(1, 6/12) + 0.5·min(1, 1/1)) / 1 = 75; west 100 × (0.5 + 0) = 50
@@ -206,17 +208,22 @@ def test_status_json_field_types_are_specs():
     for t in data["targets"]:
         assert isinstance(t["target"], str) and isinstance(t["scope"], str)
         assert t["actual"] is None or type(t["actual"]) is int
-        assert type(t["expected"]) is float and type(t["goal"]) is int
+        assert type(t["expected"]) is int and type(t["goal"]) is int  # whole units (SPEC)
+        assert type(t["due_soon"]) is bool
         assert day.match(t["deadline"])
         assert t["status"] in ("not_reported", "done", "overdue", "on_track", "lagging",
                                "off_track")
     for t in data["tasks"]:
         assert isinstance(t["task"], str) and (t["lead"] is None or isinstance(t["lead"], str))
-        assert t["status"] in ("done", "overdue", "in_progress", "not_started")
+        assert t["status"] in ("done", "pending_review", "overdue", "in_progress",
+                               "not_started")
+        assert type(t["due_soon"]) is bool
+        assert type(t["units_reporting"]) is int and type(t["units"]) is int
+        assert 0 <= t["units_reporting"] <= t["units"]
     for f in data["filings"]:
         assert isinstance(f["unit"], str) and isinstance(f["period"], str) and day.match(f["due"])
-        assert f["status"] in ("on_time", "late", "missing")
-        assert (f["reported_on"] is None) == (f["status"] == "missing")
+        assert f["status"] in ("on_time", "late", "missing", "upcoming")
+        assert (f["reported_on"] is None) == (f["status"] in ("missing", "upcoming"))
         assert f["reported_on"] is None or day.match(f["reported_on"])
     ranks = [e["rank"] for e in data["index"]]
     assert all(type(e["score"]) is float and isinstance(e["unit"], str) for e in data["index"])

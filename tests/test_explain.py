@@ -53,10 +53,11 @@ def test_unit_explanation_zh(repo_root):
     assert "位于 2024-01-01(0)与 2024-12-31(8)之间:已过 181 天 / 共 365 天" in out
     assert "全市 = 0 + (8 − 0) × 181/365 ≈ 3.97" in out
     assert "东区 = 全市 ≈3.97 × 单位目标 10 ÷ 全市目标 16 ≈ 2.48" in out
-    assert "滞后阈值 = 0.8 × 序时进度 ≈2.48 ≈ 1.98" in out
-    assert "4. 正常推进 on_track: 2 ≥ ≈2.48 → 不成立" in out
-    assert "5. 滞后 lagging: 2 ≥ ≈1.98 → 成立" in out
-    assert "结论: 滞后(lagging)" in out
+    # 序时进度 in whole units: 2.48 villages expected → 2
+    assert "序时进度取整数(向下取整,指标按个数计): ⌊2.48⌋ = 2" in out
+    assert "滞后阈值 = 0.8 × 序时进度 2 = 1.6(比例模式)" in out
+    assert "4. 正常推进 on_track: 2 ≥ 2 → 成立" in out
+    assert "结论: 正常推进(on_track)" in out
     assert "6." not in out.split("6. 判定")[1]  # stops at the first rule that holds
 
 
@@ -69,7 +70,8 @@ def test_city_explanation_en(repo_root):
     # west's 2024-Q2 has as_of 2024-06-30 ≤ D: it counts
     assert "西区: 1 ← submissions/west/2024-Q2.yaml" in out
     assert "= 7 (3 of 3 units have filed" in out
-    assert "4. on_track: 7 ≥ ≈3.97 → holds" in out
+    assert "expected in whole units (rounded down: targets count whole things): ⌊3.97⌋ = 3" in out
+    assert "4. on_track: 7 ≥ 3 → holds" in out
     assert "Result: on track (on_track)" in out
 
 
@@ -100,8 +102,13 @@ def test_explanation_agrees_with_status_everywhere():
         for row in status.targets:
             unit = None if row.scope == "city" else row.scope
             e = explain(repo.plan, status, row.target, unit)
-            assert e.status == row.status == e.checks[-1].code
             assert e.actual == row.actual and e.expected == row.expected and e.goal == row.goal
+            assert e.status == row.status
+            if row.units_total is None:
+                assert e.checks[-1].code == row.status
+            else:  # a per-unit minimum: the city takes its units' statuses, listed as short
+                assert (e.units_met, e.units_total) == (row.units_met, row.units_total)
+                assert len(e.units_short) == row.units_total - row.units_met
 
 
 def test_explain_matches_json_figures():
@@ -112,7 +119,7 @@ def test_explain_matches_json_figures():
         env=ENV).stdout_bytes)
     row = next(t for t in payload["targets"]
                if t["target"] == "transfer-centres" and t["scope"] == "changxing")
-    assert f"(shown as {row['expected']} in the output)" in r.stdout
+    assert f"⌋ = {row['expected']}\n" in r.stdout
     assert f"Result: {row['status'].replace('_', ' ')}" in r.stdout
 
 
@@ -129,3 +136,23 @@ def test_unknown_or_unrelated_ids_exit_2(args, needle):
 def test_num_formatting():
     assert num(Fraction(4, 5)) == "0.8" and num(3) == "3" and num(Fraction(1, 3)) == "≈0.33"
     assert num(None) == "—"
+
+
+def test_a_per_unit_minimum_names_the_units_that_are_short(repo_root):
+    out = run("centres", "--root", str(repo_root), "--as-of", "2024-06-30", "--lang", "zh").stdout
+    assert "7. 每个单位至少 1(per_unit.min)" in out
+    assert "已完成 0/3 个单位" in out
+    assert "未完成: 东区 正常推进 0/1, 西区 未报送, 北区 未报送" in out
+    assert "结论: 未报送(not_reported)" in out
+
+
+def test_points_mode_shows_the_gap(tmp_path):
+    from tests.status_helpers import TARGETS_YAML, filing_yaml, write_repo
+
+    root = write_repo(tmp_path, [("east", "2025-Q2", filing_yaml(
+        "east", "2025-Q2", targets={"kiosks": 60}))], targets_yaml=TARGETS_YAML.replace(
+        "  lagging: 0.8\n", "  points: {lagging: 10, off_track: 30}\n"))
+    out = run("kiosks", "--root", str(root), "--as-of", "2025-06-30", "--lang", "zh").stdout
+    assert "差距 = 100 × (序时进度 74 − 实际 60) ÷ 目标 100 = 14 个百分点" in out
+    assert "4. 正常推进 on_track: 14 < 10 → 不成立" in out
+    assert "5. 滞后 lagging: 14 < 30 → 成立" in out

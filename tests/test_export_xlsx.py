@@ -62,12 +62,18 @@ def test_workbook_figures_equal_the_json(tmp_path, as_of):
         assert day(got["完成时限"]) == want["deadline"]
         assert got["状态"] == LABEL_ZH[want["status"]]
         assert got["亮灯"] == LIGHT[want["status"]]
+        assert got["临期预警"] == ("临期" if want["due_soon"] else None)
+        assert got["达标单位"] == (f"{want['units_met']}/{want['units']}" if "units" in want
+                                  else None)
 
     tasks = records(wb["任务"])
     assert [t["任务编号"] for t in tasks] == [t["task"] for t in payload["tasks"]]
     task_labels = {"done": "已完成/销号", "overdue": "逾期", "in_progress": "推进中",
-                   "not_started": "未启动"}
+                   "not_started": "未启动", "pending_review": "待审核销号"}
     assert [t["状态"] for t in tasks] == [task_labels[t["status"]] for t in payload["tasks"]]
+    assert [t["已报告单位"] for t in tasks] == [f"{t['units_reporting']}/{t['units']}"
+                                           for t in payload["tasks"]]
+    assert [day(t["销号申请日期"]) for t in tasks] == [t["claimed_on"] for t in payload["tasks"]]
 
     filings = records(wb["报送"])
     assert [(f["单位编号"], f["期次"], day(f["截止日期"])) for f in filings] == \

@@ -129,9 +129,10 @@ def test_unit_task_and_ledger_pages(demo_site: Path, demo_repo, payload) -> None
     assert f"{fmt_num(score['score'])} 分,第 {score['rank']} 名" in text_of(nanxun)
     for task in demo_repo.plan.tasks_of("nanxun"):
         assert f'href="../tasks/{task.id}.html"' in nanxun
+    record = nanxun[nanxun.index('id="filings"'):]
     for r in payload["filings"]:
         if r["unit"] == "nanxun":
-            assert engine.label("filing", r["status"]) in row_cells(nanxun, f">{r['period']}<")[2]
+            assert engine.label("filing", r["status"]) in row_cells(record, f">{r['period']}<")[2]
     # Task page: the plan's own words, lead unit, status, and the progress timeline.
     task = demo_repo.plan.tasks["1.2"]
     html = main_content((demo_site / "tasks/1.2.html").read_text(encoding="utf-8"))
@@ -152,8 +153,13 @@ def test_unit_task_and_ledger_pages(demo_site: Path, demo_repo, payload) -> None
 
 def test_methodology_from_plan_and_rules(demo_site: Path, demo_repo) -> None:  # type: ignore[no-untyped-def]
     html = main_content((demo_site / "methodology.html").read_text(encoding="utf-8"))
-    pct = fmt_num(round(demo_repo.plan.lagging * 100, 1))
-    assert f"预期值的 {pct}%" in text_of(html)
+    th = demo_repo.plan.thresholds
+    assert th.points is not None  # the Huzhou plan judges by points behind 序时进度
+    assert f"落后序时进度不到 {fmt_num(th.points[0])} 个百分点" in text_of(html)
+    assert f"落后 {fmt_num(th.points[1])} 个百分点及以上" in text_of(html)
+    assert f"{th.warn_days} 天以内" in text_of(html)
+    assert "待审核销号" in text_of(html)  # closure: review
+    assert "本工具设定" in text_of(html)
     assert f"{demo_repo.plan.reporting.due_days} 天内报送" in text_of(html)
     for rule in RULES:
         assert f"<code>{rule}</code>" in html

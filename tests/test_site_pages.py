@@ -107,3 +107,37 @@ def test_history_dates_are_period_ends_then_as_of(tmp_path: Path) -> None:
     days = history_dates(loaded.repo, date(2024, 8, 15))
     assert days == [date(2024, 3, 31), date(2024, 6, 30), date(2024, 8, 15)]
     assert history_dates(loaded.repo, date(2023, 5, 1)) == []
+
+
+def test_v2_codes_show_their_labels_and_lights(tmp_path: Path) -> None:
+    """待审核销号 and 待报送 are yellow; 临期 is a blue light beside the status; a per-unit
+    minimum's city row says how many units met it."""
+    status = {
+        **SPEC_STATUS,
+        "targets": [
+            {**SPEC_STATUS["targets"][0], "due_soon": True},
+            *SPEC_STATUS["targets"][1:3],
+            {**SPEC_STATUS["targets"][3], "status": "off_track", "units_met": 1, "units": 2},
+        ],
+        "tasks": [{"task": "1.1", "lead": "office", "status": "pending_review",
+                   "due_soon": True},
+                  *SPEC_STATUS["tasks"][1:]],
+        "filings": [*SPEC_STATUS["filings"],
+                    {"unit": "east", "period": "2024-Q2", "due": "2024-07-10",
+                     "status": "upcoming", "reported_on": None}],
+    }
+    root = copy_base(tmp_path / "repo")
+    loaded = load(root)
+    assert loaded.repo is not None
+    content = pages.generate(loaded.repo, status, disabled(), history={})
+    body = {p.path: p.body for p in content.pages}
+    blue = re.compile(r'<span class="tk-status tk-blue"[^>]*><span class="tk-dot" '
+                      r'aria-hidden="true"></span>临期</span>')
+    station = body["targets/stations"]
+    assert '<span class="tk-status tk-green">' in station and blue.search(station)
+    assert not blue.search(body["targets/centres"])
+    assert "达标 1/2 个单位" in body["targets/centres"]
+    task = body["tasks/1.1"]
+    assert '<span class="tk-status tk-yellow"><span class="tk-dot" aria-hidden="true"></span>待审核销号' in task
+    assert "临期" in task
+    assert '<span class="tk-status tk-yellow"><span class="tk-dot" aria-hidden="true"></span>待报送' in body["units/east"]

@@ -86,7 +86,8 @@ def test_csv_has_the_json_figures():
             (want["target"], want["scope"], want["status"])
         assert float(got["expected"]) == want["expected"]
         assert got["actual"] == ("" if want["actual"] is None else str(want["actual"]))
-    assert {x["label"] for x in rows if x["kind"] == "filing"} == {"按时", "逾期报送", "未报送"}
+    assert {x["label"] for x in rows if x["kind"] == "filing"} == {"按时", "逾期报送", "未报送",
+                                                                  "待报送"}
     assert len([x for x in rows if x["kind"] == "index"]) == 6
 
 
@@ -240,14 +241,16 @@ def test_small_repo_statuses(small):
     payload = json.loads(run("status", "--root", str(small), "--as-of", "2024-06-30",
                              "--format", "json").stdout_bytes)
     by = {(t["target"], t["scope"]): t["status"] for t in payload["targets"]}
-    assert by[("stations", "east")] == "lagging"  # 2 vs 10 × 8×181/365 ÷ 16 ≈ 2.48
+    # 2 vs 10 × 8×181/365 ÷ 16 ≈ 2.48, which is 2 in whole villages
+    assert by[("stations", "east")] == "on_track"
     assert by[("centres", "north")] == "not_reported"
     assert ("stations", "north") not in by  # no villages count → no unit goal
     tasks = {t["task"]: t["status"] for t in payload["tasks"]}
     assert tasks == {"1.1": "in_progress", "S.1": "in_progress"}  # office: done, no evidence
     filings = {(f["unit"], f["period"]): f["status"] for f in payload["filings"]}
     assert filings == {("east", "2024-Q1"): "on_time", ("west", "2024-Q1"): "late",
-                       ("north", "2024-Q1"): "missing"}
+                       ("north", "2024-Q1"): "missing", ("east", "2024-Q2"): "upcoming",
+                       ("west", "2024-Q2"): "upcoming", ("north", "2024-Q2"): "upcoming"}
 
 
 def test_cli_format_choices_match_the_view():

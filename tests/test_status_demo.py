@@ -3,6 +3,7 @@ independently, to the raw YAML (plain PyYAML, no tracker model, no tracker engin
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -40,6 +41,15 @@ class Raw:
             yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted((DEMO / "submissions").glob("*/*.yaml"))
         ]
+        self.reviews = {
+            str(r["task"]): r["decisions"]
+            for r in (yaml.safe_load(p.read_text(encoding="utf-8"))
+                      for p in sorted((DEMO / "reviews").glob("*.yaml")))
+        }
+        self.closure = self.tasks["plan"].get("closure", "self")
+        th = self.targets.get("thresholds") or {}
+        self.warn_days = th.get("warn_days", 90)
+        self.points = th.get("points")
         self.start = _d(self.tasks["plan"]["start"])
         self.end = _d(self.tasks["plan"]["end"])
 
@@ -71,18 +81,28 @@ class Raw:
         return Fraction(points[-1][1])
 
     def classify(self, actual, expected, goal, deadline, day):
-        lagging = Fraction(str(self.targets["thresholds"]["lagging"]))
         if actual is None:
             return "not_reported"
         if actual >= goal:
             return "done"
         if day > deadline:
             return "overdue"
+        if self.points:  # gap in percentage points of the goal
+            gap = Fraction(100 * (expected - actual), goal)
+            if gap < Fraction(str(self.points["lagging"])):
+                return "on_track"
+            if gap < Fraction(str(self.points["off_track"])):
+                return "lagging"
+            return "off_track"
+        lagging = Fraction(str((self.targets.get("thresholds") or {}).get("lagging", 0.8)))
         if actual >= expected:
             return "on_track"
         if actual >= lagging * expected:
             return "lagging"
         return "off_track"
+
+    def soon(self, code, deadline, day):
+        return code != "done" and day < deadline <= day + timedelta(days=self.warn_days)
 
     def unit_goal(self, t, unit):
         rule = t.get("per_unit")
@@ -109,19 +129,30 @@ class Raw:
             points = [(_d(base.get("date", self.start)), base.get("value", 0))]
             points += [(_d(m["by"]), m["value"]) for m in t["milestones"]]
             goal, deadline = points[-1][1], points[-1][0]
-            city_expected = self.expected(points, day)
+            curve = self.expected(points, day)
             units = self.reported_by(t)
             values = [v for u in units if (v := self.actual(t, u, day)) is not None]
             city = sum(values) if values else None
-            rows.append((t["id"], "city", city, city_expected, goal,
-                         self.classify(city, city_expected, goal, deadline, day)))
+            unit_rows = []
             for u in units:
                 g = self.unit_goal(t, u)
                 if g is None:
                     continue
-                exp = city_expected * g / goal if goal else Fraction(0)
+                exp = math.floor(curve * g / goal) if goal else 0
                 a = self.actual(t, u, day)
-                rows.append((t["id"], u, a, exp, g, self.classify(a, exp, g, deadline, day)))
+                code = self.classify(a, exp, g, deadline, day)
+                unit_rows.append((t["id"], u, a, exp, g, code, self.soon(code, deadline, day)))
+            if "min" in (t.get("per_unit") or {}):
+                codes = [r[5] for r in unit_rows]
+                worst = ["overdue", "off_track", "not_reported", "lagging", "on_track"]
+                code = ("not_reported" if city is None else "done" if all(
+                    c == "done" for c in codes) else min(
+                    (c for c in codes if c != "done"), key=worst.index))
+            else:
+                code = self.classify(city, math.floor(curve), goal, deadline, day)
+            rows.append((t["id"], "city", city, math.floor(curve), goal, code,
+                         self.soon(code, deadline, day)))
+            rows += unit_rows
         return rows
 
     def task_rows(self, day):
@@ -140,16 +171,30 @@ class Raw:
                 r = reports.get(u)
                 return r is not None and r["progress"] == "done" and bool(r.get("evidence"))
 
-            done = closed(lead) if lead else all(closed(u) for u in units)
+            claimed = closed(lead) if lead else all(closed(u) for u in units)
+            claim_on = (max(_d(self.latest(u, t["id"], "tasks", day)["reported_on"])
+                            for u in ([lead] if lead else units)) if claimed else None)
+            in_force = None  # the decision with the latest date ≤ D, later in the list on a tie
+            for d in self.reviews.get(t["id"], []):
+                if _d(d["on"]) <= day and (in_force is None or _d(d["on"]) >= _d(in_force["on"])):
+                    in_force = d
+            if self.closure == "self":
+                done = claimed
+            else:
+                done = in_force is not None and in_force["decision"] == "approved"
             if done:
                 code = "done"
+            elif self.closure == "review" and claimed and (
+                    in_force is None or _d(in_force["on"]) < claim_on):
+                code = "pending_review"
             elif day > due:
                 code = "overdue"
             elif any(r["progress"] in ("in_progress", "done") for r in reports.values()):
                 code = "in_progress"
             else:
                 code = "not_started"
-            rows.append((t["id"], lead, code))
+            rows.append((t["id"], lead, code, self.soon(code, due, day), len(reports),
+                          len(units)))
         return rows
 
     def filing_rows(self, day):
@@ -163,17 +208,17 @@ class Raw:
             if end > self.end:
                 break
             if end >= self.start:
-                quarters.append((f"{y}-Q{q}", end + timedelta(days=due_days)))
+                quarters.append((f"{y}-Q{q}", end, end + timedelta(days=due_days)))
             y, q = (y, q + 1) if q < 4 else (y + 1, 1)
         by_key = {(f["unit"], str(f["period"])): f for f in self.filings}
         rows = []
         for u in required:
-            for period, due in quarters:
-                if due > day:
+            for period, end, due in quarters:
+                if end > day:  # not ended yet
                     continue
                 f = by_key.get((u, period))
                 if f is None or _d(f["reported_on"]) > day:
-                    rows.append((u, period, str(due), "missing"))
+                    rows.append((u, period, str(due), "missing" if due < day else "upcoming"))
                 else:
                     code = "on_time" if _d(f["reported_on"]) <= due else "late"
                     rows.append((u, period, str(due), code))
@@ -219,15 +264,15 @@ def repo():
 
 @pytest.mark.parametrize("day", DATES, ids=str)
 def test_targets_match_spec_rules(raw, repo, day):
-    got = [(r["target"], r["scope"], r["actual"], r["expected"], r["goal"], r["status"])
-           for r in to_json(compute(repo, day))["targets"]]
-    want = [(t, s, a, half_up(e), g, c) for t, s, a, e, g, c in raw.target_rows(day)]
-    assert got == want
+    got = [(r["target"], r["scope"], r["actual"], r["expected"], r["goal"], r["status"],
+            r["due_soon"]) for r in to_json(compute(repo, day))["targets"]]
+    assert got == raw.target_rows(day)
 
 
 @pytest.mark.parametrize("day", DATES, ids=str)
 def test_tasks_match_spec_rules(raw, repo, day):
-    got = [(r["task"], r["lead"], r["status"]) for r in to_json(compute(repo, day))["tasks"]]
+    got = [(r["task"], r["lead"], r["status"], r["due_soon"], r["units_reporting"], r["units"])
+           for r in to_json(compute(repo, day))["tasks"]]
     assert got == raw.task_rows(day)
 
 
@@ -247,6 +292,9 @@ def test_index_matches_spec_formula(raw, repo, day):
     assert shown == sorted(shown, reverse=True)
     for e in index:  # rank = 1 + number of units with a higher (shown) score
         assert e["rank"] == 1 + sum(1 for x in shown if x > e["score"])
+    for a, b in zip(index, index[1:], strict=False):  # ties: the plan's order of units
+        if a["score"] == b["score"]:
+            assert raw.order.index(a["unit"]) < raw.order.index(b["unit"])
 
 
 def test_the_demo_scenarios_show_up(repo):

@@ -19,7 +19,9 @@ from tracker.model import TargetReport
 from tracker.periods import periods_between
 from tracker.status import (
     CITY,
+    SEVERITY,
     TARGET_CODES,
+    Cutoffs,
     classify,
     compute,
     interpolate,
@@ -51,8 +53,17 @@ def scenarios(draw):
     points = draw(curves())
     n_units = draw(st.integers(1, 4))
     units = {f"u{i}": draw(st.one_of(st.none(), st.integers(0, 200))) for i in range(n_units)}
-    plan = make_plan(points=points, units=units, per_unit=draw(st.booleans()),
-                     lagging=draw(st.sampled_from([0.5, 0.8, 0.9, 1.0])))
+    kind = draw(st.sampled_from(["from", "min", None]))
+    if kind == "min":  # every unit has the same minimum goal; the city goal is their sum
+        k = draw(st.integers(1, 5))
+        units = {u: 0 for u in units}
+        points = [points[0], *[(d, k * len(units)) for d, _ in points[1:]]]
+        points = [points[0], points[-1]]
+    plan = make_plan(points=points, units=units, per_unit=kind == "from",
+                     lagging=draw(st.sampled_from([0.5, 0.8, 0.9, 1.0])),
+                     points_mode=draw(st.sampled_from([None, (10, 30), (5, 20), (0.5, 1)])),
+                     min_goal=k if kind == "min" else None,
+                     warn_days=draw(st.sampled_from([0, 30, 90])))
     filings = []
     for unit in units:
         chosen = draw(st.lists(st.sampled_from(QUARTERS), unique=True, max_size=6))
@@ -77,7 +88,14 @@ def test_city_actual_is_the_sum_of_unit_actuals(scenario, day):
     units = [a for a in s.actuals if a.target == "t"]
     city = s.target("t", CITY)
     assert city.actual == (sum(a.value for a in units) if units else None)
-    assert (city.status == "not_reported") == (not units)
+    if not units:
+        assert city.status == "not_reported"
+    elif city.units_total is None:
+        assert city.status != "not_reported"
+    else:  # a per-unit minimum takes its most severe unit's status: a silent unit's too
+        assert (city.status == "not_reported") == any(
+            r.status == "not_reported" for r in s.targets if r.scope != CITY) and not any(
+            r.status in ("overdue", "off_track") for r in s.targets if r.scope != CITY)
 
 
 @common
@@ -138,34 +156,85 @@ def test_unit_expected_is_the_city_curve_scaled(scenario, day):
     s = compute(plan, filings, day)
     city = s.target("t", CITY)
     for r in s.targets:
+        # 序时进度 is the curve rounded down to a whole number
+        assert isinstance(r.expected, int) and r.expected <= r.curve < r.expected + 1
         if r.scope != CITY:
             assert r.goal == plan.unit_goal(plan.targets["t"], r.scope)
             if city.goal:
-                assert r.expected == city.expected * r.goal / city.goal
+                assert r.curve == city.curve * r.goal / city.goal
+
+
+cutoffs = st.one_of(
+    st.fractions(min_value=Fraction(1, 10), max_value=1).map(Cutoffs),
+    st.tuples(st.fractions(min_value=Fraction(1, 10), max_value=50),
+              st.fractions(min_value=Fraction(1, 10), max_value=50)).filter(
+        lambda p: p[0] < p[1]).map(lambda p: Cutoffs(Fraction(4, 5), p)),
+)
 
 
 @common
-@given(st.one_of(st.none(), st.integers(0, 1000)),
-       st.fractions(min_value=0, max_value=1000), st.integers(0, 1000), days, days,
-       st.fractions(min_value=Fraction(1, 10), max_value=1))
+@given(st.one_of(st.none(), st.integers(0, 1000)), st.integers(0, 1000), st.integers(0, 1000),
+       days, days, cutoffs)
 def test_classify_is_the_first_row_of_the_table_that_holds(actual, expected, goal, deadline,
-                                                           day, lagging):
-    trace = rule_trace(actual, expected, goal, deadline, day, lagging)
+                                                           day, cut):
+    trace = rule_trace(actual, expected, goal, deadline, day, cut)
     assert [c.holds for c in trace] == [False] * (len(trace) - 1) + [True]
     assert [c.code for c in trace] == list(TARGET_CODES[: len(trace)])
-    code = classify(actual, expected, goal, deadline, day, lagging)
+    code = classify(actual, expected, goal, deadline, day, cut)
+    gap = None if actual is None or goal == 0 else Fraction(100 * (expected - actual), goal)
     if actual is None:
         assert code == "not_reported"
     elif actual >= goal:
         assert code == "done"
     elif day > deadline:
         assert code == "overdue"
-    elif actual >= expected:
-        assert code == "on_track"
-    elif actual >= lagging * expected:
-        assert code == "lagging"
-    else:
-        assert code == "off_track"
+    elif cut.points is None:  # ratio mode
+        if actual >= expected:
+            assert code == "on_track"
+        elif actual >= cut.lagging * expected:
+            assert code == "lagging"
+        else:
+            assert code == "off_track"
+    else:  # points mode: gap = 100 × (expected − actual) ÷ goal
+        assert code == ("on_track" if gap < cut.points[0] else
+                        "lagging" if gap < cut.points[1] else "off_track")
+
+
+@common
+@given(scenarios(), days)
+def test_a_per_unit_minimum_is_done_for_the_city_only_when_every_unit_is(scenario, day):
+    plan, filings = scenario
+    s = compute(plan, filings, day)
+    city = s.target("t", CITY)
+    rule = plan.targets["t"].per_unit
+    if rule is None or rule.kind != "min":
+        assert city.units_total is None
+        return
+    units = [r for r in s.targets if r.scope != CITY]
+    assert city.units_total == len(units) and city.units_met == sum(
+        r.status == "done" for r in units)
+    if city.actual is None:
+        assert city.status == "not_reported"
+    elif all(r.status == "done" for r in units):
+        assert city.status == "done"
+    else:  # the most severe unit status
+        worst = min((r.status for r in units if r.status != "done"),
+                    key=SEVERITY["target"].__getitem__)
+        assert city.status == worst
+
+
+@common
+@given(scenarios(), days)
+def test_due_soon_is_a_flag_on_what_is_not_done_within_warn_days(scenario, day):
+    plan, filings = scenario
+    s = compute(plan, filings, day)
+    warn = plan.thresholds.warn_days
+    for r in s.targets:
+        window = day < r.deadline and (r.deadline - day).days <= warn
+        assert r.due_soon == (window and r.status != "done")
+    for t in s.tasks:
+        window = day < t.due and (t.due - day).days <= warn
+        assert t.due_soon == (window and t.status != "done")
 
 
 @common
@@ -199,12 +268,14 @@ def test_index_scores_and_ranks(scenario, day):
 def test_filing_rows_are_every_required_unit_times_every_due_period(scenario, day):
     plan, filings = scenario
     s = compute(plan, filings, day)
-    due = [p for p in periods_between(START, END, "quarterly") if p.due(10) <= day]
-    assert len(s.filings) == len(plan.reporting.required) * len(due)
+    ended = [p for p in periods_between(START, END, "quarterly") if p.end <= day]
+    assert len(s.filings) == len(plan.reporting.required) * len(ended)
     for f in s.filings:
-        assert (f.status == "missing") == (f.reported_on is None)
+        assert (f.status in ("missing", "upcoming")) == (f.reported_on is None)
         if f.reported_on:
             assert (f.status == "on_time") == (f.reported_on <= f.due)
+        else:
+            assert (f.status == "upcoming") == (f.due >= day)
 
 
 @common

@@ -10,7 +10,7 @@ import pytest
 
 from tests.status_helpers import make_filing, make_plan, write_repo
 from tracker.repository import load
-from tracker.status import CITY, compute, interpolate, round1, rule_trace, to_json
+from tracker.status import CITY, Cutoffs, compute, interpolate, round1, rule_trace, to_json
 
 D0 = date(2024, 1, 1)
 END = date(2025, 12, 31)
@@ -80,16 +80,15 @@ def test_lagging_threshold_boundary(value, code):
     assert row(s).status == code
 
 
-def test_lagging_threshold_is_exact_with_fractional_expected():
-    # The threshold is compared exactly: a fractional expected value, and 0.8 × 100 = 80,
-    # which binary floats only approximate.
-    expected = Fraction(1000, 7)  # 142.857…
-    threshold = Fraction(4, 5) * expected  # 114.2857…
-    trace = rule_trace(114, expected, 200, END, D0, Fraction(4, 5))
-    assert trace[-1].code == "off_track" and trace[-2].right == threshold
-    assert rule_trace(115, expected, 200, END, D0, Fraction(4, 5))[-1].code == "lagging"
-    # threshold × (5/4) exactly: 0.8 × 100 = 80 must be "lagging" (no float noise)
-    assert rule_trace(80, Fraction(100), 200, END, D0, Fraction(4, 5))[-1].code == "lagging"
+def test_lagging_threshold_is_exact():
+    # The threshold is compared exactly: 0.8 × 143 = 114.4 and 0.8 × 100 = 80, which binary
+    # floats only approximate.
+    ratio = Cutoffs(Fraction(4, 5))
+    trace = rule_trace(114, 143, 200, END, D0, ratio)
+    assert trace[-1].code == "off_track" and trace[-2].right == Fraction(572, 5)
+    assert rule_trace(115, 143, 200, END, D0, ratio)[-1].code == "lagging"
+    # 0.8 × 100 = 80 must be "lagging" (no float noise)
+    assert rule_trace(80, 100, 200, END, D0, ratio)[-1].code == "lagging"
 
 
 def test_the_day_after_the_deadline_is_overdue():
@@ -243,25 +242,31 @@ def test_on_time_late_and_missing():
         make_filing("b", "2024-Q1", value=1, reported_on=date(2024, 4, 11)),  # a day late
         make_filing("a", "2024-Q2", value=1, reported_on=date(2024, 7, 1)),
     ]
-    s = compute(plan, filings, date(2024, 7, 10))
+    s = compute(plan, filings, date(2024, 7, 11))
     assert filing_codes(s) == {
         ("a", "2024-Q1"): "on_time", ("b", "2024-Q1"): "late",
         ("a", "2024-Q2"): "on_time", ("b", "2024-Q2"): "missing",
     }
+    # on the due date itself an unfiled period is still 待报送, not yet missing
+    assert filing_codes(compute(plan, filings, date(2024, 7, 10)))[("b", "2024-Q2")] == \
+        "upcoming"
     late = next(f for f in s.filings if f.status == "late")
     assert late.due == date(2024, 4, 10) and late.reported_on == date(2024, 4, 11)
 
 
-def test_periods_not_yet_due_are_not_listed():
+def test_periods_not_yet_ended_are_not_listed_and_ended_ones_are_upcoming_until_due():
     plan = make_plan()
-    s = compute(plan, [], date(2024, 4, 9))
-    assert s.filings == ()
-    assert {f.period for f in compute(plan, [], date(2024, 4, 10)).filings} == {"2024-Q1"}
+    assert compute(plan, [], date(2024, 3, 30)).filings == ()
+    # Q1 ends 2024-03-31 (status is as of the end of the day): listed, due 2024-04-10
+    for day in (date(2024, 3, 31), date(2024, 4, 9), date(2024, 4, 10)):
+        assert set(filing_codes(compute(plan, [], day)).values()) == {"upcoming"}, day
+    assert set(filing_codes(compute(plan, [], date(2024, 4, 11))).values()) == {"missing"}
 
 
 def test_a_filing_not_yet_reported_on_the_date_is_missing_then_late():
     plan = make_plan()
     filings = [make_filing("a", "2024-Q1", value=1, reported_on=date(2024, 4, 20))]
+    assert filing_codes(compute(plan, filings, date(2024, 4, 10)))[("a", "2024-Q1")] == "upcoming"
     assert filing_codes(compute(plan, filings, date(2024, 4, 15)))[("a", "2024-Q1")] == "missing"
     assert filing_codes(compute(plan, filings, date(2024, 4, 20)))[("a", "2024-Q1")] == "late"
 
@@ -329,8 +334,9 @@ def test_json_shape_is_specs(tmp_path):
     assert list(payload)[:6] == ["as_of", "plan", "targets", "tasks", "filings", "index"]
     assert payload["as_of"] == "2024-06-30" and payload["plan"] == "small-plan"
     spec = {
-        "targets": ["target", "scope", "actual", "expected", "goal", "deadline", "status"],
-        "tasks": ["task", "lead", "status"],
+        "targets": ["target", "scope", "actual", "expected", "goal", "deadline", "status",
+                    "due_soon"],
+        "tasks": ["task", "lead", "status", "due_soon", "units_reporting", "units"],
         "filings": ["unit", "period", "due", "status", "reported_on"],
         "index": ["unit", "score", "rank"],
     }
@@ -341,8 +347,8 @@ def test_json_shape_is_specs(tmp_path):
     first = payload["targets"][0]
     assert first == {**first, "target": "stations", "scope": "city", "actual": 2,
                      "goal": 16, "deadline": "2025-12-31", "status": "off_track"}
-    # 16 × 181/365 … rounded to one decimal
-    assert first["expected"] == round1(Fraction(8 * 181, 365))
+    # 8 × 181/365 = 3.97 … rounded down to a whole number
+    assert first["expected"] == 3 and type(first["expected"]) is int
     east = next(t for t in payload["targets"] if t["scope"] == "east")
     assert east["source"]["path"] == "submissions/east/2024-Q1.yaml"
     assert [t["scope"] for t in payload["targets"] if t["target"] == "stations"] == \

@@ -118,7 +118,7 @@ def test_schema_export_writes_every_kind(tmp_path):
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
     assert names == sorted(f"{k}.schema.json" for k in
-                           ("units", "tasks", "targets", "filing", "register", "config"))
+                           ("units", "tasks", "targets", "filing", "register", "review", "config"))
     for p in (tmp_path / "schemas").iterdir():
         assert json.loads(p.read_text("utf-8"))["$schema"].endswith("2020-12/schema")
 

@@ -41,10 +41,12 @@ def test_an_authorized_new_filing_passes_and_its_status_moves_are_shown(repo: Pa
     result = check(repo)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "通过 OK" in result.stdout
-    # The unit-level move the filing causes, as a Markdown table row.
+    # The move the filing causes, as a Markdown table row: the city's 4 of an expected 6
+    # (⌊6.2⌋) was off track; with east's 5 it is 6, on track. (East itself: 3 of ⌊3.9⌋ = 3 was
+    # already on track.)
     row = next(line for line in result.stdout.splitlines()
-               if line.startswith("| 村级服务站 | 东区 |"))
-    assert "严重滞后" in row and "正常推进" in row and "3 → 5" in row
+               if line.startswith("| 村级服务站 | 全市 |"))
+    assert "严重滞后" in row and "正常推进" in row and "4 → 6" in row
     assert "`submissions/east/2024-Q3.yaml`" in result.stdout  # listed as received
 
 
@@ -186,8 +188,8 @@ def test_a_plan_change_by_a_maintainer_passes_and_is_checked_in_full(repo: Path)
     result = check(repo, "--markdown", "summary.md")
     assert result.exit_code == 0, result.stdout
     assert "已全量检查" in (repo / "summary.md").read_text("utf-8")
-    # With lagging 0.5, east (3 of an expected 3.9) moves from off track to lagging.
-    assert re.search(r"\| 村级服务站 \| 东区 \| .*严重滞后 \| .*滞后 \|", result.stdout)
+    # With lagging 0.5, west (1 of an expected ⌊2.3⌋ = 2) moves from off track to lagging.
+    assert re.search(r"\| 村级服务站 \| 西区 \| .*严重滞后 \| .*滞后 \|", result.stdout)
 
 
 def test_a_pull_request_cannot_authorize_itself(repo: Path):

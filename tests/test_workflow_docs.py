@@ -4,6 +4,9 @@ JSON Schemas, the filing guide's rule table, the CI templates."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 from tracker import schema
@@ -149,3 +152,17 @@ def test_ci_templates_match_the_platforms_published_schemas():
         out = subprocess.run([tool, "--builtin-schema", schema_name, str(REPO / rel)],
                              capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
+
+
+# --- the contract -------------------------------------------------------------------------------
+
+
+def test_docs_spec_is_the_contract_verbatim():
+    """docs/spec.md is a verbatim copy of the filing contract (shared/SPEC.md beside the clone,
+    where the product owner keeps it); when the contract changes, the copy must follow."""
+    here = Path(__file__).resolve().parent.parent
+    contract = here.parent / "shared" / "SPEC.md"
+    if not contract.is_file():
+        pytest.skip("shared/SPEC.md is not beside this clone")
+    assert (here / "docs" / "spec.md").read_bytes() == contract.read_bytes(), (
+        "docs/spec.md differs from shared/SPEC.md: copy it (cp ../shared/SPEC.md docs/spec.md)")

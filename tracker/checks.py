@@ -104,6 +104,12 @@ def check_plan(
                            "plan-count-missing",
                            f"指标 {target['id']} 按 counts.{per_unit['from']} 分解，但 "
                            f"{'、'.join(lacking)} 没有这个基数")
+    points = (g.get("thresholds") or {}).get("points")
+    if points and not points["lagging"] < points["off_track"]:
+        yield diag(targets.path, targets.pos(("thresholds", "points", "off_track")),
+                   "plan-thresholds",
+                   f"points.off_track({points['off_track']})须大于 points.lagging"
+                   f"({points['lagging']})：差距越大越严重")
     for j, comp in enumerate((g.get("index") or {}).get("components", [])):
         if comp["target"] not in target_ids:
             yield diag(targets.path, targets.pos(("index", "components", j, "target")),
@@ -164,7 +170,69 @@ def check_submissions(repo: Repository, root: Path) -> Iterator[Diagnostic]:
     for unit_filings in by_unit.values():
         yield from _check_decreases(unit_filings)
     yield from _check_registers(repo, by_unit)
+    yield from check_reviews(repo, date.today())
     del plan
+
+
+# Reviews of the last claims come after the plan's end (Q4's filings are due in January):
+# decisions up to a year after it are in range (docs/decisions.md).
+REVIEW_GRACE_DAYS = 366
+
+
+def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
+    """reviews/<task>.yaml: the task exists and matches the file name, dates are in range and in
+    order, and each decision answers a claim that existed on its day."""
+    from datetime import timedelta
+
+    from tracker.status import claim_at
+
+    plan = repo.plan
+    last_day = min(today, plan.info.end + timedelta(days=REVIEW_GRACE_DAYS))
+    if repo.reviews and plan.info.closure != "review":
+        first = repo.reviews[0]
+        doc = _doc(first)
+        yield diag(doc.path, doc.pos(("task",)), "review-closure-self",
+                   f"计划的销号方式是 {plan.info.closure}(牵头单位报送即销号)，"
+                   f"reviews/ 下的 {len(repo.reviews)} 份复核记录不起作用")
+    for review in sorted(repo.reviews, key=lambda r: r.path):
+        doc = _doc(review)
+        stem = review.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if review.task != stem:
+            yield diag(doc.path, doc.pos(("task",)), "review-task-mismatch",
+                       f"task 写的是 {review.task}，但文件名是 {stem}.yaml")
+        if review.task not in plan.tasks:
+            close = _closest(review.task, set(plan.tasks))
+            yield diag(doc.path, doc.pos(("task",)), "review-unknown-task",
+                       f"任务 {review.task} 不存在",
+                       hint=(f"是不是 {close}？" if close else "") + "可选任务："
+                       + "、".join(plan.tasks))
+            continue
+        previous: date | None = None
+        for d in review.decisions:
+            where = _Lazy(doc, ("decisions", d.index, "on"))
+            if d.on < plan.info.start or d.on > last_day:
+                why = ("晚于今天" if d.on > today else
+                       f"早于计划开始日期 {plan.info.start}" if d.on < plan.info.start else
+                       f"晚于计划结束日期 {plan.info.end} 一年以上")
+                yield diag(doc.path, where, "review-date-range", f"复核日期 {d.on} {why}")
+            if previous is not None and d.on < previous:
+                yield diag(doc.path, where, "review-out-of-order",
+                           f"复核日期 {d.on} 早于上一条决定的 {previous}")
+            previous = d.on if previous is None else max(previous, d.on)
+            claim = claim_at(plan, repo.filings, review.task, d.on)
+            if claim is None or claim.on > d.on:
+                lead = plan.tasks[review.task].lead
+                who = plan.label(lead) if lead else "各责任单位"
+                yield diag(doc.path, where, "review-before-claim",
+                           f"{d.on} 时{who}还没有就任务 {review.task} 申请销号"
+                           "(报送“已完成”并附佐证材料)，这条决定没有对应的申请")
+
+
+def _closest(word: str, options: set[str]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return match[0] if match else None
 
 
 class _Lazy:
@@ -239,8 +307,8 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
         if target is None:
             yield diag(here, key, "plan-unknown-target", f"指标 {tid} 不存在",
                        hint=did_you_mean(tid, plan.targets) + "本单位可报指标：" + "、".join(
-                           t.id for t in plan.targets.values() if f.unit in t.reported_by))
-        elif known_unit and f.unit not in target.reported_by:
+                           t.id for t in plan.targets.values() if plan.reports(t, f.unit)))
+        elif known_unit and not plan.reports(target, f.unit):
             yield diag(here, key, "filing-target-not-reported",
                        f"{plan.label(f.unit)} 不报送指标 {tid}({target.title})")
         for j, ev in enumerate(report.evidence):
@@ -252,7 +320,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
             yield diag(here, key, "plan-unknown-task", f"任务 {task_id} 不存在",
                        hint=did_you_mean(task_id, plan.tasks)
                        + "本单位的任务：" + "、".join(t.id for t in plan.tasks_of(f.unit)))
-        elif known_unit and f.unit not in task.units:
+        elif known_unit and not plan.names(task, f.unit):
             yield diag(here, key, "filing-task-not-named",
                        f"{plan.label(f.unit)} 不是任务 {task_id}({task.title})的责任单位",
                        hint="本单位的任务：" + ("、".join(t.id for t in plan.tasks_of(f.unit)) or "无"))
@@ -360,7 +428,7 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
                        f"台账所属指标 {reg.target} 不存在",
                        hint=did_you_mean(reg.target, plan.targets)
                        + "使用 plan/targets.yaml 中已有的指标编号。")
-        elif folder in plan.units and folder not in plan.targets[reg.target].reported_by:
+        elif folder in plan.units and not plan.reports(plan.targets[reg.target], folder):
             # A register is an itemised filing: a unit keeps one only for a target it reports.
             yield diag(doc.path, doc.pos(("target",)), "filing-target-not-reported",
                        f"{plan.label(folder)} 不报送指标 {reg.target}"

@@ -87,6 +87,7 @@ RULES: dict[str, Rule] = {
         _r("plan-unknown-target", "引用了不存在的指标", "使用 plan/targets.yaml 中已有的指标编号。"),
         _r("plan-milestone-order", "节点日期须按先后顺序、且在基期之后", "按时间先后排列节点。"),
         _r("plan-date-range", "日期不在计划期内", "把日期改到计划起止日期之间。"),
+        _r("plan-thresholds", "阈值设置自相矛盾", "百分点模式下 off_track 须大于 lagging，例如 points: {lagging: 10, off_track: 30}。"),
         _r("plan-allocation-not-reporting", "分配了目标的单位不报送该指标",
            "把该单位加入这个指标的 reported_by，或删除它的分配。", W),
         _r("plan-count-missing", "分解目标引用的基数在单位中不存在", "在 units.yaml 的 counts 中补上该基数，或改用 allocations。", W),
@@ -118,6 +119,14 @@ RULES: dict[str, Rule] = {
         _r("register-code-region", "台账编码与本单位区划代码不符", "编码应以本单位的 region_code 开头。"),
         _r("register-closed-before-opened", "关闭日期早于启用日期", "检查 opened 和 closed。"),
         _r("register-count-mismatch", "台账在 as_of 当日在用的条目数与报送值不一致", "核对台账与报送数字，使二者一致。"),
+        # --- reviews (reviews/<task>.yaml, plan.closure: review) ---------------------------
+        _r("review-task-mismatch", "复核记录的 task 与文件名不一致", "文件名应为 <任务编号>.yaml，且与 task 一致(例如 reviews/1.1.yaml 写 task: \"1.1\")。"),
+        _r("review-unknown-task", "复核记录所属的任务不存在", "使用 plan/tasks.yaml 中已有的任务编号。"),
+        _r("review-date-range", "复核日期不在计划期内，或晚于今天", "决定日期应在计划开始之后、不晚于今天(计划期结束后一年内)。"),
+        _r("review-out-of-order", "复核决定没有按日期先后追加", "新的决定追加在列表末尾，日期不早于前一条；不要补记更早的决定。", W),
+        _r("review-before-claim", "复核决定早于牵头单位的销号申请", "先由牵头单位报送“已完成”并附佐证材料(销号申请)，再作复核决定。", W),
+        _r("review-closure-self", "计划未采用复核销号(plan.closure 不是 review)，复核记录不起作用",
+           "在 plan/tasks.yaml 的 plan 下写 closure: review，或删除 reviews/ 下的文件。", W),
         # --- workflow (tracker check / codeowners) ------------------------------------------
         _r("codeowners-outdated", "CODEOWNERS 与 plan/units.yaml 不一致", "运行 tracker codeowners 重新生成并提交。", W),
         _r("auth-unit-editor", "提交者不是该单位的编辑人员", "由本单位 editors 中的账号提交，或请计划办把账号加入 editors。"),

@@ -48,7 +48,9 @@ def is_https_link(url: str) -> bool:
     """True for a plain https link to a host: no other scheme, no credentials, no whitespace or
     control characters (quotes and brackets are escaped where the link is written). Validation
     and the site use this one test."""
-    if not url.startswith("https://") or _BAD_URL_CHAR.search(url) or any(c.isspace() for c in url):
+    # url.split() != [url] exactly when the link holds any whitespace (str.isspace's, Unicode
+    # included), tested in C rather than a character at a time.
+    if not url.startswith("https://") or _BAD_URL_CHAR.search(url) or url.split() != [url]:
         return False
     try:
         parts = urlsplit(url)

@@ -16,14 +16,16 @@ from tracker.model import Plan, Target
 from tracker.status import (
     CITY,
     Actual,
+    Cutoffs,
     Interpolation,
     RuleCheck,
     Status,
+    gap_points,
     interpolate,
     label,
-    round1,
     rule_trace,
     scaled,
+    whole,
 )
 
 
@@ -38,22 +40,33 @@ class Explanation:
     goal: int | None  # the scope's goal (None: a unit without a goal)
     goal_rule: str  # how the goal was found: "milestone", "from:<count>", "allocations", "min"
     curve: Interpolation  # the city curve at D
-    expected: Fraction | None
-    threshold: Fraction | None
-    lagging: Fraction
+    scope_curve: Fraction | None  # the scope's curve at D (a unit's: the city's scaled)
+    expected: int | None  # 序时进度: the scope's curve rounded down
+    threshold: Fraction | None  # ratio mode: lagging × expected
+    gap: Fraction | None  # points mode: how far behind, in points of the goal
+    cutoffs: Cutoffs
     checks: tuple[RuleCheck, ...]
     status: str | None
+    due_soon: bool = False
+    # per_unit {min}: the city is done only when every unit is; each unit's status
+    units_short: tuple[tuple[str, str, int | None], ...] = ()  # (unit, status, actual) not done
+    units_met: int | None = None
+    units_total: int | None = None
+
+    @property
+    def lagging(self) -> Fraction:
+        return self.cutoffs.lagging
 
 
 def explain(plan: Plan, status: Status, target_id: str, unit: str | None = None) -> Explanation:
     """Explain one target for the city (unit None) or one unit. Raises KeyError for unknown ids."""
     target = plan.targets[target_id]
     scope = unit or CITY
-    if unit is not None and unit not in target.reported_by:
+    if unit is not None and not plan.reports(target, unit):
         raise KeyError(unit)
     day = status.as_of
     curve = interpolate(target.points, day)
-    units = [u for u in plan.units if u in target.reported_by]
+    units = [u for u in plan.units if plan.reports(target, u)]
     if unit is None:
         actuals = tuple(a for u in units if (a := status.actual(target_id, u)) is not None)
         silent = tuple(u for u in units if status.actual(target_id, u) is None)
@@ -68,17 +81,29 @@ def explain(plan: Plan, status: Status, target_id: str, unit: str | None = None)
         goal_rule = ("none" if rule is None else
                      f"from:{rule.count}" if rule.kind == "from" else rule.kind)
     actual = sum(a.value for a in actuals) if actuals else None
-    expected = threshold = None
+    cut = status.cutoffs
+    scope_curve = expected = threshold = gap = None
     checks: tuple[RuleCheck, ...] = ()
     if goal is not None:
-        expected = curve.value if unit is None else scaled(curve.value, goal, target.goal)
-        threshold = status.lagging * expected
-        checks = rule_trace(actual, expected, goal, target.deadline, day, status.lagging)
+        scope_curve = curve.value if unit is None else scaled(curve.value, goal, target.goal)
+        expected = whole(scope_curve)
+        if cut.points is None:
+            threshold = cut.lagging * expected
+        elif actual is not None:
+            gap = gap_points(actual, expected, goal)
+        checks = rule_trace(actual, expected, goal, target.deadline, day, cut)
     row = status.target(target_id, scope)
+    short: tuple[tuple[str, str, int | None], ...] = ()
+    if row is not None and row.units_total is not None:
+        short = tuple((r.scope, r.status, r.actual) for u in units
+                      if (r := status.target(target_id, u)) is not None and r.status != "done")
     return Explanation(
         target=target, scope=scope, as_of=day, actual=actual, actuals=actuals, silent=silent,
-        goal=goal, goal_rule=goal_rule, curve=curve, expected=expected, threshold=threshold,
-        lagging=status.lagging, checks=checks, status=row.status if row else None,
+        goal=goal, goal_rule=goal_rule, curve=curve, scope_curve=scope_curve, expected=expected,
+        threshold=threshold, gap=gap, cutoffs=cut, checks=checks,
+        status=row.status if row else None, due_soon=row.due_soon if row else False,
+        units_short=short, units_met=row.units_met if row else None,
+        units_total=row.units_total if row else None,
     )
 
 
@@ -106,9 +131,18 @@ T = {
         "formula": "全市 = {av} + ({bv} − {av}) × {e}/{t} = {v}",
         "scale": "{who} = 全市 {c} × 单位目标 {g} ÷ 全市目标 {cg} = {v}",
         "scale_zero": "全市目标为 0,无从按比例折算:单位序时进度取 0",
+        "floor": "序时进度取整数(向下取整,指标按个数计): ⌊{c}⌋ = {v}",
         "shown": "(输出中显示为 {v})",
-        "threshold": "5. 滞后阈值 = {lag} × 序时进度 {e} = {v}",
+        "threshold": "5. 滞后阈值 = {lag} × 序时进度 {e} = {v}(比例模式)",
+        "gap": "5. 差距 = 100 × (序时进度 {e} − 实际 {a}) ÷ 目标 {g} = {v} 个百分点"
+               "(百分点模式:小于 {pl} 为正常推进,小于 {po} 为滞后,否则严重滞后)",
+        "gap_none": "5. 百分点模式:小于 {pl} 个百分点为正常推进,小于 {po} 为滞后;没有实际值,无从计算差距",
         "rules": "6. 判定(自上而下,第一条成立的规则生效)",
+        "min_rule": "7. 每个单位至少 {k}(per_unit.min):全市只有在每个单位都已完成时才算完成,"
+                    "否则取各单位中最严重的状态(逾期未完成、严重滞后、未报送、滞后、正常推进)",
+        "min_met": "   已完成 {m}/{n} 个单位",
+        "min_short": "   未完成: {units}",
+        "due_soon": "临期(蓝灯): 时限 {d} 在 {w} 天之内,尚未完成",
         "yes": "成立", "no": "不成立",
         "r_not_reported": "有没有 as_of ≤ {d} 的报送?{ans}",
         "r_filed": "有",
@@ -140,9 +174,21 @@ T = {
         "formula": "city = {av} + ({bv} − {av}) × {e}/{t} = {v}",
         "scale": "{who} = city {c} × unit goal {g} ÷ city goal {cg} = {v}",
         "scale_zero": "the city goal is 0, nothing to scale by: the unit's expected is 0",
+        "floor": "expected in whole units (rounded down: targets count whole things): "
+                 "⌊{c}⌋ = {v}",
         "shown": "(shown as {v} in the output)",
-        "threshold": "5. Lagging threshold = {lag} × expected {e} = {v}",
+        "threshold": "5. Lagging threshold = {lag} × expected {e} = {v} (ratio mode)",
+        "gap": "5. Gap = 100 × (expected {e} − actual {a}) ÷ goal {g} = {v} points "
+               "(points mode: below {pl} on track, below {po} lagging, else off track)",
+        "gap_none": "5. Points mode: below {pl} points on track, below {po} lagging; "
+                    "no actual, so no gap",
         "rules": "6. Rules (top to bottom, the first that holds wins)",
+        "min_rule": "7. At least {k} per unit (per_unit.min): the city is done only when every "
+                    "unit is; otherwise it takes its most severe unit's status (overdue, off "
+                    "track, not reported, lagging, on track)",
+        "min_met": "   done: {m} of {n} units",
+        "min_short": "   not done: {units}",
+        "due_soon": "Due soon (blue): the deadline {d} is within {w} days and it is not done",
         "yes": "holds", "no": "does not hold",
         "r_not_reported": "is there a filing with as_of ≤ {d}? {ans}",
         "r_filed": "yes",
@@ -221,25 +267,44 @@ def render_explanation(e: Explanation, plan: Plan, lang: str = "zh") -> list[str
                                                  t=c.total, v=num(c.value)))
     else:
         lines.append("   " + t[c.case].format(d=d, b=c.start.by, v=num(c.value)))
-    if e.scope != CITY and e.goal is not None and e.expected is not None:
+    if e.scope != CITY and e.goal is not None and e.scope_curve is not None:
         if target.goal == 0:
             lines.append("   " + t["scale_zero"])
         else:
             lines.append("   " + t["scale"].format(who=plan.label(e.scope), c=num(c.value),
-                                                   g=e.goal, cg=target.goal, v=num(e.expected)))
-    if e.expected is not None:
-        lines.append("   " + t["shown"].format(v=round1(e.expected)))
+                                                   g=e.goal, cg=target.goal,
+                                                   v=num(e.scope_curve)))
+    if e.expected is not None and e.scope_curve is not None:
+        lines.append("   " + t["floor"].format(c=num(e.scope_curve).lstrip("≈"), v=e.expected))
 
-    if e.goal is None or e.expected is None or e.threshold is None:
+    if e.goal is None or e.expected is None:
         lines += ["", t["no_status"]]
         return [line.replace("= ≈", "≈ ") for line in lines]
-    lines += ["", t["threshold"].format(lag=num(e.lagging), e=num(e.expected), v=num(e.threshold)),
-              "", t["rules"]]
+    cut = e.cutoffs
+    if cut.points is None:
+        lines += ["", t["threshold"].format(lag=num(e.lagging), e=e.expected,
+                                            v=num(e.threshold))]
+    elif e.gap is not None:
+        lines += ["", t["gap"].format(e=e.expected, a=e.actual, g=e.goal, v=num(e.gap),
+                                      pl=num(cut.points[0]), po=num(cut.points[1]))]
+    else:
+        lines += ["", t["gap_none"].format(pl=num(cut.points[0]), po=num(cut.points[1]))]
+    lines += ["", t["rules"]]
     for i, check in enumerate(e.checks, 1):
         name = f"{label('target', check.code, lang)} {check.code}" if lang == "zh" else check.code
         lines.append(f"   {i}. {name}: {_condition(check, t, d)}")
+    if e.units_total is not None and e.scope == CITY and target.per_unit is not None:
+        lines += ["", t["min_rule"].format(k=target.per_unit.minimum),
+                  t["min_met"].format(m=e.units_met, n=e.units_total)]
+        if e.units_short:
+            lines.append(t["min_short"].format(units=", ".join(
+                f"{plan.label(u)} {label('target', code, lang)}"
+                + (f" {a}/{target.per_unit.minimum}" if a is not None else "")
+                for u, code, a in e.units_short)))
     if e.status:
         lines += ["", t["result"].format(label=label("target", e.status, lang), code=e.status)]
+    if e.due_soon:
+        lines.append(t["due_soon"].format(d=target.deadline.isoformat(), w=e.cutoffs.warn_days))
     # "= ≈684.80" reads badly: an approximate result is written "≈ 684.80".
     return [line.replace("= ≈", "≈ ") for line in lines]
 

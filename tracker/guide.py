@@ -23,6 +23,7 @@ _GROUPS = (  # rule-id prefix → what the rule is about
     (("plan-", "config-"), "计划"),
     (("filing-", "evidence-"), "报送"),
     (("register-",), "台账"),
+    (("review-",), "销号复核"),
     (("auth-", "immutable-", "git-", "codeowners-"), "合并请求"),
     (("xlsx-",), "Excel 填报表"),
 )

@@ -16,6 +16,8 @@ from tracker.yamlio import Document
 
 # thresholds.lagging when plan/targets.yaml gives none (docs/decisions.md).
 DEFAULT_LAGGING = 0.8
+# thresholds.warn_days (临期预警) when plan/targets.yaml gives none (SPEC).
+DEFAULT_WARN_DAYS = 90
 
 
 def _date(text: Any) -> date:
@@ -54,6 +56,7 @@ class PlanInfo(NamedTuple):
     issuer: str = ""
     source: str = ""
     language: str = ""  # zh | en: the default label language (tracker.language)
+    closure: str = "self"  # how a task is closed (销号): "self" | "review"
 
 
 class Task(NamedTuple):
@@ -127,6 +130,19 @@ class Index(NamedTuple):
     description: str = ""
 
 
+class Thresholds(NamedTuple):
+    """SPEC "Thresholds": the ratio mode (`lagging`) or the points mode (`points`), and the
+    due-soon window."""
+
+    lagging: float = DEFAULT_LAGGING  # ratio mode: lagging when actual ≥ lagging × expected
+    points: tuple[float, float] | None = None  # points mode: (lagging, off_track) gaps
+    warn_days: int = DEFAULT_WARN_DAYS
+
+    @property
+    def mode(self) -> str:
+        return "points" if self.points is not None else "ratio"
+
+
 class Reporting(NamedTuple):
     cadence: str
     due_days: int
@@ -144,6 +160,25 @@ class Plan:
     lagging: float
     index: Index | None = None
     maintainers: tuple[str, ...] = ()
+    thresholds: Thresholds = Thresholds()
+    # Membership sets of targets' reported_by and tasks' units, made on first use: with
+    # thousands of units, `unit in tuple` per filing and target is quadratic (issue 14).
+    _sets: dict[int, tuple[object, frozenset[str]]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def _set_of(self, owner: Target | Task, members: tuple[str, ...]) -> frozenset[str]:
+        hit = self._sets.get(id(owner))
+        if hit is None or hit[0] is not owner:  # keep the owner: its id is not reused
+            hit = self._sets[id(owner)] = (owner, frozenset(members))
+        return hit[1]
+
+    def reports(self, target: Target, unit: str) -> bool:
+        """Whether `unit` reports `target` (is in its expanded reported_by)."""
+        return unit in self._set_of(target, target.reported_by)
+
+    def names(self, task: Task, unit: str) -> bool:
+        """Whether `unit` is one of the task's units (groups expanded)."""
+        return unit in self._set_of(task, task.units)
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
@@ -158,7 +193,7 @@ class Plan:
     def unit_goal(self, target: Target, unit: str) -> int | None:
         """A unit's own goal for a target, from `per_unit`; None when it has none."""
         rule = target.per_unit
-        if rule is None or unit not in target.reported_by:
+        if rule is None or not self.reports(target, unit):
             return None
         if rule.kind == "from":
             return self.units[unit].counts.get(rule.count) if unit in self.units else None
@@ -179,7 +214,7 @@ class Plan:
         )
 
     def tasks_of(self, unit: str) -> list[Task]:
-        return [t for t in self.tasks.values() if unit in t.units]
+        return [t for t in self.tasks.values() if self.names(t, unit)]
 
     def label(self, unit: str) -> str:
         return self.units[unit].label if unit in self.units else unit
@@ -245,6 +280,26 @@ class Register:
         return sum(1 for item in self.items if item.open_on(day))
 
 
+class Decision(NamedTuple):
+    """One 销号 decision of a plan maintainer (reviews/<task>.yaml)."""
+
+    on: date
+    decision: str  # "approved" | "returned"
+    note: str
+    by: str = ""
+    index: int = 0  # its place in the file's list (a later one wins a tie on the same day)
+
+
+@dataclass
+class Review:
+    """reviews/<task>.yaml: the decisions on one task's claims, in the file's order."""
+
+    path: str
+    task: str
+    decisions: tuple[Decision, ...]
+    source: Document | None = field(default=None, repr=False, compare=False)
+
+
 @dataclass
 class Config:
     """The optional repository configuration, `tracker.yaml`."""
@@ -254,6 +309,7 @@ class Config:
     title: str = ""
     as_of: date | None = None  # the date the data represents: the default --as-of
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
 
 
@@ -266,6 +322,7 @@ class Repository:
     plan: Plan
     filings: list[Filing]
     registers: list[Register]
+    reviews: list[Review] = field(default_factory=list)
 
     def filings_of(self, unit: str) -> list[Filing]:
         return sorted((f for f in self.filings if f.unit == unit), key=lambda f: f.as_of)
@@ -307,6 +364,7 @@ def build_plan(
         id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
         basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
         language=p.get("language", ""),
+        closure=p.get("closure", "self"),
     )
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
@@ -321,8 +379,15 @@ def build_plan(
         )
     r = targets_data["reporting"]
     plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]))
-    # `thresholds` may be left out: the tool default applies (docs/decisions.md).
-    plan.lagging = float((targets_data.get("thresholds") or {}).get("lagging", DEFAULT_LAGGING))
+    # `thresholds` may be left out: the tool defaults apply (docs/decisions.md).
+    th = targets_data.get("thresholds") or {}
+    points = th.get("points")
+    plan.thresholds = Thresholds(
+        lagging=float(th.get("lagging", DEFAULT_LAGGING)),
+        points=(float(points["lagging"]), float(points["off_track"])) if points else None,
+        warn_days=int(th.get("warn_days", DEFAULT_WARN_DAYS)),
+    )
+    plan.lagging = plan.thresholds.lagging
     for t in targets_data["targets"]:
         base = t.get("baseline") or {}
         baseline = Point(_date(base.get("date", info.start)), int(base.get("value", 0)))
@@ -386,5 +451,17 @@ def build_register(doc: Document) -> Register:
             )
             for i in d["items"]
         ],
+        source=doc,
+    )
+
+
+def build_review(doc: Document) -> Review:
+    d = doc.data
+    return Review(
+        path=doc.path, task=str(d["task"]),
+        decisions=tuple(
+            Decision(_date(x["on"]), x["decision"], x["note"], x.get("by", ""), i)
+            for i, x in enumerate(d["decisions"])
+        ),
         source=doc,
     )

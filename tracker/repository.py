@@ -25,9 +25,11 @@ from tracker.model import (
     Plan,
     Register,
     Repository,
+    Review,
     build_filing,
     build_plan,
     build_register,
+    build_review,
 )
 from tracker.schema import validate
 from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file
@@ -101,9 +103,19 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
     if schema_problems:
         return Config()
     d = doc.data
+    forge = d.get("forge")
+    if forge is not None:
+        from tracker.forge import url_problem
+
+        problem = url_problem(str(forge["url"]))
+        if problem is not None:
+            report.extend([diag(doc.path, doc.pos(("forge", "url")), "config-invalid",
+                                f"forge.url {str(forge['url'])[:80]} {problem}",
+                                hint="写仓库首页的网址，例如 https://github.com/组织/仓库。")])
+            forge = None
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
-        title=d.get("title", ""), counts=d.get("counts", {}) or {}, source=doc,
+        title=d.get("title", ""), counts=d.get("counts", {}) or {}, forge=forge, source=doc,
         as_of=date.fromisoformat(d["as_of"]) if "as_of" in d else None,
     )
 
@@ -187,6 +199,22 @@ def discover(
             elif not name.startswith("."):  # .gitkeep and the like belong to the tools
                 problems.append(_not_read(entry))
     return filings, registers, problems
+
+
+def discover_reviews(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """reviews/<task>.yaml files (销号 decisions), plus warnings for files that won't be read."""
+    base = root / "reviews"
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    if not base.is_dir() or base.is_symlink():
+        return found, problems
+    for entry in sorted(base.iterdir()):
+        if entry.name.endswith(".yaml") and not entry.is_dir():
+            found.append((entry, f"reviews/{entry.name}"))
+        elif not entry.name.startswith("."):
+            problems.append(diag(display_path(entry), None, "file-unexpected",
+                                 f"{entry.name} 不会被读取：reviews/ 下只放复核记录 <任务编号>.yaml"))
+    return found, problems
 
 
 def _not_read(file: Path) -> Diagnostic:
@@ -320,9 +348,29 @@ def load(
                 register.path = rel
                 registers.append(register)
 
+    # 销号 decisions (reviews/): small, and every task's status may depend on them, so they are
+    # read whatever the scope.
+    reviews: list[Review] = []
+    review_files, problems = discover_reviews(root)
+    report.extend(problems)
+    for file, rel in review_files:
+        shown = shown_prefix + rel
+        report.files.append(shown)
+        doc, problems = load_file(file, shown, max_bytes, keep_text_keys=True)
+        report.extend(problems)
+        if doc is None:
+            continue
+        schema_problems = validate(doc, "review")
+        report.extend(schema_problems)
+        if schema_problems:
+            continue
+        review = build_review(doc)
+        review.path = rel
+        reviews.append(review)
+
     repo = None
     if the_plan is not None:
-        repo = Repository(str(root), config, the_plan, filings, registers)
+        repo = Repository(str(root), config, the_plan, filings, registers, reviews)
         report.extend(checks.check_submissions(repo, root))
     if scope is not None and not scope.full:
         # Named files, the plan (everything depends on it), and the cross-file rules that

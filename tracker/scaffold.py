@@ -138,7 +138,7 @@ def make_draft(
     if as_of is not None and not period.contains(as_of):
         raise TrackerError(f"--as-of {as_of} 不在期次 {period}({period.start} 至 {period.end})内",
                            hint="as_of 是数据截至日期，应在本期之内，通常为期末(默认)。")
-    targets = [t for t in plan.targets.values() if unit in t.reported_by]
+    targets = [t for t in plan.targets.values() if plan.reports(t, unit)]
     tasks = plan.tasks_of(unit)
     if not targets and not tasks:
         raise TrackerError(f"单位 {unit} 没有需要报送的指标或任务",

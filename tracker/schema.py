@@ -19,7 +19,7 @@ from typing import Any
 from tracker.diagnostics import Diagnostic, diag
 from tracker.yamlio import Document
 
-KINDS = ("units", "tasks", "targets", "filing", "register", "config")
+KINDS = ("units", "tasks", "targets", "filing", "register", "review", "config")
 
 _rs: Any
 try:

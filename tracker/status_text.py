@@ -44,10 +44,26 @@ def make_console(file: IO[str], color: bool | None = None, width: int | None = N
     )
 
 
-def badge(kind: str, code: str, lang: str) -> Text:
-    """The 红黄绿 light and the label (the label keeps the meaning without colour)."""
+def badge(kind: str, code: str, lang: str, soon: bool = False) -> Text:
+    """The 红黄绿 light and the label (the label keeps the meaning without colour); a due-soon
+    item gets the blue 临期 light beside it."""
     style = STYLE[light(kind, code)]
-    return Text.assemble((DOT, style), " ", (label(kind, code, lang), style if code else ""))
+    text = Text.assemble((DOT, style), " ", (label(kind, code, lang), style if code else ""))
+    if soon:
+        blue = STYLE[light("flag", "due_soon")]
+        text.append_text(Text.assemble("  ", (DOT, blue), " ", (label("flag", "due_soon", lang),
+                                                                 blue)))
+    return text
+
+
+def target_badge(row: TargetStatus, lang: str) -> Text:
+    """A target row's status: its light, 临期 beside it, and for a per-unit minimum how many
+    units have met it."""
+    text = badge("target", row.status, lang, row.due_soon)
+    if row.units_total is not None:
+        text.append(f"\n{UI[lang]['units_met'].format(m=row.units_met, n=row.units_total)}",
+                    style="dim")
+    return text
 
 
 def _n(value: Any) -> str:
@@ -115,8 +131,8 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
             continue
         target = plan.targets[row.target]
         t.add_row(Text.assemble(printable(target.title), "\n", (row.target, "dim")), _n(row.actual),
-                  _n(round1(row.expected)), f"{row.goal}", row.deadline.isoformat(),
-                  badge("target", row.status, lang))
+                  _n(row.expected), f"{row.goal}", row.deadline.isoformat(),
+                  target_badge(row, lang))
     console.print(t)
     console.print()
 
@@ -135,30 +151,35 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
                 if got is None:
                     cells.append(Text("—", style="dim"))
                 else:
-                    cell = badge("target", got.status, lang)
+                    cell = badge("target", got.status, lang, got.due_soon)
                     cell.append(f"\n{_n(got.actual)}/{got.goal}")
                     cells.append(cell)
             m.add_row(*cells)
         console.print(m)
         console.print()
 
+    render_due_soon(console, status, plan, lang)
+    render_pending(console, status, plan, lang)
+
     counts = _count(r.status for r in status.tasks)
     summary = "  ".join(f"{label('task', c, lang)} {counts[c]}" for c in
-                        ("done", "in_progress", "not_started", "overdue") if counts.get(c))
+                        ("done", "pending_review", "in_progress", "not_started", "overdue")
+                        if counts.get(c))
     k = _table(f"{ui['tasks']}  ({summary})")
-    for col in ("#", ui["task"], ui["lead"], ui["status"]):
+    for col in ("#", ui["task"], ui["lead"], ui["reporting"], ui["status"]):
         k.add_column(col)
     order = {tid: i for i, tid in enumerate(plan.tasks)}
     for task in sorted(status.tasks, key=lambda r: (SEVERITY["task"][r.status], order[r.task])):
         k.add_row(task.task, plan.tasks[task.task].title,
                   plan.label(task.lead) if task.lead else ui["no_lead"],
-                  badge("task", task.status, lang))
+                  f"{task.units_reporting}/{task.units}",
+                  badge("task", task.status, lang, task.due_soon))
     console.print(k)
     console.print()
 
     fcounts = _count(f.status for f in status.filings)
     fsummary = "  ".join(f"{label('filing', c, lang)} {fcounts[c]}" for c in
-                         ("on_time", "late", "missing") if fcounts.get(c))
+                         ("on_time", "late", "upcoming", "missing") if fcounts.get(c))
     problems = [f for f in status.filings if f.status != "on_time"]
     title = f"{ui['filings']}  ({fsummary or ui['none']})"
     if problems:
@@ -185,6 +206,48 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
         for e in status.index:
             i_t.add_row(str(e.rank), plan.label(e.unit), _n(round1(e.score)))
         console.print(i_t)
+
+
+def render_due_soon(console: Console, status: Status, plan: Plan, lang: str) -> None:
+    """临期预警: every target scope and task not done whose deadline is within warn_days."""
+    ui = UI[lang]
+    targets = [r for r in status.targets if r.due_soon]
+    tasks = [r for r in status.tasks if r.due_soon]
+    if not targets and not tasks:
+        return
+    t = _table(ui["due_soon_title"].format(w=status.cutoffs.warn_days))
+    for col in (ui["target"] + "/" + ui["task"], ui["scope"], ui["actual"], ui["goal"],
+                ui["deadline"], ui["status"]):
+        t.add_column(col, overflow="fold")
+    for r in targets:
+        t.add_row(plan.targets[r.target].title, _scope(plan, r.scope, lang), _n(r.actual),
+                  str(r.goal), r.deadline.isoformat(), badge("target", r.status, lang))
+    for k in tasks:
+        lead = plan.label(k.lead) if k.lead else ui["no_lead"]
+        t.add_row(f"{k.task} {plan.tasks[k.task].title}", lead, "", "", k.due.isoformat(),
+                  badge("task", k.status, lang))
+    console.print(t)
+    console.print()
+
+
+def render_pending(console: Console, status: Status, plan: Plan, lang: str) -> None:
+    """待审核销号: tasks whose lead has claimed them done and that await the office's review."""
+    ui = UI[lang]
+    pending = [r for r in status.tasks if r.status == "pending_review"]
+    if not pending:
+        return
+    t = _table(f"{ui['pending']} ({len(pending)})")
+    for col in ("#", ui["task"], ui["lead"], ui["claimed_on"], ui["last_decision"]):
+        t.add_column(col, overflow="fold")
+    for r in pending:
+        d = r.decision
+        last = (f"{d.on.isoformat()} {label('decision', d.decision, lang)}: {d.note}"
+                if d is not None else "—")
+        t.add_row(r.task, plan.tasks[r.task].title,
+                  plan.label(r.lead) if r.lead else ui["no_lead"],
+                  r.claim.on.isoformat() if r.claim else "", last)
+    console.print(t)
+    console.print()
 
 
 def _count(codes: Any) -> dict[str, int]:
@@ -215,15 +278,15 @@ def render_target(console: Console, status: Status, plan: Plan, target_id: str,
         t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     city = status.target(target_id, CITY)
     if city is not None:
-        t.add_row(ui["city"], _n(city.actual), _n(round1(city.expected)), str(city.goal),
-                  badge("target", city.status, lang), ui["sum_units"].format(n=len(city.actuals)))
+        t.add_row(ui["city"], _n(city.actual), _n(city.expected), str(city.goal),
+                  target_badge(city, lang), ui["sum_units"].format(n=len(city.actuals)))
     for u in plan.units:
         if u not in target.reported_by:
             continue
         row = status.target(target_id, u)
         if row is not None:
-            t.add_row(plan.label(u), _n(row.actual), _n(round1(row.expected)), str(row.goal),
-                      badge("target", row.status, lang), _source_text(row, lang))
+            t.add_row(plan.label(u), _n(row.actual), _n(row.expected), str(row.goal),
+                      badge("target", row.status, lang, row.due_soon), _source_text(row, lang))
         elif target.per_unit is not None:
             a = status.actual(target_id, u)
             t.add_row(plan.label(u), _n(a.value if a else None), "—", "—",
@@ -247,8 +310,9 @@ def render_unit(console: Console, status: Status, plan: Plan, unit: str, lang: s
                           (ui["period"], "left")):
             t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
         for row in rows:
-            t.add_row(plan.targets[row.target].title, _n(row.actual), _n(round1(row.expected)),
-                      str(row.goal), row.deadline.isoformat(), badge("target", row.status, lang),
+            t.add_row(plan.targets[row.target].title, _n(row.actual), _n(row.expected),
+                      str(row.goal), row.deadline.isoformat(),
+                      badge("target", row.status, lang, row.due_soon),
                       _source_text(row, lang, path=False))
         for tid in no_goal:
             a = status.actual(tid, unit)
@@ -268,7 +332,8 @@ def render_unit(console: Console, status: Status, plan: Plan, unit: str, lang: s
             mine = r.report_of(unit)
             progress = (f"{label('progress', mine.progress, lang)} ({mine.source.period})"
                         if mine else ui["not_reported"])
-            k.add_row(r.task, plan.tasks[r.task].title, role, badge("task", r.status, lang),
+            k.add_row(r.task, plan.tasks[r.task].title, role,
+                      badge("task", r.status, lang, r.due_soon),
                       progress)
         console.print(k)
         console.print()
@@ -308,9 +373,17 @@ def render_task(console: Console, status: Status, plan: Plan, task_id: str, lang
     assert row is not None
     console.print(Text(f"{task.id} · {task.title}", style="bold"))
     console.print(f"{escape(task.section)} · {ui['due']} {task.due.isoformat()} · ", end="")
-    console.print(badge("task", row.status, lang))
+    console.print(badge("task", row.status, lang, row.due_soon))
     lead = plan.label(task.lead) if task.lead else ui["no_lead"]
-    console.print(f"{ui['lead']}: {escape(lead)}")
+    console.print(f"{ui['lead']}: {escape(lead)} · {ui['reporting']}: "
+                  f"{row.units_reporting}/{row.units}")
+    if row.claim is not None:
+        decision = row.decision
+        line = f"{ui['claimed_on']}: {row.claim.on.isoformat()}"
+        if decision is not None:
+            line += (f" · {ui['last_decision']}: {decision.on.isoformat()} "
+                     f"{label('decision', decision.decision, lang)}: {decision.note}")
+        console.print(Text(printable(line)))
     console.print()
     t = _table()
     for col in (ui["unit"], ui["role"], ui["progress"], ui["period"], ui["evidence"],
@@ -336,8 +409,8 @@ def render_task(console: Console, status: Status, plan: Plan, task_id: str, lang
             k.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
         for t_row in related:
             k.add_row(plan.targets[t_row.target].title, _n(t_row.actual),
-                      _n(round1(t_row.expected)), str(t_row.goal),
-                      badge("target", t_row.status, lang))
+                      _n(t_row.expected), str(t_row.goal),
+                      target_badge(t_row, lang))
         console.print(k)
 
 

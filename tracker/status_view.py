@@ -33,7 +33,8 @@ from tracker.status import (
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 FORMATS = ("text", "json", "csv", "markdown")
-STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
+STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim",
+         "blue": "bold blue"}
 DOT = "●"
 
 UI: dict[str, dict[str, str]] = {
@@ -59,6 +60,9 @@ UI: dict[str, dict[str, str]] = {
         "warn_data": "警告: 数据有 {n} 个错误,状态只按能读取的部分计算;"
                      "运行 tracker validate{root} 查看详情。",
         "sum_units": "{n} 个单位之和",
+        "due_soon": "临期", "due_soon_title": "临期预警(蓝灯,{w} 天内到期且未完成)",
+        "pending": "待审核销号", "claimed_on": "申请日期", "last_decision": "上次复核",
+        "units_met": "达标 {m}/{n} 个单位", "reporting": "已报告单位",
     },
     "en": {
         "as_of": "as of", "demo": "demo data (invented) as of {as_of}, not real progress",
@@ -84,6 +88,10 @@ UI: dict[str, dict[str, str]] = {
         "warn_data": "warning: the data has {n} errors; status uses what could be read. "
                      "Run tracker validate{root} for details.",
         "sum_units": "sum of {n} units",
+        "due_soon": "due soon", "due_soon_title": "Due soon (blue: due within {w} days, not done)",
+        "pending": "Awaiting review (销号)", "claimed_on": "Claimed on",
+        "last_decision": "Last decision", "units_met": "{m} of {n} units met",
+        "reporting": "Units reporting",
     },
 }
 
@@ -287,7 +295,8 @@ def focus_delta(delta: Delta, plan: Plan, target: str | None, unit: str | None,
 # --- CSV --------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("kind", "id", "scope", "title", "actual", "expected", "goal", "deadline",
-               "period", "due", "reported_on", "score", "rank", "status", "label")
+               "period", "due", "reported_on", "score", "rank", "status", "label", "due_soon",
+               "units_met", "units", "units_reporting")
 
 
 class _TextDictWriter(csv.DictWriter):  # type: ignore[type-arg]
@@ -306,11 +315,14 @@ def status_csv(payload: dict[str, Any], plan: Plan, lang: str) -> str:
     for r in payload["targets"]:
         w.writerow({**r, "kind": "target", "id": r["target"],
                     "title": plan.targets[r["target"]].title,
-                    "label": label("target", r["status"], lang)})
+                    "label": label("target", r["status"], lang),
+                    "due_soon": "1" if r["due_soon"] else ""})
     for r in payload["tasks"]:
         w.writerow({"kind": "task", "id": r["task"], "scope": r["lead"] or "",
                     "title": plan.tasks[r["task"]].title, "deadline": r.get("due", ""),
-                    "status": r["status"], "label": label("task", r["status"], lang)})
+                    "status": r["status"], "label": label("task", r["status"], lang),
+                    "due_soon": "1" if r["due_soon"] else "", "units": r["units"],
+                    "units_reporting": r["units_reporting"]})
     for r in payload["filings"]:
         w.writerow({"kind": "filing", "id": r["unit"], "scope": r["unit"], "period": r["period"],
                     "due": r["due"], "reported_on": r["reported_on"] or "",

@@ -106,7 +106,8 @@ def report_unchecked(root: Path, rels: list[str], report: Report, units: list[st
             hint = f"检查它请运行 {tracker_command('validate', root=nested, args=[shown])}"
         else:
             message = (f"{shown} 没有被检查：tracker 只读取 {CONFIG_FILE}、计划文件、"
-                       "submissions/<单位>/<期次>.yaml 和 submissions/<单位>/registers/<指标>.yaml")
+                       "submissions/<单位>/<期次>.yaml、submissions/<单位>/registers/<指标>.yaml "
+                       "和 reviews/<任务>.yaml")
             place = intended_place(rel, units) if rel.lower().endswith((".yaml", ".yml")) else None
             hint = (f"是不是要放在 {place}？移动到那里才会被检查和统计。" if place else
                     "报送文件放在 submissions/<单位>/<期次>.yaml；"

@@ -29,17 +29,19 @@ from tracker.status import CITY, LIGHTS, Status, compute, label, light, round1
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 SHEETS = ("指标", "任务", "报送", "指数")
-FILL = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9"}
-LIGHT_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯"}
+FILL = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "D9D9D9",
+        "blue": "BDD7EE"}
+LIGHT_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯", "blue": "蓝灯"}
 HEADER_FILL = "DDEBF7"
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
 
 TARGET_COLUMNS = ("序号", "指标编号", "目标/指标", "范围", "范围编号", "关联任务", "牵头单位",
                   "目标值", "计量单位", "完成时限", "实际值", "序时进度", "完成率", "状态", "亮灯",
-                  "数据来源")
+                  "数据来源", "临期预警", "达标单位")
 TASK_COLUMNS = ("序号", "任务编号", "所属部分", "工作任务", "牵头单位", "配合单位", "目标/指标",
-                "完成时限", "进展情况", "存在问题", "下步措施", "序时进度/完成率", "状态", "亮灯")
+                "完成时限", "进展情况", "存在问题", "下步措施", "序时进度/完成率", "状态", "亮灯",
+                "临期预警", "已报告单位", "销号申请日期", "复核意见")
 FILING_COLUMNS = ("序号", "单位", "单位编号", "期次", "截止日期", "报送日期", "版本", "状态",
                   "亮灯", "文件")
 INDEX_BASE_COLUMNS = ("排名", "单位", "单位编号", "得分")
@@ -64,9 +66,10 @@ def _sheet(wb: Workbook, title: str, columns: tuple[str, ...], first: bool = Fal
     return ws
 
 
-def _light_cell(ws: Worksheet, row: int, col: int, kind: str, code: str) -> None:
+def _light_cell(ws: Worksheet, row: int, col: int, kind: str, code: str,
+                text: str | None = None) -> None:
     colour = light(kind, code)
-    cell = ws.cell(row=row, column=col, value=LIGHT_ZH[colour])
+    cell = ws.cell(row=row, column=col, value=text or LIGHT_ZH[colour])
     cell.fill = PatternFill("solid", fgColor=FILL[colour])
     cell.alignment = Alignment(horizontal="center")
 
@@ -132,11 +135,14 @@ def _targets_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
         ws.append(cell_values([
             i, r.target, target.title, _scope_label(plan, r.scope), r.scope,
             f"{target.task} {task.title}" if task else target.task, lead, r.goal,
-            target.unit_label, r.deadline, r.actual, round1(r.expected), completion,
-            label("target", r.status, "zh"), None, src_text,
+            target.unit_label, r.deadline, r.actual, r.expected, completion,
+            label("target", r.status, "zh"), None, src_text, None,
+            f"{r.units_met}/{r.units_total}" if r.units_total is not None else None,
         ]))
         _light_cell(ws, i + 1, 15, "target", r.status)
-    _finish(ws, date_cols=(10,), percent_cols=(13,), decimal_cols=(12,), wrap_cols=(3,))
+        if r.due_soon:
+            _light_cell(ws, i + 1, 17, "flag", "due_soon", "临期")
+    _finish(ws, date_cols=(10,), percent_cols=(13,), wrap_cols=(3,))
 
 
 def _unit_lines(plan: Plan, reports: Any, attr: str) -> str:
@@ -168,17 +174,22 @@ def _tasks_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
             actual = "—" if row.actual is None else str(row.actual)
             pct = "" if row.actual is None or row.goal == 0 else \
                 f",完成率 {row.actual / row.goal:.1%}"
-            rates.append(f"{t.title}:{actual}/{row.goal},序时进度 {round1(row.expected)}{pct}")
+            rates.append(f"{t.title}:{actual}/{row.goal},序时进度 {row.expected}{pct}")
         # The lead's words first: it answers for the task (牵头), then the others in plan order.
         reports = sorted(r.reports, key=lambda p: p.unit != task.lead)
         ws.append(cell_values([
             i, task.id, task.section, task.title, lead, supporting, goals, task.due,
             _unit_lines(plan, reports, "summary"), _unit_lines(plan, reports, "problems"),
             _unit_lines(plan, reports, "next_steps"), "\n".join(rates),
-            label("task", r.status, "zh"), None,
+            label("task", r.status, "zh"), None, None, f"{r.units_reporting}/{r.units}",
+            r.claim.on if r.claim else None,
+            (f"{r.decision.on.isoformat()} {label('decision', r.decision.decision, 'zh')}:"
+             f"{r.decision.note}" if r.decision else None),
         ]))
         _light_cell(ws, i + 1, 14, "task", r.status)
-    _finish(ws, date_cols=(8,), wrap_cols=(4, 6, 7, 9, 10, 11, 12))
+        if r.due_soon:
+            _light_cell(ws, i + 1, 15, "flag", "due_soon", "临期")
+    _finish(ws, date_cols=(8, 17), wrap_cols=(4, 6, 7, 9, 10, 11, 12, 18))
 
 
 def _filings_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
@@ -206,6 +217,14 @@ def _index_sheet(wb: Workbook, status: Status, plan: Plan) -> None:
     _finish(ws, decimal_cols=(4,), percent_cols=tuple(range(n + 1, n + 1 + len(extra))))
 
 
+def _thresholds_text(status: Status) -> str:
+    cut = status.cutoffs
+    if cut.points is None:
+        return f"实际值不低于序时进度的 {float(cut.lagging):g} 倍为“滞后”,低于为“严重滞后”"
+    return (f"落后序时进度(占目标的百分点)不到 {float(cut.points[0]):g} 个百分点为“正常推进”,"
+            f"不到 {float(cut.points[1]):g} 个百分点为“滞后”,否则为“严重滞后”")
+
+
 def _about_sheet(wb: Workbook, status: Status, plan: Plan, title: str, demo: bool) -> None:
     ws = wb.create_sheet("说明")
     rows: list[list[Any]] = [
@@ -217,12 +236,16 @@ def _about_sheet(wb: Workbook, status: Status, plan: Plan, title: str, demo: boo
     if demo:
         rows.append(["数据性质", "演示数据(虚构),不代表真实进展"])
     rows += [
-        ["序时进度", "按日历天数在基期与各节点之间直线插值的应完成值;单位的序时进度按单位目标占全市目标的比例折算"],
+        ["序时进度", "按日历天数在基期与各节点之间直线插值的应完成值,向下取整数;单位的序时进度按单位目标占全市目标的比例折算后取整"],
         ["完成率", "实际值 ÷ 目标值"],
-        ["滞后阈值", f"实际值不低于序时进度的 {float(status.lagging):g} 倍为“滞后”,低于为“严重滞后”"],
+        ["预警阈值", _thresholds_text(status) + "(本计划设置)"],
+        ["临期预警", f"未完成、期限在 {status.cutoffs.warn_days} 天之内的指标和任务亮蓝灯(本计划设置)"],
+        ["达标单位", "“每个单位至少 k 个”的指标:只有每个单位都达到时全市才算已完成,否则全市取各单位中最严重的状态"],
+        ["销号方式", "牵头单位申请,计划办复核同意后销号(本工具设定)" if status.closure == "review"
+         else "牵头单位报送“已完成”并附佐证材料即销号"],
     ]
     for kind, name in (("target", "指标"), ("task", "任务"), ("filing", "报送")):
-        for colour in ("green", "yellow", "red", "grey"):
+        for colour in ("green", "yellow", "red", "grey", "blue"):
             codes = [label(kind, c, "zh") for c, col in LIGHTS[kind].items() if col == colour]
             if codes:
                 rows.append([f"{name}{LIGHT_ZH[colour]}", "、".join(codes)])

@@ -140,6 +140,20 @@ case('register-code-region', 'register-code-region', RP, REG.replace('"330901003
 case('register-closed-before-opened', 'register-closed-before-opened', RP, REG.replace('closed: 2024-03-20', 'closed: 2024-02-20'), needle='closed')
 case('register-count-mismatch', 'register-count-mismatch', 'submissions/east/2024-Q1.yaml', E1.replace('value: 2\n', 'value: 5\n'), needle='value: 5')
 
+# --- reviews (销号 by review)
+TASKS_REVIEW = TASKS.replace('  end: 2025-12-31\n', '  end: 2025-12-31\n  closure: review\n', 1)
+def review(task, *decisions):
+    items = ''.join(f'  - on: {on}\n    decision: {d}\n    note: 复核意见\n' for on, d in decisions)
+    return f'task: "{task}"\ndecisions:\n{items}'
+R_OK = review('1.2', ('2024-07-20', 'approved'))
+case('review-task-mismatch', 'review-task-mismatch', 'reviews/1.2.yaml', review('1.1', ('2024-07-20', 'approved')), needle='task:', files={'plan/tasks.yaml': TASKS_REVIEW})
+case('review-unknown-task', 'review-unknown-task', 'reviews/1.3.yaml', review('1.3', ('2024-07-20', 'approved')), needle='task:', files={'plan/tasks.yaml': TASKS_REVIEW})
+case('review-date-range', 'review-date-range', 'reviews/1.2.yaml', review('1.2', ('2023-12-20', 'approved')), needle='2023-12-20', files={'plan/tasks.yaml': TASKS_REVIEW})
+case('review-out-of-order', 'review-out-of-order', 'reviews/1.2.yaml', review('1.2', ('2024-07-20', 'returned'), ('2024-07-15', 'approved')), needle='2024-07-15', files={'plan/tasks.yaml': TASKS_REVIEW}, severity='warning')
+case('review-before-claim', 'review-before-claim', 'reviews/1.2.yaml', review('1.2', ('2024-07-01', 'approved')), needle='2024-07-01', files={'plan/tasks.yaml': TASKS_REVIEW}, severity='warning')
+case('review-closure-self', 'review-closure-self', 'reviews/1.2.yaml', R_OK, needle='task:', severity='warning')
+case('review-schema', 'schema-enum', 'reviews/1.2.yaml', R_OK.replace('approved', 'accepted'), needle='decision:', files={'plan/tasks.yaml': TASKS_REVIEW})
+case('plan-thresholds', 'plan-thresholds', 'plan/targets.yaml', TARGETS.replace('  lagging: 0.8\n', '  points: {lagging: 30, off_track: 10}\n'), needle='points:')
 case('schema-too-long', 'schema-too-long', W2, w2.replace('summary: 推进中', 'summary: ' + '很长的说明' * 2001), needle='很长的说明')
 case('schema-task-key-pattern', 'schema-pattern', W2, w2.replace('"1.1":', 'one:'), needle='one:')
 inv = ROOT / 'invalid'

@@ -31,3 +31,7 @@ write('yaml11-words-stay-text', 'submissions/west/2024-Q2.yaml', w2.replace('not
 write('chinese-evidence-path', 'submissions/west/2024-Q2.yaml', w2.replace('    note: 新建服务站', '    evidence:\n      - {title: 验收材料, path: "evidence/west/2024-Q2/验收 材料.txt"}'), 'Evidence file names may be Chinese and contain spaces.')
 write('chinese-evidence-path', 'evidence/west/2024-Q2/验收 材料.txt', '佐证材料(测试)\n', 'Evidence file names may be Chinese and contain spaces.')
 write('literal-blocks', 'submissions/west/2024-Q2.yaml', w2.replace('summary: 推进中', 'summary: |\n      第一行: 含冒号\n      # 不是注释\n      第三行'), 'Multi-line text in a literal block keeps colons and # as text.')
+
+TASKS = (V.parent / 'base/plan/tasks.yaml').read_text('utf-8')
+write('review-closure', 'plan/tasks.yaml', TASKS.replace('  end: 2025-12-31\n', '  end: 2025-12-31\n  closure: review\n', 1), 'closure: review with a decision that answers the lead\'s claim.')
+write('review-closure', 'reviews/1.2.yaml', 'task: "1.2"\ndecisions:\n  - on: 2024-07-20\n    decision: returned\n    note: 缺少验收文件\n  - on: 2024-07-20\n    decision: approved   # 同日补齐材料\n    note: 材料齐全,同意销号\n', 'closure: review with decisions that answer the lead\'s claim.')

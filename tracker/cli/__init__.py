@@ -48,6 +48,7 @@ COMMANDS = {
     "new": "filing_cmd",
     "amend": "filing_cmd",
     "import": "filing_cmd",
+    "review": "review_cmd",
     "check": "workflow_cmd",
     "codeowners": "workflow_cmd",
     "schema": "schema_cmd",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from tracker.status import LABELS, LIGHTS
 
-GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
-LIGHT_ZH = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", GREY: "灰色"}
+GREEN, YELLOW, RED, GREY, BLUE = "green", "yellow", "red", "grey", "blue"
+LIGHT_ZH = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", GREY: "灰色", BLUE: "蓝灯"}
 LIGHT_ORDER = (GREEN, YELLOW, RED, GREY)
 
 TARGET = {code: (text, LIGHTS["target"][code]) for code, text in LABELS["zh"]["target"].items()}

@@ -278,6 +278,21 @@ class Generator:
             f"{escape(text)}</span>"
         )
 
+    def row_light(self, kind: str, row: dict[str, Any] | None) -> Markup:
+        """A status row's light, the blue 临期 light beside it when it is due soon, and for a
+        per-unit minimum's city row how many units have met it."""
+        if row is None:
+            return self.light(kind, None)
+        out = self.light(kind, row.get("status"))
+        if row.get("due_soon"):
+            out += Markup(' <span class="tk-status tk-blue" title="期限在预警天数之内且未完成">'
+                          '<span class="tk-dot" aria-hidden="true"></span>临期</span>')
+        if row.get("units") is not None and row.get("units_met") is not None \
+                and kind == "target":
+            out += Markup(f' <span class="tk-meta tk-nw">达标 {int(row["units_met"])}/'
+                          f'{int(row["units"])} 个单位</span>')
+        return out
+
     def bar(self, part: Any, whole: Any, label: bool = True) -> Markup:
         width = f"{100 * ratio(part, whole):.1f}"
         text = fmt_pct(part, whole)
@@ -361,7 +376,7 @@ class Generator:
         return None
 
     def unit_targets(self, unit: str) -> list[Target]:
-        return [t for t in self.plan.targets.values() if unit in t.reported_by]
+        return [t for t in self.plan.targets.values() if self.plan.reports(t, unit)]
 
     def goal_text(self, target: Target) -> str:
         rule = target.per_unit
@@ -585,6 +600,8 @@ class Generator:
         return self.render(
             "methodology.html", "methodology", lagging=plan.lagging,
             lagging_pct=fmt_num(round(plan.lagging * 100, 1)),
+            points=plan.thresholds.points, warn_days=plan.thresholds.warn_days,
+            review=plan.info.closure == "review",
             cadence=labels.CADENCE.get(reporting.cadence, reporting.cadence),
             period_label=LABEL_ZH.get(reporting.cadence, reporting.cadence),
             required=[self.plan.label(u) for u in reporting.required], rules=rules,
