@@ -29,10 +29,10 @@ PLAN_END = dt.date(2025, 12, 31)
 DUE_DAYS = 10
 EXAMPLE_URL = "https://demo.example.org/huzhou-jidi"
 # The date the demo represents (tracker.yaml `as_of`): the default --as-of of status, explain,
-# export, build and serve. Mid-plan, with every colour of light: targets done and on track
-# (green), lagging (yellow), off track (red) and not yet reported (grey); a late filing (yellow)
-# and a missing one (red).
-DEMO_AS_OF = dt.date(2024, 6, 30)
+# export, build and serve. Mid-plan, with every colour of light: done and on track (green);
+# pending review, a late filing and one not yet due (yellow); off track, overdue and a missing
+# filing (red); a target not yet reported (grey); two deadlines within 90 days (blue, 临期).
+DEMO_AS_OF = dt.date(2024, 10, 8)
 
 # ---------------------------------------------------------------------------------------------
 # Units and their synthetic shares of the city goals
@@ -195,7 +195,7 @@ DROP_CLOSED = dt.date(2024, 8, 12)
 DROP_REOPENED = dt.date(2024, 10, 28)  # new site, reported in 2024-Q4
 AS_OF_DAY_25 = {"changxing"}  # 统计截止 25 日 (a few days early)
 # A target a unit reports only from a later period on (未报送, grey, until then).
-FIRST_REPORTED = {("wuxing", "county-sorting-centres"): "2024-Q3"}
+FIRST_REPORTED = {("wuxing", "county-sorting-centres"): "2024-Q4"}
 
 S4_LAST = "2024-Q4"  # nanxun; S.4 done from here
 

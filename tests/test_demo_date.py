@@ -18,7 +18,7 @@ from tracker.cli import cli
 from tracker.site.build import BuildSettings, execute
 
 DEMO = REPO / "examples" / "demo"
-DEMO_AS_OF = "2024-06-30"
+DEMO_AS_OF = "2024-10-08"
 LIGHTS = {"done": "green", "on_track": "green", "in_progress": "green", "on_time": "green",
           "lagging": "yellow", "not_started": "yellow", "late": "yellow", "upcoming": "yellow",
           "pending_review": "yellow", "off_track": "red", "overdue": "red", "missing": "red",
@@ -75,9 +75,10 @@ def test_the_site_defaults_to_the_declared_date_and_says_it_in_the_banner(tmp_pa
     assert f'class="tk-demo-banner">演示数据(虚构),截至 {DEMO_AS_OF}' in home
 
 
-@pytest.mark.parametrize("colour", ["green", "yellow", "red", "grey"])
+@pytest.mark.parametrize("colour", ["green", "yellow", "red", "grey", "blue"])
 def test_the_demo_shows_lights_of_every_colour_on_its_date(colour: str):
     payload = json.loads(run("status", "--root", str(DEMO), "--format", "json").stdout)
-    seen = Counter(LIGHTS[row["status"]]
-                   for part in ("targets", "tasks", "filings") for row in payload[part])
+    rows = [row for part in ("targets", "tasks", "filings") for row in payload[part]]
+    seen = Counter(LIGHTS[row["status"]] for row in rows)
+    seen["blue"] = sum(1 for row in rows if row.get("due_soon"))  # 临期, beside the status
     assert seen[colour] > 0
