@@ -28,6 +28,11 @@ PLAN_START = dt.date(2022, 1, 1)
 PLAN_END = dt.date(2025, 12, 31)
 DUE_DAYS = 10
 EXAMPLE_URL = "https://demo.example.org/huzhou-jidi"
+# The date the demo represents (tracker.yaml `as_of`): the default --as-of of status, explain,
+# export, build and serve. Mid-plan, with every colour of light: done and on track (green);
+# pending review, a late filing and one not yet due (yellow); off track, overdue and a missing
+# filing (red); a target not yet reported (grey); two deadlines within 90 days (blue, 临期).
+DEMO_AS_OF = dt.date(2024, 10, 8)
 
 # ---------------------------------------------------------------------------------------------
 # Units and their synthetic shares of the city goals
@@ -189,6 +194,8 @@ DROP = ("anji", "2024-Q3")  # a village service point closes
 DROP_CLOSED = dt.date(2024, 8, 12)
 DROP_REOPENED = dt.date(2024, 10, 28)  # new site, reported in 2024-Q4
 AS_OF_DAY_25 = {"changxing"}  # 统计截止 25 日 (a few days early)
+# A target a unit reports only from a later period on (未报送, grey, until then).
+FIRST_REPORTED = {("wuxing", "county-sorting-centres"): "2024-Q4"}
 
 S4_LAST = "2024-Q4"  # nanxun; S.4 done from here
 
@@ -772,7 +779,7 @@ def unit_filing(
 
     targets: dict = {}
     for target, _, goal in TARGETS:
-        if not reports(unit, target):
+        if not reports(unit, target) or period.id < FIRST_REPORTED.get((unit, target), ""):
             continue
         v, g = vals[target], goal[unit]
         entry: dict = {"value": v}
@@ -802,6 +809,8 @@ def unit_filing(
             note += ",本期经复核更正"
         if unit == "nantaihu" and period.id == "2024-Q2" and target == "village-service-points":
             note += ";一季度漏报,本期为截至6月底累计数"
+        if period.id == FIRST_REPORTED.get((unit, target)):
+            note += ";本期起报送该指标,数值为开工以来累计数"
         entry["note"] = note
         ev: list[dict] = []
         if target == "village-service-points" and period.quarter == 4:
@@ -1073,6 +1082,9 @@ def tracker_yaml() -> str:
 plan: ../../plan
 demo: true
 title: 湖州市城乡寄递物流体系建设进展(演示数据)
+# 演示数据代表的日期:status、explain、export、build、serve 不写 --as-of 时按这一天计算。
+# The date the demo represents: the default --as-of of status, explain, export, build, serve.
+as_of: {DEMO_AS_OF.isoformat()}
 # 以下各单位建制村数(villages)和乡镇(开发区)数(townships)为演示虚构,并非真实分布;
 # 仅保证合计为实施方案的 916 个建制村和 46 个乡镇(开发区)。
 # These per-unit counts are INVENTED for the demo and are NOT the real split; they
@@ -1112,6 +1124,7 @@ def readme(values, registers) -> str:
     city_final = sum(values[u, "2025-Q4"]["digital-stations"] for u in REPORTING_UNITS)
     late_unit, late_period = next(iter(LATE))
     missing_unit, missing_period = next(iter(MISSING))
+    (first_unit, first_target), first_from = next(iter(FIRST_REPORTED.items()))
     return f"""{HEADER}
 
 # 演示数据 / Demo data
@@ -1136,8 +1149,16 @@ the plan's 916 villages and 46 townships but are not the real split.
 
 ```sh
 tracker validate --root examples/demo
-tracker status --root examples/demo --as-of 2024-06-30
+tracker status --root examples/demo                      # 截至 {DEMO_AS_OF} / as of {DEMO_AS_OF}
+tracker status --root examples/demo --as-of 2025-12-31   # 任何一天 / any other day
 ```
+
+`tracker.yaml` 中的 `as_of: {DEMO_AS_OF}` 是演示数据代表的日期:不写 `--as-of` 时,
+status、explain、export、build、serve 都按这一天计算(报送数据一直编到 2025-Q4,
+按“今天”计算则全部已到期)。
+`as_of: {DEMO_AS_OF}` in `tracker.yaml` is the date the demo represents: without
+`--as-of`, status, explain, export, build and serve compute as of that day (the filings run
+to 2025-Q4; as of today everything would be past its deadline).
 
 ## 重新生成 / Regenerate
 
@@ -1193,6 +1214,9 @@ change the script and regenerate.
   截止日 / due {PERIODS[[p.id for p in PERIODS].index(late_period)].due}。
 - **漏报 / missing** — {missing_unit} {missing_period}:没有报送文件 / no file
   (下一期备注中说明 / the next filing's note mentions it)。
+- **尚未报送的指标 / not yet reported** — {first_unit} 的 {first_target} 自 {first_from}
+  起才报送,此前为“未报送”(灰灯)。{first_unit} files {first_target} only from
+  {first_from} on: not reported (grey) until then.
 - **更正 / amendment** — {AMENDED[0]} {AMENDED[1]}:`revision: 2` 和 `amendment_reason`
   (住宅小区驿站重复统计 {AMENDED_OVERSTATEMENT} 个,更正为 {amended_value} 个)。
   `reported_on` 保留首次报送日期;在 git 中更正是同一文件的后续提交,这里只写最终状态。

@@ -168,3 +168,14 @@ def test_merge_block_replaces_in_place():
     old = "a\n" + GITHUB.replace("east@example.invalid", "old@x") + "b\n"
     assert merge_block(old, GITHUB) == "a\n" + GITHUB + "b\n"
     assert merge_block(None, GITHUB) == GITHUB
+
+
+def test_this_repository_commits_its_codeowners_and_it_is_current(monkeypatch):
+    # The docs call CODEOWNERS the real gate: the repository that ships the plan has one, where
+    # GitHub reads it, generated from plan/units.yaml (regenerate after editing units.yaml).
+    monkeypatch.chdir(REPO)
+    assert (REPO / ".github/CODEOWNERS").is_file()
+    result = CliRunner().invoke(cli, ["codeowners", "--check"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(CliRunner().invoke(cli, ["validate", "--format", "json"]).stdout)
+    assert not [d for d in report["diagnostics"] if d["rule"] == "codeowners-outdated"]

@@ -46,6 +46,11 @@ RULES: dict[str, Rule] = {
         _r("file-unexpected", "文件不会被读取(位置或名称不符合约定)",
            "报送文件应命名为 submissions/<单位>/<期次>.yaml，台账为 submissions/<单位>/registers/<指标>.yaml。",
            W),
+        _r("file-not-checked", "指定的文件没有被检查(不在本仓库约定的位置，或属于另一个仓库)",
+           "按提示的命令检查它(另一个仓库要加 --root)，或把文件放到约定的位置。"),
+        _r("file-misplaced", "YAML 文件放在 tracker 不读取的位置，不会被检查和统计",
+           "移到提示的位置(如 submission/ → submissions/)；与 tracker 无关的 YAML 放在以 . 开头的文件夹中。",
+           W),
         _r("encoding-gbk", "文件是 GBK/GB18030 编码，不是 UTF-8",
            "在 VS Code 中：右下角编码 → 通过编码重新打开 → GB 18030 → 再点编码 → 通过编码保存 → UTF-8。"
            "或运行 tracker fix-encoding 文件名。"),
@@ -168,6 +173,9 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    # Other files a cross-file rule compared this one with (a named-file run shows the
+    # diagnostic when one of them is named); not part of any output.
+    related: tuple[str, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -191,6 +199,7 @@ def diag(
     message: str,
     hint: str | None = None,
     severity: Severity | None = None,
+    related: tuple[str, ...] = (),
 ) -> Diagnostic:
     """Make a diagnostic for a catalogued rule; hint and severity default from the catalogue."""
     spec = RULES[rule]
@@ -205,7 +214,27 @@ def diag(
         message=message,
         hint=spec.fix if hint is None else hint,
         severity=spec.severity if severity is None else severity,
+        related=related,
     )
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """"你是不是要写 `service-points`？" for a mistyped id, the closest known one; else ""."""
+    import difflib
+
+    options = list(known)
+    folded = word.strip().lower()
+    # A different case or stray spaces (Anji), two letters swapped (esat): difflib alone
+    # scores a swap low and may prefer another id.
+    close = [o for o in options if o.lower() == folded] or [
+        o for o in options if len(o) == len(folded) and _one_swap(o.lower(), folded)]
+    close = close or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"你是不是要写 `{close[0]}`？" if close else ""
+
+
+def _one_swap(a: str, b: str) -> bool:
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 @dataclass

@@ -57,6 +57,7 @@ class PlanInfo(NamedTuple):
     basis: str = ""
     issuer: str = ""
     source: str = ""
+    language: str = ""  # zh | en: the default label language (tracker.language)
     closure: str = "self"  # how a task is closed (销号): "self" | "review"
     timezone: str = DEFAULT_TIMEZONE  # IANA name (docs/decisions.md)
 
@@ -206,6 +207,18 @@ class Plan:
             return rule.allocations.get(unit)
         return rule.minimum
 
+    def index_ranks(self) -> bool:
+        """Whether the index has anything to rank: some unit that must file has a goal of its
+        own for some component. Without one every score is 0 and every unit shares rank 1, which
+        the dashboards say in words instead of a table of zeros (the JSON keeps its rows)."""
+        if self.index is None:
+            return False
+        return any(
+            self.unit_goal(self.targets[c.target], unit) is not None
+            for c in self.index.components if c.target in self.targets
+            for unit in self.reporting.required
+        )
+
     def tasks_of(self, unit: str) -> list[Task]:
         return [t for t in self.tasks.values() if self.names(t, unit)]
 
@@ -309,6 +322,7 @@ class Config:
     plan_dir: str = "plan"
     demo: bool = False
     title: str = ""
+    as_of: date | None = None  # the date the data represents: the default --as-of
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
@@ -364,6 +378,7 @@ def build_plan(
     info = PlanInfo(
         id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
         basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
+        language=p.get("language", ""),
         closure=p.get("closure", "self"),
         timezone=p.get("timezone", DEFAULT_TIMEZONE),
     )

@@ -10,7 +10,10 @@ open), while model objects carry paths relative to the repository root (what SPE
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from tracker import checks
@@ -56,6 +59,22 @@ def display_path(file: Path) -> str:
         return file.as_posix()
 
 
+_SHELL_SPECIAL = re.compile(r"[\s'\"$`\\;&|<>()*?!#~{}\[\]]")
+
+
+def tracker_command(command: str, *, root: Path, args: Sequence[str] = ()) -> str:
+    """A tracker command line to print as advice: with --root when the repository is not the
+    current directory (advice that checks another repository than the one meant is a trap)."""
+    import shlex
+
+    words = ["tracker", command]
+    shown_root = display_path(root)
+    if shown_root != ".":
+        words += ["--root", shown_root]
+    words += list(args)
+    return " ".join(shlex.quote(w) if _SHELL_SPECIAL.search(w) else w for w in words)
+
+
 def _enclosing_repository(folder: Path) -> Path | None:
     """The nearest folder above `folder` that looks like a repository (plan/ or tracker.yaml):
     where someone who opened a terminal in submissions/<unit>/ should have run tracker."""
@@ -97,7 +116,16 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
         title=d.get("title", ""), counts=d.get("counts", {}) or {}, forge=forge, source=doc,
+        as_of=date.fromisoformat(d["as_of"]) if "as_of" in d else None,
     )
+
+
+def default_as_of(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> date:
+    """The date status is computed for when no --as-of is given: tracker.yaml's `as_of` (the
+    date a demo represents), else today. A broken tracker.yaml is reported by the command's
+    own load; here it only means "today"."""
+    config = load_config(Path(root), Report(), max_bytes) if Path(root).is_dir() else Config()
+    return config.as_of or date.today()
 
 
 @dataclass
@@ -365,7 +393,8 @@ def load(
         wanted = {display_path(root / f) for f in scope.files}
         wanted |= {display_path(plan_dir / f"{k}.yaml") for k in PLAN_FILES}
         report.diagnostics = [
-            d for d in report.diagnostics if d.path in wanted or d.rule in CROSS_FILE_RULES
+            d for d in report.diagnostics
+            if d.path in wanted or (d.rule in CROSS_FILE_RULES and not wanted.isdisjoint(d.related))
         ]
         report.files = [f for f in report.files if f in wanted]
     elif scope is None and the_plan is not None:

@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.diagnostics import did_you_mean
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
 from tracker.periods import EXAMPLE, LABEL_ZH, Period
@@ -119,7 +120,8 @@ def parse_period(plan: Plan, text: str) -> Period:
 def check_unit(plan: Plan, unit: str) -> None:
     if unit not in plan.units:
         raise TrackerError(
-            f"单位 {unit} 不存在", hint="单位编号见 plan/units.yaml：" + "、".join(plan.units)
+            f"单位 {unit} 不存在",
+            hint=did_you_mean(unit, plan.units) + "单位编号见 plan/units.yaml：" + "、".join(plan.units),
         )
 
 

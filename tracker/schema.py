@@ -257,10 +257,13 @@ def _translate(
         hint = None
         if "string" in names and isinstance(value, int | float | bool):
             hint = f"加引号，写成 \"{_source_text(doc, ipath, value)}\"。"
-        elif names == ["integer"] and isinstance(value, str) and value.lstrip("+-").isdigit():
+        elif (names == ["integer"] and isinstance(value, str) and value.lstrip("+-").isascii()
+              and value.lstrip("+-").isdigit()):
             hint = f"写成不带引号、不带前导零的整数，例如 {int(value)}。"
         elif names == ["integer"] and isinstance(value, float):
             hint = "这里只能填整数(个数)，不能有小数。"
+        elif set(names) <= {"integer", "number"} and isinstance(value, str):
+            hint = _number_only_hint(value)
         if value is None:
             # `value:` left empty (as `tracker new` leaves what it cannot know): say so plainly.
             yield diag(path, pos, "schema-type", f"{where} 没有填写(应为{want})",
@@ -326,6 +329,21 @@ def _translate(
                    hint=_one_of_hint(sub))
         return
     yield diag(path, pos, "schema-invalid", f"{where} 不符合约定({keyword})")
+
+
+# A count as an editor may type it: digits (thousands separated by commas) and a unit after.
+_NUMBER_WITH_EXTRAS = re.compile(r"\s*(\d{1,3}(?:[,，]\d{3})+|\d+)\s*[^\d\s]{0,4}\s*")
+
+
+def _number_only_hint(value: str) -> str:
+    """`value: 8个` or `1,300`: no quotes were typed, so the hint must not talk about them."""
+    if _full_width(value):
+        return "只写数字：含有全角字符(中文输入法下的数字或符号)，请切换到英文输入法，写阿拉伯数字。"
+    match = _NUMBER_WITH_EXTRAS.fullmatch(value)
+    if match:
+        number = int(re.sub("[,，]", "", match.group(1)))
+        return f"只写数字，写成 {number}：不要带单位、逗号(千位分隔符)或其他文字。"
+    return "只写数字(阿拉伯数字)，例如 12：不要写单位、逗号(千位分隔符)、汉字数字或其他文字。"
 
 
 def _source_text(doc: Document, path: tuple[Any, ...], value: Any) -> str:

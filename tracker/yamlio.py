@@ -378,7 +378,7 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
         return diag(path, pos, "yaml-too-deep",
                     f"内容嵌套超过 {MAX_DEPTH} 层(列表或字段套列表或字段)",
                     hint="报送、台账和计划文件只有几层；检查这里是否多写了 [ { 或缩进。")
-    detail = f"{problem}" + (f"({context})" if context else "")
+    detail = f"{problem}" + (f", {context}" if context else "")
     hint = RULE_HINT_SYNTAX
     lines = text.splitlines()
     if "\t" in lines[pos[0] - 1] if 0 < pos[0] <= len(lines) else False:
@@ -397,7 +397,12 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
                 pos = (i + 1, 1)
                 hint = "这一行开头有全角空格“　”：缩进只能用半角空格，请删掉全角空格。"
                 break
-    return diag(path, pos, "yaml-syntax", f"YAML 格式错误：{detail}", hint=hint)
+    # In Chinese first; the parser's English stays behind it, in brackets. (Imported here:
+    # only a broken file pays for compiling its table.)
+    from tracker.yaml_messages import syntax_sentence
+
+    return diag(path, pos, "yaml-syntax",
+                f"YAML 格式错误，{syntax_sentence(problem, context)}(parser: {detail})", hint=hint)
 
 
 # A key followed by a full-width colon (before any ASCII colon): `as_of：2024-06-30`.

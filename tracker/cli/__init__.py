@@ -24,12 +24,13 @@ HELP = """tracker: 规划即代码 —— 把实施方案作为 YAML 数据放�
 
 \b
 Plan-as-code: an implementation plan kept as schema-checked YAML in git.
-Typical use, from the repository root (the folder that holds plan/):
+Typical use, from the repository root (the folder that holds plan/). The ids are examples:
+postal is a unit of the plan shipped with tracker; yours are in plan/units.yaml.
   tracker validate                 check every file (what CI runs on each pull request)
   tracker status                   where do we stand today, and who is behind?
-  tracker status --unit east       one unit's scorecard
+  tracker status --unit postal     one unit's scorecard
   tracker build                    build the audit site into site/
-  tracker new --unit east --period 2025-Q1   start a filing
+  tracker new --unit postal --period 2025-Q1   start a filing
 
 Exit codes: 0 fine, 1 the data has errors, 2 the command could not run.
 """

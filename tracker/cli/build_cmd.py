@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -88,17 +87,11 @@ def serve(
       tracker serve
       tracker serve --root examples/demo --as-of 2024-06-30 --port 8001
     """
-    import functools
-    import http.server
+    from tracker.site.serve import ServeSettings
+    from tracker.site.serve import serve as serve_site
 
-    with tempfile.TemporaryDirectory(prefix="tracker-serve-") as tmp:
-        out = Path(tmp) / "site"
-        _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress))
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-            real_port = server.server_address[1]
-            click.echo(f"tracker serve: http://{bind}:{real_port}/  (Ctrl+C 停止)", err=True)
-            try:
-                server.serve_forever()
-            except KeyboardInterrupt:
-                click.echo("tracker serve: 已停止", err=True)
+    serve_site(
+        ServeSettings(BuildSettings(root, None, as_of, not no_provenance, max_bytes, _progress),
+                      bind, port),
+        build=_run, announce=lambda message: click.echo(f"tracker serve: {message}", err=True),
+    )

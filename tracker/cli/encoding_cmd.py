@@ -21,7 +21,7 @@ def fix_encoding(files: tuple[Path, ...], debug: bool) -> None:
     "Unicode" (UTF-16). Files already in UTF-8 are left untouched. Each file is replaced
     atomically: an interrupted run never leaves a half-written file.
 
-    Example:  tracker fix-encoding submissions/east/2024-Q2.yaml
+    Example:  tracker fix-encoding submissions/postal/2024-Q2.yaml
     """
     for path in files:
         result = convert_to_utf8(path)

@@ -56,5 +56,6 @@ def as_of_option(f: F) -> F:
         "--as-of",
         type=DateParam(),
         default=None,
-        help="计算截至哪一天的状态(默认今天)。Compute status as of this date (default: today).",
+        help="计算截至哪一天的状态(默认今天;tracker.yaml 写有 as_of 时为那一天)。"
+             "Compute status as of this date (default: tracker.yaml's as_of, else today).",
     )(f)

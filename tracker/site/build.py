@@ -133,14 +133,14 @@ def _tree_size(folder: Path) -> tuple[int, int]:
 def execute(settings: BuildSettings) -> BuildResult:
     from tracker import provenance as prov_mod
     from tracker import status as engine
-    from tracker.repository import load
+    from tracker.repository import default_as_of, load
     from tracker.site import downloads as downloads_mod
     from tracker.site import filing_page, mkdocs_backend, pages
 
     say = settings.progress or (lambda _msg: None)
     root = Path(settings.root)
     out = Path(settings.out) if settings.out else default_out(root)
-    as_of = settings.as_of or date.today()
+    as_of = settings.as_of or default_as_of(root, settings.max_bytes)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 

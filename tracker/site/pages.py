@@ -36,7 +36,7 @@ from tracker.site.escape import Markup, clean_text, escape, https_url, one_line,
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
-DEMO_BANNER = "演示数据(虚构):本站所有报送数据均为虚构,不代表任何单位的真实进展"
+DEMO_BANNER = "演示数据(虚构),截至 {as_of}:本站所有报送数据均为虚构,不代表任何单位的真实进展"
 NAV_UNIT_LIMIT = 30  # above this many units, unit pages are linked from tables, not the nav
 EVIDENCE_PREFIX = "repo/"  # evidence files are shipped under repo/<their repository path>
 
@@ -223,6 +223,8 @@ class Generator:
         self.history = history or {}
         self.downloads = list(downloads)  # (site path, label)
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
+        # No unit has a goal for any index component: nothing to rank (said, not a table of 0s).
+        self.index_ranks = self.plan.index_ranks()
         self.env = _env()
         self.copies: dict[str, ShippedFile] = {}
         self.visible = sorted(
@@ -449,7 +451,7 @@ class Generator:
             copies=[self.copies[k] for k in sorted(self.copies)],
             css=["assets/tracker.css"],
             demo=self.repo.config.demo,
-            banner=DEMO_BANNER if self.repo.config.demo else "",
+            banner=DEMO_BANNER.format(as_of=self.as_of.isoformat()) if self.repo.config.demo else "",
             warnings=warnings,
         )
 
@@ -530,7 +532,7 @@ class Generator:
         for unit_id, unit in self.plan.units.items():
             fr = [r for (u, _), r in self.st.filings.items() if u == unit_id]
             rows.append({
-                "unit": unit, "index": self.st.index_of.get(unit_id),
+                "unit": unit, "index": self.st.index_of.get(unit_id) if self.index_ranks else None,
                 "on_time": sum(1 for r in fr if r.get("status") == "on_time"),
                 "late": sum(1 for r in fr if r.get("status") == "late"),
                 "missing": sum(1 for r in fr if r.get("status") == "missing"),
@@ -567,7 +569,8 @@ class Generator:
         return self.render(
             "unit.html", f"units/{unit_id}", unit=unit, kinds=labels.KIND, targets=targets,
             tasks=tasks, record=record, value_targets=value_targets,
-            index=self.st.index_of.get(unit_id), index_count=len(self.st.index),
+            index=self.st.index_of.get(unit_id) if self.index_ranks else None,
+            index_count=len(self.st.index),
             progress=labels.PROGRESS,
         )
 
