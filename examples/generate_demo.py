@@ -1094,6 +1094,35 @@ counts:
 """
 
 
+# 销号复核 decisions of the plan office (reviews/<task>.yaml; the plan has closure: review).
+# INVENTED, like everything here. Each answers a claim the generated filings make (the lead's
+# latest report `done` with evidence; for S.2/S.4, which have no lead, every unit's): returned
+# and then approved, approved at once, and claims still awaiting review at the demo date and
+# at the plan's end. (date, decision, note), appended in date order.
+REVIEWS: dict[str, list[tuple[str, str, str]]] = {
+    "1.1": [("2023-07-20", "returned", "佐证材料缺少专项规划批复文件,请补充后重新申请销号。"),
+            ("2024-01-25", "approved", "专项规划已批复,用地已落实,材料齐全,同意销号。")],
+    "S.2": [("2024-04-20", "returned", "部分单位只报送了政策文件目录,请附政策原文后重新申请。")],
+    "S.4": [("2025-01-25", "approved", "督查评价机制已建立并运行,同意销号。")],
+    "3.1": [("2025-01-20", "approved", "补贴机制已纳入财政预算,同意销号。")],
+    "4.1": [("2025-07-25", "returned", "平台接入清单不完整,请补充各区县接入情况。"),
+            ("2025-10-25", "approved", "接入情况已补充,同意销号。")],
+    "2.3": [("2025-10-20", "approved", "末端共配体系验收材料齐全,同意销号。")],
+    "1.2": [("2026-01-20", "approved", "三级网络基础设施全覆盖,同意销号。")],
+    # 2.2's claim (2026-01) is left without a decision: it awaits review at the end.
+}
+
+
+def review_doc(task: str, decisions: list[tuple[str, str, str]]) -> str:
+    lines = [HEADER, f"# 任务 {task} 的销号复核记录(演示虚构) — 只追加,不修改、不删除。",
+             f'task: "{task}"', "decisions:"]
+    for on, decision, note in decisions:
+        label = {"approved": "同意销号", "returned": "退回"}[decision]
+        lines += [f"  - on: {on}", f"    decision: {decision}   # {label}", f"    note: {note}",
+                  "    by: 市邮政管理局(演示)"]
+    return "\n".join(lines) + "\n"
+
+
 def register_doc(unit: str, items: list[RegisterItem]) -> dict:
     return {
         "unit": unit,
@@ -1229,10 +1258,16 @@ change the script and regenerate.
 - **完成无佐证 / done without evidence** — postal,任务 "3.3",自 {done["3.3"]} 起标记
   `done` 但无 `evidence`,不算销号。
   The lead marks the task done with no evidence: it does not count as 销号.
-- **销号 / done with evidence** — natural-resources "1.1"({done["1.1"]})、
+- **销号申请 / claims (done with evidence)** — natural-resources "1.1"({done["1.1"]})、
   postal "S.2"({done["S.2"]})、finance "3.1"({done["3.1"]})、
   big-data "4.1"({done["4.1"]})、postal "2.3"({done["2.3"]},仅链接佐证 / URL
   evidence only)、postal "1.2"({done["1.2"]})、postal "2.2"({done["2.2"]})。
+- **销号复核 / review (plan.closure: review)** — `reviews/` 中的复核决定(虚构):
+  "1.1" 先退回({REVIEWS["1.1"][0][0]})后同意({REVIEWS["1.1"][1][0]});"S.2" 退回
+  ({REVIEWS["S.2"][0][0]})后各单位再次申请,演示日期 {DEMO_AS_OF} 时为“待审核销号”;
+  "4.1" 退回后同意;"2.2" 到期末仍待审核。 Invented decisions in `reviews/`: returned then
+  approved, returned and claimed again (pending at the demo date), approved at once, and one
+  claim that still awaits review at the plan's end.
 - **无牵头的工作保障 / safeguards without a lead** — "S.4" 只列区县和南太湖新区,
   六个单位全部附佐证标记完成后({S4_LAST},nanxun 最后)才算完成;"S.1" 还列有市级
   各部门,而部门未报 S.1,故始终未完成。
@@ -1280,6 +1315,9 @@ def build() -> dict[str, str]:
             doc = dept_filing(unit, di, pi, PERIODS[pi], values, evidence)
             files[f"submissions/{unit}/{PERIODS[pi].id}.yaml"] = render(doc)
 
+    for task, decisions in REVIEWS.items():
+        files[f"reviews/{task}.yaml"] = review_doc(task, decisions)
+
     files.update(evidence.files)
     files["README.md"] = readme(values, registers)
     return files
@@ -1287,7 +1325,7 @@ def build() -> dict[str, str]:
 
 def main() -> int:
     files = build()
-    for managed in ("submissions", "evidence"):
+    for managed in ("submissions", "evidence", "reviews"):
         shutil.rmtree(DEMO / managed, ignore_errors=True)
     for rel, content in sorted(files.items()):
         path = DEMO / rel
