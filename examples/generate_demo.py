@@ -1230,12 +1230,13 @@ change the script and regenerate.
   anji and deqing are well above the straight line on every target.
 - **正常 / on track** — wuxing、nantaihu:等于或略高于直线进度。
   At or just above the straight line.
-- **严重滞后 / lagging** — nanxun:2022–2023 年村级服务点低于预期值的 80%,
-  {vsp_done["nanxun"]} 才全覆盖;快递覆盖、转运中心、住宅小区驿站
-  同样晚于截止日完成。
-  Below 80 % of expected through 2022–2023; complete only in {vsp_done["nanxun"]}; parcel
-  coverage, transfer centres and residential stations are also completed after their deadlines.
-- **后程追赶 / catches up late** — changxing:前期为预期值的 80–95%,在每项指标截止前
+- **滞后、严重滞后 / lagging, off track** — nanxun:2022–2023 年村级服务点落后序时进度
+  10–20 个百分点(滞后),2023 年下半年超过 20 个百分点(严重滞后),{vsp_done["nanxun"]}
+  才全覆盖;快递覆盖、转运中心、住宅小区驿站同样晚于截止日完成。
+  10–20 points behind the 序时进度 through 2022–2023, more than 20 from 2023-Q3; complete only
+  in {vsp_done["nanxun"]}; parcel coverage, transfer centres and residential stations are also
+  completed after their deadlines.
+- **后程追赶 / catches up late** — changxing:前期为序时进度的 80–95%,在每项指标截止前
   最后一两个季度集中攻坚按期完成;其 `as_of` 为季末月 25 日。
   80–95 % of expected, catches up in the last quarters before each deadline; its
   `as_of` is the 25th of the quarter's last month.
