@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker import checks
-from tracker.diagnostics import Diagnostic, Report, diag
+from tracker.diagnostics import Diagnostic, Report, diag, escape_undecodable
 from tracker.errors import NoRepository
 from tracker.model import (
     Config,
@@ -47,11 +47,13 @@ class Loaded:
 
 
 def display_path(file: Path) -> str:
-    """How diagnostics name a file: relative to the current directory when possible."""
+    """How diagnostics name a file: relative to the current directory when possible, a byte
+    of the name that is not UTF-8 shown as \\xff (a name for people, not for opening)."""
     try:
-        return Path(os.path.relpath(file)).as_posix()
+        shown = Path(os.path.relpath(file)).as_posix()
     except ValueError:  # another drive on Windows
-        return file.as_posix()
+        shown = file.as_posix()
+    return escape_undecodable(shown)
 
 
 def _enclosing_repository(folder: Path) -> Path | None:
@@ -273,7 +275,7 @@ def load(
         for file, rel in files:
             if scope is not None and not scope.wants(rel):
                 continue
-            shown = shown_prefix + rel
+            shown = shown_prefix + escape_undecodable(rel)
             report.files.append(shown)
             doc, problems = load_file(file, shown, max_bytes, keep_text_keys=True)
             report.extend(problems)
