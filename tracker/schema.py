@@ -93,8 +93,15 @@ def validator(kind: str, backend: str | None = None) -> _Validator:
     return _Validator(kind, backend or BACKEND)
 
 
+# Problems listed per file. A real filing has a handful; a file with a hundred thousand unknown
+# keys (a pasted export, or an attempt to stall CI) would otherwise take a minute to describe
+# (a "did you mean" for each) and print a hundred thousand lines that say the same.
+MAX_PER_FILE = 200
+
+
 def validate(doc: Document, kind: str, backend: str | None = None) -> list[Diagnostic]:
-    """Check a loaded document against its kind's schema; one diagnostic per problem."""
+    """Check a loaded document against its kind's schema; one diagnostic per problem (at most
+    MAX_PER_FILE, then one that says more were not listed)."""
     v = validator(kind, backend or BACKEND)
     seen: set[tuple[Any, ...]] = set()
     out: list[Diagnostic] = []
@@ -102,8 +109,15 @@ def validate(doc: Document, kind: str, backend: str | None = None) -> list[Diagn
         for d in _translate(doc, v.schema, instance_path, schema_path):
             key = (d.line, d.column, d.rule, d.message)
             if key not in seen:
+                if len(out) == MAX_PER_FILE:
+                    out.append(diag(doc.path, None, "schema-invalid",
+                                    f"不符合格式的问题太多：只列出了前 {MAX_PER_FILE} 个",
+                                    hint="先改正列出的问题，再运行 tracker validate 查看其余问题。"))
+                    break
                 seen.add(key)
                 out.append(d)
+        if len(out) > MAX_PER_FILE:
+            break
     # A date of the wrong form breaks both its pattern and its format: one mistake, one
     # message (the pattern's, which shows the form; a well-formed 2024-02-30 gets the format's).
     shapes = {(d.line, d.column) for d in out if d.rule == "schema-pattern"}
