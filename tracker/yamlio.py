@@ -357,17 +357,57 @@ def _line_col(raw: bytes, offset: int) -> Pos:
     return (line, len(raw[start:offset].decode("utf-8", "replace")) + 1)
 
 
+# Characters no text file of tracker's holds (tab and line breaks aside): a decoding that
+# yields them is a wrong guess, not a text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_text(raw: bytes) -> tuple[str, str] | None:
+    """(codec, text) of `raw` if it certainly is UTF-16: a byte-order mark, or NUL bytes on one
+    side of the byte pairs only (the high half of ASCII characters) — not a stray NUL in a UTF-8
+    file — and then a strict decoding into text without control characters. The codec
+    (utf-16-le or utf-16-be) encodes the text back to `raw` without its byte-order mark."""
+    if raw.startswith(UTF16_BOMS):
+        encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+        body = raw[2:]
+    else:
+        sample = raw[:4096]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        most, least = max(even, odd), min(even, odd)
+        # UTF-16 of a YAML file: keys, dates, numbers and line breaks are ASCII, one NUL each;
+        # even long Chinese paragraphs leave far more than 1 in 20 pairs with one.
+        if most * 20 < len(sample) // 2 or least * 10 > most:
+            return None
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        body = raw
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if CONTROL_CHARACTERS.search(text) else (encoding, text)
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     """Bytes → text, or a diagnostic naming the encoding the bytes look like."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     convert = f"tracker fix-encoding {path}"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        return None, diag(
-            path, (1, 1), "encoding-utf16",
-            "文件是 UTF-16 编码(Windows 记事本“Unicode”)，tracker 只读 UTF-8",
-            hint=f"运行 {convert} 转换为 UTF-8；或在编辑器中“另存为”并选择 UTF-8 编码。",
-        )
+    if raw.startswith(UTF16_BOMS) or b"\x00" in raw:
+        if utf16_text(raw) is not None:
+            return None, diag(
+                path, (1, 1), "encoding-utf16",
+                "文件是 UTF-16 编码(Windows 记事本“Unicode”)，tracker 只读 UTF-8",
+                hint=f"运行 {convert} 转换为 UTF-8；或在编辑器中“另存为”并选择 UTF-8 编码。",
+            )
+        if b"\x00" in raw:  # a stray NUL (or a binary file): no encoding to convert from
+            pos = _line_col(raw, raw.index(b"\x00"))
+            return None, diag(
+                path, pos, "encoding-invalid",
+                f"第 {pos[0]} 行第 {pos[1]} 列有 NUL 字节(\\x00)：文本文件中不应有这个字符",
+                hint="在编辑器中删除这个字符后保存(VS Code 显示为红色的 NUL)；"
+                     "如果这不是文本文件(例如图片)，请不要以 .yaml 命名。",
+            )
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
