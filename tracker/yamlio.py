@@ -55,10 +55,14 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
+_INF = float("inf")
 
 
 def resolve_plain(text: str) -> Any:
-    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema, conservatively."""
+    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema, conservatively.
+
+    An integer with more digits than Python converts (4,300: converting is quadratic) raises
+    NumberTooLong; the loader reports it where it is written."""
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -68,9 +72,15 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:
+                raise NumberTooLong(text) from None
         if _FLOAT.match(text) and not _LEADING_ZERO.match(text):
-            return float(text)
+            number = float(text)
+            if number in (_INF, -_INF):
+                raise NumberTooLong(text)
+            return number
     return text
 
 
@@ -128,6 +138,22 @@ class _Stop(Exception):
 
 class _Retrack(Exception):
     """The fast pass met something that needs marks to describe: read again with marks."""
+
+
+class NumberTooLong(_Retrack, ValueError):
+    """A plain number Python cannot hold: an integer with more digits than it converts
+    (4,300), or a float past its range (1e400 would be read as infinity)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text[:40])
+        self.text = text
+
+
+def _too_long(path: str, pos: Pos, exc: NumberTooLong) -> Diagnostic:
+    text = exc.text
+    shown = f"有 {len(text.lstrip('+-')):,} 位" if len(text) > 40 else f"{text} 超出范围"
+    return diag(path, pos, "schema-minimum", f"数字太大：{shown}",
+                hint="填写实际的数值；任何数量都不会这么大。")
 
 
 _Scalar = yaml.ScalarEvent
@@ -212,7 +238,11 @@ class _Builder:
         if kind is _Scalar:
             if event.style:  # quoted, literal or folded: always text
                 return event.value
-            return resolve_plain(event.value)
+            try:
+                return resolve_plain(event.value)
+            except NumberTooLong as exc:
+                self.problems.append(_too_long(self.path, self._pos(event), exc))
+                return None
         if self.depth >= MAX_DEPTH:
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-too-deep",
@@ -277,13 +307,16 @@ class _Builder:
         text: str = event.value
         if event.style:
             return text
-        value = resolve_plain(text)
+        try:
+            value = resolve_plain(text)
+        except NumberTooLong:
+            value = 0  # a number all the same (described as one below)
         if type(value) is not str:
-            shown = text or '""'
+            shown = (text if len(text) <= 40 else text[:20] + "…") or '""'
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-key-type",
                      f'字段名 {shown} 会被读成{_kind_zh(value)}，而不是文字',
-                     hint=f'加引号：写成 "{text}":' if text else "写上字段名。")
+                     hint=f'加引号：写成 "{shown}":' if text else "写上字段名。")
             )
         return text
 
@@ -667,7 +700,15 @@ def read_bytes(
                 f"文件有 {size:,} 字节，超过上限 {max_bytes:,} 字节",
             )
         with open(file, "rb") as handle:
-            return handle.read(max_bytes + 1), None
+            # Read what the file holds, not the cap (which may be far larger); a file that grew
+            # since stat() is read on, up to one byte past the cap.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max(0, max_bytes + 1 - len(data)))
+            if len(data) > max_bytes:
+                return None, diag(path, None, "file-too-large",
+                                  f"文件超过上限 {max_bytes:,} 字节")
+            return data, None
     except OSError as exc:
         return None, diag(path, None, "file-unreadable", f"无法读取文件：{exc.strerror or exc}")
 
