@@ -134,7 +134,7 @@ def discover(
     if not base.is_dir():
         return filings, registers, problems
     whole = scope is None or scope.full
-    for unit_dir in sorted(base.iterdir()):
+    for unit_dir in _entries(base, problems):
         unit = unit_dir.name
         if not whole and unit not in scope.units and not scope.targets:  # type: ignore[union-attr]
             continue
@@ -148,10 +148,10 @@ def discover(
                                      f"{unit_dir.name} 不会被读取：报送文件应放在单位文件夹中，"
                                      f"例如 submissions/<单位>/{unit_dir.name}"))
             continue
-        for entry in sorted(unit_dir.iterdir()):
+        for entry in _entries(unit_dir, problems):
             name = entry.name
             if name == "registers" and entry.is_dir() and not entry.is_symlink():
-                for reg in sorted(entry.iterdir()):
+                for reg in _entries(entry, problems):
                     if reg.suffix == ".yaml":
                         registers.append((reg, f"submissions/{unit}/registers/{reg.name}"))
                     elif not reg.name.startswith("."):
@@ -161,6 +161,19 @@ def discover(
             elif not name.startswith("."):  # .gitkeep and the like belong to the tools
                 problems.append(_not_read(entry))
     return filings, registers, problems
+
+
+def _entries(folder: Path, problems: list[Diagnostic]) -> list[Path]:
+    """The entries of `folder`, sorted; a folder that cannot be listed (no permission, removed
+    meanwhile) is a diagnostic, and the rest of the repository is read all the same."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        problems.append(diag(display_path(folder), None, "file-unreadable",
+                             f"无法读取文件夹 {display_path(folder)}：{exc.strerror or exc}",
+                             hint="检查这个文件夹的权限(运行 tracker 的用户须能读取和进入它)；"
+                                  "其中的报送和台账本次没有检查。"))
+        return []
 
 
 def _not_read(file: Path) -> Diagnostic:
