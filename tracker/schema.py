@@ -52,8 +52,11 @@ def export(out: Path) -> list[Path]:
         target = out / f"{kind}.schema.json"
         text = json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n"
         tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, target)
+        try:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            os.replace(tmp, target)
+        finally:  # interrupted (Ctrl-C, SIGTERM) or failed: no temporary file left
+            tmp.unlink(missing_ok=True)
         written.append(target)
     return written
 
