@@ -8,7 +8,8 @@ under 1 MB. Each input is generated in memory, written to a temporary file and r
 `tracker.yamlio.load_file` (what every command uses), best of --runs; `--cli` also times a
 fresh `tracker validate` of a small repository holding the file as a filing, minus the same
 repository without it. Each line prints the diagnostic found, the time, s/MB and PASS or
-MISS; `--strict` exits 1 on a MISS. See benchmarks/README.md.
+MISS (for the slower of the two with --cli); `--strict` exits 1 on a MISS.
+See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -132,11 +133,14 @@ def main(argv: list[str] | None = None) -> int:
             file.write_text(make(), "utf-8")
             megabytes = file.stat().st_size / MB
             seconds, found = _time_load(file, args.runs)
-            verdict = "PASS" if seconds <= _limit(megabytes) else "MISS"
-            missed |= verdict == "MISS"
             line = f"{name:30} {megabytes:6.2f} {seconds:8.3f} {seconds / megabytes:6.2f}"
+            worst = seconds
             if args.cli:
-                line += f" {_time_cli(file, work, args.runs) - baseline:10.3f}"
+                validate = _time_cli(file, work, args.runs) - baseline
+                line += f" {validate:10.3f}"
+                worst = max(worst, validate)
+            verdict = "PASS" if worst <= _limit(megabytes) else "MISS"
+            missed |= verdict == "MISS"
             print(f"{line}  {found:24} {verdict}", flush=True)
     if args.cli:
         print(f"\n(validate: minus {baseline:.3f} s for the same repository without the file)")
