@@ -17,8 +17,10 @@ from typing import Any
 from tracker.diagnostics import Diagnostic, diag, did_you_mean
 from tracker.evidence import hidden_part, is_https_link, safe_type
 from tracker.model import Config, Evidence, Filing, Repository
-from tracker.periods import EXAMPLE, LABEL_ZH, Period
+from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.yamlio import Document
+
+MAX_PLAN_YEARS = 100
 
 
 def _known_zone(name: str) -> bool:
@@ -64,6 +66,12 @@ def check_plan(
     if end < start:
         yield diag(tasks.path, tasks.pos(("plan", "end")), "plan-date-range",
                    f"计划结束日期 {end} 早于开始日期 {start}")
+    elif end.year - start.year > MAX_PLAN_YEARS:
+        # Every period of the plan is computed (the 报送 calendar, the site's charts): a plan
+        # from 0001 to 9999 would take hours. Real plans run a few years.
+        yield diag(tasks.path, tasks.pos(("plan", "end")), "plan-date-range",
+                   f"计划期 {start} 至 {end} 超过 {MAX_PLAN_YEARS} 年",
+                   hint="检查 plan.start 和 plan.end 的年份是否写错。")
     task_ids: dict[str, int] = {}
     for i, task in enumerate(t["tasks"]):
         if task["id"] in task_ids:
@@ -292,7 +300,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
     period = Period.parse(f.period, cadence)
     if period is None:
         yield diag(here, doc.pos(("period",)), "filing-period-cadence",
-                   f"期次 {f.period} 不是{LABEL_ZH[cadence]}期次",
+                   not_a_period_zh(f.period, cadence),
                    hint=f"本计划按{LABEL_ZH[cadence]}报送，期次写成 {EXAMPLE[cadence]} 这样。")
     else:
         if period.end < plan.info.start or period.start > plan.info.end:

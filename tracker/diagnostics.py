@@ -11,6 +11,7 @@ site's methodology page are generated from it so the docs cannot drift from the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -162,6 +163,26 @@ RULES: dict[str, Rule] = {
 }
 
 
+# A lone surrogate: how Python holds a byte of a file name that is not UTF-8 (PEP 383,
+# `2024-Q3\xff.yaml` on Linux arrives as "2024-Q3\udcff.yaml"). No UTF-8 writer accepts it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, escaped by the file system codec
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def escape_undecodable(text: str) -> str:
+    """`text` with the undecodable bytes of a file name shown as `\\xff` (any other lone
+    surrogate as `\\udXXX`): encodable as UTF-8 everywhere, and the name stays recognisable."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem, located in a file (repository-relative, '/'-separated)."""
@@ -182,13 +203,13 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "path": self.path,
+            "path": escape_undecodable(self.path),
             "line": self.line,
             "column": self.column,
             "severity": str(self.severity),
             "rule": self.rule,
-            "message": self.message,
-            "hint": self.hint,
+            "message": escape_undecodable(self.message),
+            "hint": escape_undecodable(self.hint),
         }
 
 

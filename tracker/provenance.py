@@ -107,7 +107,7 @@ def read(root: Path, *, enabled: bool = True, folder: str = "submissions") -> Pr
     try:
         return _read(repo, Path(root), folder)
     except git.GitCommandError as exc:
-        text = (exc.stderr or str(exc)).strip()
+        text = _text((exc.stderr or str(exc)).strip())
         message = f"读取 git 历史失败:{text[:200]}"
         return Provenance(STATE_ERROR, message, warnings=[message])
     finally:
@@ -163,10 +163,24 @@ def _read(repo: object, root: Path, folder: str) -> Provenance:
     return Provenance(STATE_OK, head=head, dirty=dirty, files=files, uncommitted=uncommitted)
 
 
+def _text(field: str) -> str:
+    """A field of a commit as text: git gives a name or e-mail in whatever bytes the commit holds
+    (a commit written by another tool, or with a wrong encoding header, need not be UTF-8), and
+    GitPython decodes them with surrogate escapes that no page can be written with. Bytes that
+    are not UTF-8 become U+FFFD; one such commit never stops a build."""
+    if field.isascii():
+        return field
+    try:
+        raw = field.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte was escaped into
+        raw = field.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 def _commit(header: str) -> Commit:
     # sha first and date last; the e-mail before the date; the name is what is left (a name
     # may contain 0x1f without moving the other fields).
-    fields = header.split(_US)
+    fields = [_text(f) for f in header.split(_US)]
     if len(fields) < 4:
         fields = (fields + ["", "", "", ""])[:4]
     sha, email, day = fields[0], fields[-2], fields[-1]

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker import checks
-from tracker.diagnostics import Diagnostic, Report, diag
+from tracker.diagnostics import Diagnostic, Report, diag, escape_undecodable
 from tracker.errors import NoRepository
 from tracker.model import (
     Config,
@@ -52,11 +52,13 @@ class Loaded:
 
 
 def display_path(file: Path) -> str:
-    """How diagnostics name a file: relative to the current directory when possible."""
+    """How diagnostics name a file: relative to the current directory when possible, a byte
+    of the name that is not UTF-8 shown as \\xff (a name for people, not for opening)."""
     try:
-        return Path(os.path.relpath(file)).as_posix()
+        shown = Path(os.path.relpath(file)).as_posix()
     except ValueError:  # another drive on Windows
-        return file.as_posix()
+        shown = file.as_posix()
+    return escape_undecodable(shown)
 
 
 _SHELL_SPECIAL = re.compile(r"[\s'\"$`\\;&|<>()*?!#~{}\[\]]")
@@ -172,7 +174,7 @@ def discover(
     if not base.is_dir():
         return filings, registers, problems
     whole = scope is None or scope.full
-    for unit_dir in sorted(base.iterdir()):
+    for unit_dir in _entries(base, problems):
         unit = unit_dir.name
         if not whole and unit not in scope.units and not scope.targets:  # type: ignore[union-attr]
             continue
@@ -186,10 +188,10 @@ def discover(
                                      f"{unit_dir.name} 不会被读取：报送文件应放在单位文件夹中，"
                                      f"例如 submissions/<单位>/{unit_dir.name}"))
             continue
-        for entry in sorted(unit_dir.iterdir()):
+        for entry in _entries(unit_dir, problems):
             name = entry.name
             if name == "registers" and entry.is_dir() and not entry.is_symlink():
-                for reg in sorted(entry.iterdir()):
+                for reg in _entries(entry, problems):
                     if reg.suffix == ".yaml":
                         registers.append((reg, f"submissions/{unit}/registers/{reg.name}"))
                     elif not reg.name.startswith("."):
@@ -215,6 +217,19 @@ def discover_reviews(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnosti
             problems.append(diag(display_path(entry), None, "file-unexpected",
                                  f"{entry.name} 不会被读取：reviews/ 下只放复核记录 <任务编号>.yaml"))
     return found, problems
+
+
+def _entries(folder: Path, problems: list[Diagnostic]) -> list[Path]:
+    """The entries of `folder`, sorted; a folder that cannot be listed (no permission, removed
+    meanwhile) is a diagnostic, and the rest of the repository is read all the same."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        problems.append(diag(display_path(folder), None, "file-unreadable",
+                             f"无法读取文件夹 {display_path(folder)}：{exc.strerror or exc}",
+                             hint="检查这个文件夹的权限(运行 tracker 的用户须能读取和进入它)；"
+                                  "其中的报送和台账本次没有检查。"))
+        return []
 
 
 def _not_read(file: Path) -> Diagnostic:
@@ -332,7 +347,7 @@ def load(
         for file, rel in files:
             if scope is not None and not scope.wants(rel):
                 continue
-            shown = shown_prefix + rel
+            shown = shown_prefix + escape_undecodable(rel)
             report.files.append(shown)
             doc, problems = load_file(file, shown, max_bytes, keep_text_keys=True)
             report.extend(problems)

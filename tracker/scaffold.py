@@ -35,9 +35,9 @@ from typing import Any
 from tracker.diagnostics import did_you_mean
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
-from tracker.periods import EXAMPLE, LABEL_ZH, Period
+from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.repository import Scope, display_path, load
-from tracker.yamlio import DEFAULT_MAX_BYTES, parse_text, resolve_plain
+from tracker.yamlio import DEFAULT_MAX_BYTES, NumberTooLong, parse_text, resolve_plain
 
 SCHEMA_NAME = "filing.schema.json"
 PROGRESS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
@@ -109,7 +109,7 @@ def parse_period(plan: Plan, text: str) -> Period:
     period = Period.parse(text, cadence)
     if period is None:
         raise TrackerError(
-            f"期次 {text} 不是{LABEL_ZH[cadence]}期次",
+            not_a_period_zh(text, cadence),
             hint=f"本计划按{LABEL_ZH[cadence]}报送，期次写成 {EXAMPLE[cadence]} 这样。",
         )
     if period.end < plan.info.start or period.start > plan.info.end:
@@ -205,7 +205,10 @@ def _q(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    plain = resolve_plain(text) if text else None
+    try:
+        plain = resolve_plain(text) if text else None
+    except NumberTooLong:
+        plain = None
     if isinstance(plain, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
         return text
     return _q(text)

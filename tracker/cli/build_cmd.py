@@ -55,7 +55,8 @@ def build(
     Pages: a dashboard, one page per target, task and unit, the filings ledger with git
     provenance, the methodology, and the status as JSON/CSV/XLSX downloads.
     The site is built into a temporary folder and swapped in only when complete: a failed
-    or interrupted build leaves the previous site untouched.
+    or interrupted build (Ctrl-C, SIGTERM) leaves the previous site untouched and removes its
+    temporary folder. One build at a time per output folder: a second one refuses (exit 2).
 
     \b
     Examples:
@@ -63,7 +64,8 @@ def build(
       tracker build --root examples/demo --as-of 2024-06-30
       tracker build --out /srv/www/tracker --no-provenance
 
-    Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run.
+    Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run (or another
+    build of the same output is running), 130 interrupted by Ctrl-C, 143 by SIGTERM.
     """
     _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress))
 

@@ -54,6 +54,8 @@ class _Collect(logging.Handler):
 @contextlib.contextmanager
 def _source_date(as_of: str) -> Iterator[None]:
     epoch = int(datetime.fromisoformat(as_of).replace(tzinfo=UTC).timestamp())
+    # The gzip header (sitemap.xml.gz) holds an unsigned 32-bit time: 1970 to 2106.
+    epoch = min(max(epoch, 0), 2**32 - 1)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
