@@ -210,7 +210,10 @@ def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
     from tracker.status import claim_at
 
     plan = repo.plan
-    last_day = min(today, plan.info.end + timedelta(days=REVIEW_GRACE_DAYS))
+    if not repo.reviews:
+        return
+    grace = date.max - plan.info.end  # a plan ending in 9999 has no year after it
+    last_day = min(today, plan.info.end + min(timedelta(days=REVIEW_GRACE_DAYS), grace))
     if repo.reviews and plan.info.closure != "review":
         first = repo.reviews[0]
         doc = _doc(first)
