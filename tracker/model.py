@@ -18,6 +18,8 @@ from tracker.yamlio import Document
 DEFAULT_LAGGING = 0.8
 # thresholds.warn_days (临期预警) when plan/targets.yaml gives none (SPEC).
 DEFAULT_WARN_DAYS = 90
+# reporting.remind_days (tracker remind) when plan/targets.yaml gives none (docs/notify.md).
+DEFAULT_REMIND_DAYS = 5
 
 
 def _date(text: Any) -> date:
@@ -34,6 +36,7 @@ class Unit:
     region_code: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     editors: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()  # notification channels (tracker remind; docs/notify.md)
 
     @property
     def label(self) -> str:
@@ -146,6 +149,7 @@ class Reporting(NamedTuple):
     cadence: str
     due_days: int
     required: tuple[str, ...]  # expanded
+    remind_days: int = DEFAULT_REMIND_DAYS  # tracker remind: days before the due date
 
 
 @dataclass
@@ -160,6 +164,7 @@ class Plan:
     index: Index | None = None
     maintainers: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()
+    maintainers_notify: tuple[str, ...] = ()  # the plan office's channels (tracker remind)
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
@@ -276,6 +281,7 @@ class Config:
     plan_dir: str = "plan"
     demo: bool = False
     title: str = ""
+    site_url: str = ""  # the published audit site (reminders and reports link to it)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
@@ -315,6 +321,7 @@ def build_units(data: dict[str, Any], counts_overlay: dict[str, dict[str, int]])
             id=u["id"], name=u["name"], kind=u["kind"], short=u.get("short", ""),
             name_en=u.get("name_en", ""), region_code=u.get("region_code", ""),
             counts=counts, editors=tuple(u.get("editors", ())),
+            notify=tuple(u.get("notify", ())),
         )
     groups = {g["id"]: Group(g["id"], g["name"], tuple(g["members"])) for g in data.get("groups", [])}
     return units, groups, tuple(data.get("maintainers", ()))
@@ -336,6 +343,7 @@ def build_plan(
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
         reporting=Reporting("quarterly", 10, ()), lagging=DEFAULT_LAGGING, maintainers=maintainers,
+        maintainers_notify=tuple(units_data.get("maintainers_notify", ())),
     )
     for t in tasks_data["tasks"]:
         plan.tasks[t["id"]] = Task(
@@ -345,7 +353,8 @@ def build_plan(
             lead_named=t.get("lead") != "none",
         )
     r = targets_data["reporting"]
-    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]))
+    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]),
+                               int(r.get("remind_days", DEFAULT_REMIND_DAYS)))
     # `thresholds` may be left out: the tool defaults apply (docs/decisions.md).
     th = targets_data.get("thresholds") or {}
     points = th.get("points")
