@@ -30,6 +30,7 @@ Typical use, from the repository root (the folder that holds plan/):
   tracker status --unit east       one unit's scorecard
   tracker build                    build the audit site into site/
   tracker new --unit east --period 2025-Q1   start a filing
+  tracker remind                   who must do what today (--send: DingTalk, WeCom, e-mail…)
 
 Exit codes: 0 fine, 1 the data has errors, 2 the command could not run.
 """
@@ -48,6 +49,7 @@ COMMANDS = {
     "amend": "filing_cmd",
     "import": "filing_cmd",
     "review": "review_cmd",
+    "remind": "remind_cmd",
     "check": "workflow_cmd",
     "codeowners": "workflow_cmd",
     "schema": "schema_cmd",
