@@ -9,12 +9,12 @@ entries ("等 N 项"): a chat message is read on a phone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tracker.mdtext import md_text
 from tracker.model import Plan
 from tracker.notify.items import MAINTAINERS, Item, Recipient, Reminders
 from tracker.status import label
@@ -174,17 +174,6 @@ def _summary_lines(items: Iterable[Item], plan: Plan) -> list[str]:
 
 
 # --- the whole run: Markdown and JSON ------------------------------------------------------
-
-_MD = re.compile(r"([\\`*_\[\]~|])")
-
-
-def md_text(text: str) -> str:
-    """Text that stays text in Markdown: HTML as entities, no emphasis, code, link or table
-    from data (with `[` and `]` escaped, parentheses are plain)."""
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD.sub(r"\\\1", text)
-
 
 def item_json(it: Item) -> dict[str, Any]:
     return {
