@@ -322,3 +322,15 @@ def test_site_url_is_accepted(tmp_path: Path, value: str):
     (bad / "tracker.yaml").write_text("site_url: example.gov.cn\n", "utf-8")
     result = CliRunner().invoke(cli, ["validate", "--root", str(bad)])
     assert result.exit_code == 1 and "site_url" in result.output
+
+
+def test_control_characters_from_the_plan_reach_no_message(tmp_path: Path):
+    root = make_repo(tmp_path / "r", {})
+    units = root / "plan/units.yaml"
+    units.write_text(units.read_text("utf-8").replace("short: 北区", 'short: "北\\e]0;x\\a区\\u202e"'),
+                     "utf-8")
+    result = run(root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert not any(ch in result.stdout for ch in ("\x1b", "\x07", "\u202e", "\\u001b"))
+    north = next(r for r in json.loads(result.stdout)["recipients"] if r["id"] == "north")
+    assert north["title"] == "【督办提醒】北]0;x区"

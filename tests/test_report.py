@@ -367,3 +367,23 @@ def test_reporting_writes_nothing_into_the_repository():
     assert run("--root", str(DEMO), "--period", "2024-Q2", "--format", "markdown",
                "--out", "-").exit_code == 0
     assert sorted(p.relative_to(DEMO) for p in DEMO.rglob("*")) == before
+
+
+def test_control_and_bidi_characters_from_the_data_reach_no_format(small: Path, tmp_path: Path):
+    tasks = small / "plan/tasks.yaml"
+    tasks.write_text(tasks.read_text("utf-8").replace(
+        "title: 建立协调机制", 'title: "建立\\0协调\\e[31m机制\\u202etxt.exe"'), "utf-8")
+    bad = ("\x00", "\x1b", "\u202e")
+    for fmt in ("docx", "markdown", "html"):
+        out = tmp_path / f"r.{fmt}"
+        result = run("--root", str(small), "--period", "2024-Q2", "--format", fmt,
+                     "--out", str(out))
+        assert result.exit_code == 0, result.output
+        if fmt == "docx":
+            import zipfile
+
+            text = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+        else:
+            text = out.read_text("utf-8")
+        assert "31m机制txt.exe" in text  # the words stay, the controls go
+        assert not any(ch in text for ch in bad), fmt

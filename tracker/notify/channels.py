@@ -82,14 +82,16 @@ def key(spec: str) -> str:
 def describe(spec: str) -> str:
     """How a channel is shown: as written when it names environment variables (the value is
     the secret), else Apprise's privacy rendering of the URL without its query string."""
+    from tracker.site.escape import one_line
+
     if uses_environment(spec):
-        return spec
-    scheme = spec.split("://", 1)[0]
+        return one_line(spec)
+    scheme = one_line(spec.split("://", 1)[0])
     apprise = apprise_module()
     with apprise.LogCapture(level=100):  # quiet: a URL Apprise rejects is reported by us
         box = apprise.Apprise()
         if box.add(spec):
-            return str(box[0].url(privacy=True)).split("?", 1)[0]
+            return one_line(str(box[0].url(privacy=True)).split("?", 1)[0])
     return f"{scheme}://…(无法识别的网址)"
 
 

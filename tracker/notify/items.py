@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.model import Plan
+from tracker.site.escape import one_line
 from tracker.status import CITY, Status, TaskStatus, light
 
 MAINTAINERS = "maintainers"
@@ -134,7 +135,8 @@ def reminders(status: Status, plan: Plan, remind_days: int | None = None) -> Rem
         channels = plan.units[unit].notify
         if not channels:
             silent.append(unit)
-        recipients.append(Recipient(unit, plan.label(unit), channels, _ordered(items)))
+        recipients.append(Recipient(unit, one_line(plan.label(unit)), channels,
+                                    _ordered(items)))
     # Units that file without being in units.yaml cannot be reached at all: left out here;
     # `tracker validate` reports them.
     office.extend(Item("setup", "no_channel", unit, unit) for unit in silent)

@@ -17,6 +17,7 @@ from typing import Any
 from tracker.mdtext import md_text
 from tracker.model import Plan
 from tracker.notify.items import MAINTAINERS, Item, Recipient, Reminders
+from tracker.site.escape import one_line
 from tracker.status import label
 
 LIST_LIMIT = 8
@@ -55,7 +56,9 @@ def message(recipient: Recipient, items: Sequence[Item], plan: Plan, as_of: date
     link = site_link(site_url, recipient.id)
     if link:
         lines.append(f"详情:{link}")
-    return Message(title, "\n".join(lines))
+    # Names and titles come from the plan: no control or bidi-override character reaches a
+    # chat, a mailbox or a terminal.
+    return Message(one_line(title), "\n".join(one_line(line) for line in lines))
 
 
 # --- a unit's lines -----------------------------------------------------------------------

@@ -4,7 +4,9 @@ Pure: a Bulletin (three statuses of the engine, tracker.report.data) and the pla
 `Document` out, which the Word, Markdown and HTML renderers lay out alike. Every figure is
 printed from a row of the engine — actual, expected (序时进度), goal, status, score, rank —
 never worked out again; the only arithmetic here is presentation (a completion rate
-actual ÷ goal to one decimal, counts of rows, the difference of two ranks).
+actual ÷ goal to one decimal, counts of rows, the difference of two ranks). Every text is one
+line without control or bidi-override characters (a title from the plan cannot break a
+table, a Word file or the page).
 
 Sections (numbered in order, those without content left out — docs/report.md):
 一、总体情况 二、亮灯情况 三、指标完成情况 四、重点任务推进情况 五、报送情况 六、<index>排名
@@ -22,6 +24,7 @@ from fractions import Fraction
 from tracker.model import Plan
 from tracker.periods import Period
 from tracker.report.data import Bulletin
+from tracker.site.escape import one_line
 from tracker.status import (
     CITY,
     FILING_CODES,
@@ -146,15 +149,18 @@ class _Composer:
     # helpers
     def h1(self, text: str) -> None:
         self.section += 1
-        self.blocks.append(Heading(f"{cn_number(self.section)}、{text}", 1))
+        self.blocks.append(Heading(one_line(f"{cn_number(self.section)}、{text}"), 1))
+
+    def h2(self, text: str) -> None:
+        self.blocks.append(Heading(one_line(text), 2))
 
     def p(self, text: str, kind: str = "body") -> None:
-        self.blocks.append(Para(text, kind))
+        self.blocks.append(Para(one_line(text), kind))
 
     def table(self, key: str, header: Sequence[str], rows: Iterable[Sequence[str]],
               widths: Sequence[int]) -> None:
-        self.blocks.append(Table(key, tuple(header), tuple(tuple(r) for r in rows),
-                                 tuple(widths)))
+        self.blocks.append(Table(key, tuple(header), tuple(tuple(one_line(c) for c in r)
+                                                           for r in rows), tuple(widths)))
 
     def target_name(self, target: str) -> str:
         t = self.plan.targets.get(target)
@@ -173,8 +179,8 @@ class _Composer:
     # sections
     def compose(self) -> Document:
         period_text = period_zh(self.d.period)
-        title = f"关于{period_text}《{self.plan.info.title}》推进情况的通报"
-        self.blocks.append(Para(f"××〔{self.d.issue.year}〕×号", "docno"))
+        title = one_line(f"关于{period_text}《{self.plan.info.title}》推进情况的通报")
+        self.p(f"××〔{self.d.issue.year}〕×号", "docno")
         self.blocks.append(Heading(title, 0))
         if self.demo:
             self.p("演示数据(虚构),不代表真实进展", "demo")
@@ -305,7 +311,7 @@ class _Composer:
         def h2(text: str) -> None:
             nonlocal sub
             sub += 1
-            self.blocks.append(Heading(f"({cn_number(sub)}){text}", 2))
+            self.h2(f"({cn_number(sub)}){text}")
 
         closed = [by_id[m.task] for m in self.b.delta.closed if m.task in by_id]
         h2("本期销号任务")
@@ -439,7 +445,7 @@ class _Composer:
             return
         self.h1("各单位情况")
         for i, (unit, text) in enumerate(entries, 1):
-            self.blocks.append(Heading(f"({cn_number(i)}){self.plan.label(unit)}", 2))
+            self.h2(f"({cn_number(i)}){self.plan.label(unit)}")
             self.p(text)
 
     def note(self) -> None:

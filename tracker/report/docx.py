@@ -16,15 +16,16 @@ so the same data gives the same bytes (the site ships these files).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document as new_document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -145,6 +146,12 @@ def _page_number(paragraph: Any) -> None:
     paragraph.add_run(" —")
 
 
+# Style ids by name, set on paragraphs directly: python-docx looks a style up by scanning every
+# style of the document each time one is assigned (seconds for a province's tables).
+_ids = {TITLE_STYLE: TITLE_STYLE, TABLE_STYLE: TABLE_STYLE, "Heading 1": "Heading1",
+        "Heading 2": "Heading2"}
+
+
 def _paragraph(doc: Any, block: Para) -> None:
     p = doc.add_paragraph(block.text)
     pf = p.paragraph_format
@@ -169,29 +176,49 @@ def _paragraph(doc: Any, block: Para) -> None:
             run.font.color.rgb = RGBColor(0xC0, 0, 0)
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(text: str) -> str:
+    return escape(_CONTROL.sub("", " ".join(text.split())), {'"': "&quot;"})
+
+
 def _table(doc: Any, block: Table) -> None:
-    table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    """A table (Table Grid borders, fixed column widths, the header row repeated on every page
+    and centred in 黑体), written as WordprocessingML in one piece: python-docx builds cells
+    one XML call at a time, seconds for a province's tables."""
     total = sum(block.widths) or 1
-    widths = [int(TEXT_WIDTH * w / total) for w in block.widths]
-    for r, values in enumerate((block.header, *block.rows)):
-        row = table.rows[r]
-        for c, value in enumerate(values):
-            cell = row.cells[c]
-            cell.width = widths[c]
-            p = cell.paragraphs[0]
-            p.style = doc.styles[TABLE_STYLE]
-            run = p.add_run(value)
-            if r == 0:
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                set_fonts(run._r, H1_FONT)
-    # the header row repeats on every page a long table runs over
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    twips = int(TEXT_WIDTH) // 635  # EMU → twentieths of a point
+    widths = [twips * w // total for w in block.widths]
+    heading = (f'<w:rPr><w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:cs="{LATIN}" '
+               f'w:eastAsia="{H1_FONT}"/></w:rPr>')
+
+    def cell(text: str, width: int, head: bool) -> str:
+        jc = '<w:jc w:val="center"/>' if head else ""
+        rpr = heading if head else ""
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/>'
+                f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/>{jc}</w:pPr>'
+                f'<w:r>{rpr}<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p></w:tc>')
+
+    rows = ['<w:tr><w:trPr><w:tblHeader/></w:trPr>'
+            + "".join(cell(h, w, True) for h, w in zip(block.header, widths, strict=True))
+            + "</w:tr>"]
+    rows += ["<w:tr>" + "".join(cell(c, w, False) for c, w in zip(row, widths, strict=True))
+             + "</w:tr>" for row in block.rows]
+    xml = (f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
+           'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+           "</w:tblPr><w:tblGrid>"
+           + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+           + "</w:tblGrid>" + "".join(rows) + "</w:tbl>")
+    body = doc.element.body
+    tbl = parse_xml(xml)
+    if body.sectPr is not None:
+        body.sectPr.addprevious(tbl)
+    else:
+        body.append(tbl)
     doc.add_paragraph().paragraph_format.line_spacing = Pt(12)  # a little air after the table
 
 
@@ -201,10 +228,8 @@ def build(doc_model: Document) -> Any:
     _setup(doc)
     for block in doc_model.blocks:
         if isinstance(block, Heading):
-            if block.level == 0:
-                doc.add_paragraph(block.text, style=TITLE_STYLE)
-            else:
-                doc.add_paragraph(block.text, style=f"Heading {block.level}")
+            style = TITLE_STYLE if block.level == 0 else f"Heading {block.level}"
+            doc.add_paragraph(block.text)._p.style = _ids[style]
         elif isinstance(block, Para):
             _paragraph(doc, block)
         else:

@@ -172,12 +172,16 @@ def execute(settings: BuildSettings) -> BuildResult:
     lap("provenance")
 
     say("生成页面…")
+    say("生成各期督办通报…")
+    reports = downloads_mod.report_files(repo, as_of)
+    lap("reports")
     shipped = downloads_mod.status_files(repo, status, payload)
     content = pages.generate(
         repo, payload, provenance, history=history,
         downloads=[(f.path, label) for f, label in shipped],
+        reports=[(f.path, label) for f, label in reports],
     )
-    content.files.extend(f for f, _ in shipped)
+    content.files.extend(f for f, _ in [*shipped, *reports])
     lap("pages")
 
     out.parent.mkdir(parents=True, exist_ok=True)

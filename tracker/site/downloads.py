@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from typing import Any
 
 from tracker.model import Repository
@@ -71,3 +72,22 @@ def normalize_zip(data: bytes, stamp: str) -> bytes:
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, content)
     return out.getvalue()
+
+
+def report_files(repo: Repository, as_of: date) -> list[tuple[ShippedFile, str]]:
+    """The 督办通报 (.docx) of every period whose filings were due before `as_of` (the report
+    reads filings as of the day after the due date: tracker.report.data), newest first."""
+    from tracker.periods import periods_between
+    from tracker.report.compose import period_zh
+    from tracker.report.run import document, render
+
+    plan = repo.plan
+    out = []
+    for period in periods_between(plan.info.start, min(as_of, plan.info.end),
+                                  plan.reporting.cadence):
+        if period.due(plan.reporting.due_days) >= as_of:
+            continue
+        data = render(document(repo, str(period)), "docx")
+        out.append((ShippedFile(f"{FOLDER}/report-{period}.docx", data),
+                    f"{period_zh(period)}督办通报"))
+    return out[::-1]
