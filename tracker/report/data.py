@@ -80,12 +80,20 @@ def dates_of(plan: Plan, period: Period, issue: date | None = None,
 
 
 def bulletin(plan: Plan, filings: Iterable[Filing], dates: Dates,
-             reviews: Iterable[Review] = ()) -> Bulletin:
+             reviews: Iterable[Review] = (), cache: dict[date, Status] | None = None
+             ) -> Bulletin:
+    """The statuses of a 通报. `cache` (date → Status of these same plan, filings and reviews)
+    lets a run over many periods compute each date once."""
     filings, reviews = list(filings), list(reviews)
-    figures = compute(plan, filings, dates.end, reviews=reviews)
-    at_issue = compute(plan, filings, dates.issue, reviews=reviews)
-    previous = compute(plan, filings, dates.previous, reviews=reviews)
-    return Bulletin(dates, figures, at_issue, previous, diff(previous, figures))
+    cache = {} if cache is None else cache
+
+    def at(day: date) -> Status:
+        if day not in cache:
+            cache[day] = compute(plan, filings, day, reviews=reviews)
+        return cache[day]
+
+    figures, previous = at(dates.end), at(dates.previous)
+    return Bulletin(dates, figures, at(dates.issue), previous, diff(previous, figures))
 
 
 def bulletin_of(repo: Repository, dates: Dates) -> Bulletin:

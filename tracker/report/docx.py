@@ -146,98 +146,97 @@ def _page_number(paragraph: Any) -> None:
     paragraph.add_run(" —")
 
 
-# Style ids by name, set on paragraphs directly: python-docx looks a style up by scanning every
-# style of the document each time one is assigned (seconds for a province's tables).
-_ids = {TITLE_STYLE: TITLE_STYLE, TABLE_STYLE: TABLE_STYLE, "Heading 1": "Heading1",
-        "Heading 2": "Heading2"}
-
-
-def _paragraph(doc: Any, block: Para) -> None:
-    p = doc.add_paragraph(block.text)
-    pf = p.paragraph_format
-    if block.kind in ("docno", "demo"):
-        pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        pf.first_line_indent = Pt(0)
-    elif block.kind == "salutation":
-        pf.first_line_indent = Pt(0)
-    elif block.kind in ("signature", "date"):
-        pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        pf.first_line_indent = Pt(0)
-        pf.right_indent = Pt(64)  # 右空四字
-        if block.kind == "signature":
-            pf.space_before = LINE
-    elif block.kind == "note":
-        pf.space_before = Pt(14)
-        for run in p.runs:
-            run.font.size = NOTE_SIZE
-        pf.line_spacing_rule = WD_LINE_SPACING.ONE_POINT_FIVE
-    if block.kind == "demo":
-        for run in p.runs:
-            run.font.color.rgb = RGBColor(0xC0, 0, 0)
-
+# --- the body, written as WordprocessingML in one piece --------------------------------------
+# python-docx builds a paragraph's text one character at a time and looks a style up by scanning
+# every style each time one is assigned: a province's 通报 took about a second. The body is
+# therefore written as XML text (every string escaped) and parsed once; the page set-up, styles
+# and footer above still go through python-docx.
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_STYLE_IDS = {0: TITLE_STYLE, 1: "Heading1", 2: "Heading2"}
+_NO_INDENT = '<w:ind w:firstLine="0"/>'
+_RIGHT = '<w:ind w:right="1280" w:firstLine="0"/><w:jc w:val="right"/>'  # 右空四字 (64 pt)
+# pPr and rPr of each paragraph kind (children in the schema's order)
+_KINDS = {
+    "body": ("", ""),
+    "placeholder": ("", ""),
+    "docno": (_NO_INDENT + '<w:jc w:val="center"/>', ""),
+    "demo": (_NO_INDENT + '<w:jc w:val="center"/>', '<w:color w:val="C00000"/>'),
+    "salutation": (_NO_INDENT, ""),
+    "signature": ('<w:spacing w:before="560"/>' + _RIGHT, ""),
+    "date": (_RIGHT, ""),
+    "note": ('<w:spacing w:before="280" w:line="360" w:lineRule="auto"/>',
+             '<w:sz w:val="24"/><w:szCs w:val="24"/>'),
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
     return escape(_CONTROL.sub("", " ".join(text.split())), {'"': "&quot;"})
 
 
-def _table(doc: Any, block: Table) -> None:
-    """A table (Table Grid borders, fixed column widths, the header row repeated on every page
-    and centred in 黑体), written as WordprocessingML in one piece: python-docx builds cells
-    one XML call at a time, seconds for a province's tables."""
+def _p(text: str, ppr: str = "", rpr: str = "") -> str:
+    props = f"<w:pPr>{ppr}</w:pPr>" if ppr else ""
+    run_props = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
+    return (f"<w:p>{props}<w:r>{run_props}<w:t xml:space=\"preserve\">{_xml_text(text)}</w:t>"
+            "</w:r></w:p>")
+
+
+def _block_xml(block: Heading | Para | Table) -> str:
+    if isinstance(block, Heading):
+        return _p(block.text, f'<w:pStyle w:val="{_STYLE_IDS[block.level]}"/>')
+    if isinstance(block, Para):
+        ppr, rpr = _KINDS.get(block.kind, ("", ""))
+        return _p(block.text, ppr, rpr)
+    return _table_xml(block)
+
+
+def _table_xml(block: Table) -> str:
+    """A table: Table Grid borders, fixed column widths, the header row repeated on every page
+    and centred in 黑体; a short empty paragraph after it."""
     total = sum(block.widths) or 1
     twips = int(TEXT_WIDTH) // 635  # EMU → twentieths of a point
     widths = [twips * w // total for w in block.widths]
-    heading = (f'<w:rPr><w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:cs="{LATIN}" '
-               f'w:eastAsia="{H1_FONT}"/></w:rPr>')
+    head_rpr = (f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:cs="{LATIN}" '
+                f'w:eastAsia="{H1_FONT}"/>')
 
     def cell(text: str, width: int, head: bool) -> str:
-        jc = '<w:jc w:val="center"/>' if head else ""
-        rpr = heading if head else ""
+        ppr = f'<w:pStyle w:val="{TABLE_STYLE}"/>' + ('<w:jc w:val="center"/>' if head else "")
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/>'
-                f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/>{jc}</w:pPr>'
-                f'<w:r>{rpr}<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p></w:tc>')
+                f"</w:tcPr>{_p(text, ppr, head_rpr if head else '')}</w:tc>")
 
-    rows = ['<w:tr><w:trPr><w:tblHeader/></w:trPr>'
+    rows = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>"
             + "".join(cell(h, w, True) for h, w in zip(block.header, widths, strict=True))
             + "</w:tr>"]
     rows += ["<w:tr>" + "".join(cell(c, w, False) for c, w in zip(row, widths, strict=True))
              + "</w:tr>" for row in block.rows]
-    xml = (f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-           '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
-           'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
-           "</w:tblPr><w:tblGrid>"
-           + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-           + "</w:tblGrid>" + "".join(rows) + "</w:tbl>")
-    body = doc.element.body
-    tbl = parse_xml(xml)
-    if body.sectPr is not None:
-        body.sectPr.addprevious(tbl)
-    else:
-        body.append(tbl)
-    doc.add_paragraph().paragraph_format.line_spacing = Pt(12)  # a little air after the table
+    return ('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" '
+            'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            "</w:tblPr><w:tblGrid>"
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid>" + "".join(rows) + "</w:tbl>"
+            '<w:p><w:pPr><w:spacing w:line="240" w:lineRule="exact"/></w:pPr></w:p>')
 
 
 def build(doc_model: Document) -> Any:
     """The python-docx Document of the 通报 (not yet saved)."""
     doc = new_document()
     _setup(doc)
-    for block in doc_model.blocks:
-        if isinstance(block, Heading):
-            style = TITLE_STYLE if block.level == 0 else f"Heading {block.level}"
-            doc.add_paragraph(block.text)._p.style = _ids[style]
-        elif isinstance(block, Para):
-            _paragraph(doc, block)
+    body = doc.element.body
+    wrapper = parse_xml(f'<w:body xmlns:w="{_W}">'
+                        + "".join(_block_xml(b) for b in doc_model.blocks) + "</w:body>")
+    anchor = body.sectPr
+    for child in list(wrapper):
+        if anchor is not None:
+            anchor.addprevious(child)
         else:
-            _table(doc, block)
+            body.append(child)
     props = doc.core_properties
     stamp = datetime(doc_model.issue.year, doc_model.issue.month, doc_model.issue.day,
                      tzinfo=UTC)
-    props.title = doc_model.title
+    props.title = _CONTROL.sub("", doc_model.title)
     props.author = props.last_modified_by = "tracker"
     props.comments = ""
     props.language = "zh-CN"
