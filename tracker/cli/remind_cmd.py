@@ -45,8 +45,8 @@ def remind(root: Path, max_bytes: int, debug: bool, as_of: date | None, send: bo
     \b
     Examples:
       tracker remind                                   what would be sent today
-      tracker remind --as-of 2024-07-06 --to anji      安吉县's reminders on that day
-      tracker remind --to postal --to maintainers --format markdown
+      tracker remind --as-of 2024-07-06 --to postal    one unit's reminders on that day
+      tracker remind --to maintainers --format markdown   the plan office's summary
       tracker remind --send                            send (the nightly CI job)
       tracker remind --format json > remind.json
 

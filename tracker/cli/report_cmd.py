@@ -44,6 +44,8 @@ def report(period: str, fmt: str, out: Path | None, as_of: date | None, root: Pa
       tracker report --period 2024-Q2 --out 二季度通报.docx --as-of 2024-07-15
       tracker report --period 2024-Q2 --format markdown --out -
       tracker report --period 2024-Q2 --format html --out 通报.html --root examples/demo
+
+    Exit codes: 0 written, 1 the plan itself has errors, 2 could not run.
     """
     from tracker.report.run import ReportSettings, execute
 

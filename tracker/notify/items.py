@@ -57,7 +57,7 @@ class Item:
     @property
     def reason(self) -> str:
         """A stable key for what this item reminds of: the state file records it, so the same
-        reason is never sent twice on one day (`filing:anji:2024-Q2:upcoming`)."""
+        reason is never sent twice on one day (`filing:east:2024-Q2:upcoming`)."""
         code = self.code + ("+due_soon" if self.due_soon else "")
         return f"{self.kind}:{self.unit or CITY}:{self.ref}:{code}"
 

@@ -173,7 +173,9 @@ def render_text(result: RemindResult, plan: Plan, site_url: str) -> str:
         out.append(message(r, r.items, plan, rem.as_of, site_url).text)
         for d in result.deliveries:
             if d.recipient == r.id and (result.sent or d.error):
-                out.append(f"  [{RESULT_ZH[d.result]}] {d.channel}" + (f":{d.error}" if d.error else ""))
+                count = f"({d.items} 项)" if d.result == "sent" else ""
+                out.append(f"  [{RESULT_ZH[d.result]}{count}] {d.channel}"
+                           + (f":{d.error}" if d.error else ""))
         out.append("")
     channels = len(result.deliveries)
     counts = {k: sum(d.result == k for d in result.deliveries) for k in RESULT_ZH}

@@ -3,7 +3,7 @@
 A small JSON file (default `.tracker/remind-state.json` under the repository; `--state PATH`):
 
     {"version": 1,
-     "sent": {"2024-07-06": {"anji": {"<channel key>": ["filing:anji:2024-Q2:upcoming", ...]}}}}
+     "sent": {"2024-07-06": {"east": {"<channel key>": ["filing:east:2024-Q2:upcoming", ...]}}}}
 
 Keyed by the reminder's date (`--as-of`), the recipient and the channel (a hash of the channel
 as written: tracker.notify.channels.key), listing the item reasons delivered there. A run sends
