@@ -387,3 +387,15 @@ def test_control_and_bidi_characters_from_the_data_reach_no_format(small: Path, 
             text = out.read_text("utf-8")
         assert "31m机制txt.exe" in text  # the words stay, the controls go
         assert not any(ch in text for ch in bad), fmt
+
+
+def test_a_very_long_plan_title_fits_the_document_properties(small: Path, tmp_path: Path):
+    tasks = small / "plan/tasks.yaml"
+    tasks.write_text(tasks.read_text("utf-8").replace("title: 示范实施方案",
+                                                      "title: " + "很长的方案名称" * 50), "utf-8")
+    out = tmp_path / "r.docx"
+    result = run("--root", str(small), "--period", "2024-Q2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(out))
+    assert len(d.core_properties.title) == 255 and d.core_properties.title.endswith("…")
+    assert d.paragraphs[1].text.count("很长的方案名称") == 50  # the title itself is whole

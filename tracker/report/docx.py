@@ -236,7 +236,9 @@ def build(doc_model: Document) -> Any:
     props = doc.core_properties
     stamp = datetime(doc_model.issue.year, doc_model.issue.month, doc_model.issue.day,
                      tzinfo=UTC)
-    props.title = _CONTROL.sub("", doc_model.title)
+    title = _CONTROL.sub("", doc_model.title)
+    # Word's core properties hold at most 255 characters (python-docx refuses more)
+    props.title = title if len(title) <= 255 else title[:254] + "…"
     props.author = props.last_modified_by = "tracker"
     props.comments = ""
     props.language = "zh-CN"
