@@ -20,6 +20,8 @@ DEFAULT_LAGGING = 0.8
 DEFAULT_WARN_DAYS = 90
 # plan.timezone when plan/tasks.yaml gives none: the plan's "today" and received dates.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# reporting.remind_days (tracker remind) when plan/targets.yaml gives none (docs/notify.md).
+DEFAULT_REMIND_DAYS = 5
 
 
 def _date(text: Any) -> date:
@@ -36,6 +38,7 @@ class Unit:
     region_code: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     editors: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()  # notification channels (tracker remind; docs/notify.md)
 
     @property
     def label(self) -> str:
@@ -153,6 +156,7 @@ class Reporting(NamedTuple):
     # Which date on time / late is judged by: "reported" (the filing's reported_on) or
     # "received" (the day it reached main, Filing.received_on) — docs/workflow.md.
     timeliness: str = "reported"
+    remind_days: int = DEFAULT_REMIND_DAYS  # tracker remind: days before the due date
 
 
 @dataclass
@@ -185,6 +189,7 @@ class Plan:
     def names(self, task: Task, unit: str) -> bool:
         """Whether `unit` is one of the task's units (groups expanded)."""
         return unit in self._set_of(task, task.units)
+    maintainers_notify: tuple[str, ...] = ()  # the plan office's channels (tracker remind)
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
@@ -323,6 +328,7 @@ class Config:
     demo: bool = False
     title: str = ""
     as_of: date | None = None  # the date the data represents: the default --as-of
+    site_url: str = ""  # the published audit site (reminders and reports link to it)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
@@ -362,6 +368,7 @@ def build_units(data: dict[str, Any], counts_overlay: dict[str, dict[str, int]])
             id=u["id"], name=u["name"], kind=u["kind"], short=u.get("short", ""),
             name_en=u.get("name_en", ""), region_code=u.get("region_code", ""),
             counts=counts, editors=tuple(u.get("editors", ())),
+            notify=tuple(u.get("notify", ())),
         )
     groups = {g["id"]: Group(g["id"], g["name"], tuple(g["members"])) for g in data.get("groups", [])}
     return units, groups, tuple(data.get("maintainers", ()))
@@ -385,6 +392,7 @@ def build_plan(
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
         reporting=Reporting("quarterly", 10, ()), lagging=DEFAULT_LAGGING, maintainers=maintainers,
+        maintainers_notify=tuple(units_data.get("maintainers_notify", ())),
     )
     for t in tasks_data["tasks"]:
         plan.tasks[t["id"]] = Task(
@@ -395,7 +403,8 @@ def build_plan(
         )
     r = targets_data["reporting"]
     plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]),
-                               r.get("timeliness", "reported"))
+                               r.get("timeliness", "reported"),
+                               int(r.get("remind_days", DEFAULT_REMIND_DAYS)))
     # `thresholds` may be left out: the tool defaults apply (docs/decisions.md).
     th = targets_data.get("thresholds") or {}
     points = th.get("points")

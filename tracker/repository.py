@@ -117,7 +117,8 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
             forge = None
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
-        title=d.get("title", ""), counts=d.get("counts", {}) or {}, forge=forge, source=doc,
+        title=d.get("title", ""), site_url=d.get("site_url", ""),
+        counts=d.get("counts", {}) or {}, forge=forge, source=doc,
         as_of=date.fromisoformat(d["as_of"]) if "as_of" in d else None,
     )
 

@@ -32,6 +32,8 @@ postal is a unit of the plan shipped with tracker; yours are in plan/units.yaml.
   tracker status --unit postal     one unit's scorecard
   tracker build                    build the audit site into site/
   tracker new --unit postal --period 2025-Q1   start a filing
+  tracker remind                   who must do what today (--send: DingTalk, WeCom, e-mail…)
+  tracker report --period 2024-Q2  the quarterly 督办通报 as a Word document
 
 Exit codes: 0 fine, 1 the data has errors, 2 the command could not run.
 """
@@ -50,6 +52,8 @@ COMMANDS = {
     "amend": "filing_cmd",
     "import": "filing_cmd",
     "review": "review_cmd",
+    "remind": "remind_cmd",
+    "report": "report_cmd",
     "check": "workflow_cmd",
     "codeowners": "workflow_cmd",
     "schema": "schema_cmd",

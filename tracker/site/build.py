@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.background import Background
 from tracker.diagnostics import Report
 from tracker.errors import DataErrors, PlanUnusable, TrackerError
 from tracker.model import Repository
@@ -314,11 +315,8 @@ def execute(settings: BuildSettings) -> BuildResult:
 
 def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
              say: Callable[[str], None]) -> BuildResult:
-    from tracker import provenance as prov_mod
-    from tracker import status as engine
     from tracker.repository import load
     from tracker.site import downloads as downloads_mod
-    from tracker.site import filing_page, mkdocs_backend, pages
 
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -338,6 +336,23 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     repo = loaded.repo
     _check_out(out, root)
     lap("load")
+    # Each period's 督办通报 is made in a second process while this one builds the pages (a
+    # province's take seconds: two status computations and a Word document per period); the
+    # links are known now, the files are written into the finished site.
+    reports = downloads_mod.report_links(repo, as_of)
+    with Background(downloads_mod.report_data, repo, [period for period, _, _ in reports]) as job:
+        return _build(settings, root, out, as_of, repo, loaded.report, reports, job, say, lap,
+                      seconds)
+
+
+def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Repository,
+           report: Report, reports: list[tuple[str, str, str]], job: Background,
+           say: Callable[[str], None], lap: Callable[[str], None],
+           seconds: dict[str, float]) -> BuildResult:
+    from tracker import provenance as prov_mod
+    from tracker import status as engine
+    from tracker.site import downloads as downloads_mod
+    from tracker.site import filing_page, mkdocs_backend, pages
 
     say(f"计算状态(截至 {as_of.isoformat()})…")
     status = engine.compute(repo, as_of)
@@ -355,6 +370,7 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     content = pages.generate(
         repo, payload, provenance, history=history,
         downloads=[(f.path, label) for f, label in shipped],
+        reports=[(path, label) for _, path, label in reports],
     )
     content.files.extend(f for f, _ in shipped)
     filing_page.add(content, repo, payload, provenance)
@@ -377,6 +393,12 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
             dest = site_dir / item.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(item.source, dest)
+        if reports:
+            say(f"写入各期督办通报 {len(reports)} 份…")
+            for path, data in job.result():
+                (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                (site_dir / path).write_bytes(data)
+            lap("reports")
         # MkDocs skips dot-files in its sources, so the marker is written here.
         (site_dir / MARKER).write_bytes(b"tracker site\n")
         lap("copy")
@@ -388,5 +410,5 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     say(f"完成:{out}({files} 个文件,{size / 1e6:.1f} MB)")
     return BuildResult(
         out=out, as_of=as_of, pages=len(content.pages), files=files, bytes=size,
-        seconds=seconds, warnings=warnings, report=loaded.report,
+        seconds=seconds, warnings=warnings, report=report,
     )

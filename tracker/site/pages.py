@@ -213,6 +213,7 @@ class Generator:
         history: dict[str, list[tuple[date, float]]] | None = None,
         downloads: Sequence[tuple[str, str]] = (),
         nav_unit_limit: int = NAV_UNIT_LIMIT,
+        reports: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.repo = repo
         self.plan = repo.plan
@@ -222,6 +223,7 @@ class Generator:
         self.prov = provenance
         self.history = history or {}
         self.downloads = list(downloads)  # (site path, label)
+        self.reports = list(reports)  # each period's 督办通报 (site path, label), newest first
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
         # No unit has a goal for any index component: nothing to rank (said, not a table of 0s).
         self.index_ranks = self.plan.index_ranks()
@@ -428,7 +430,8 @@ class Generator:
         pages.append(Page("ledger", "报送台账", self.ledger(), wide=True))
         pages.append(Page("methodology", "计算方法", self.methodology()))
         pages.append(Page("downloads", "下载", self.render("downloads.html", "downloads",
-                                                          downloads=self.downloads)))
+                                                          downloads=self.downloads,
+                                                          reports=self.reports)))
         nav: list[str | NavSection] = [
             "index",
             NavSection("指标", ["targets/index", *(f"targets/{t}" for t in plan.targets)]),
@@ -620,7 +623,8 @@ def generate(
     history: dict[str, list[tuple[date, float]]] | None = None,
     downloads: Sequence[tuple[str, str]] = (),
     nav_unit_limit: int | None = None,
+    reports: Sequence[tuple[str, str]] = (),
 ) -> SiteContent:
     """Every page of the site, from the status JSON, the repository and its provenance."""
     limit = NAV_UNIT_LIMIT if nav_unit_limit is None else nav_unit_limit
-    return Generator(repo, status, provenance, history, downloads, limit).generate()
+    return Generator(repo, status, provenance, history, downloads, limit, reports).generate()
