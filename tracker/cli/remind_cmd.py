@@ -53,8 +53,11 @@ def remind(root: Path, max_bytes: int, debug: bool, as_of: date | None, send: bo
     Exit codes: 0 done, 1 a channel failed (each is named), 2 could not run.
     """
     from tracker.notify.run import RemindSettings, execute, render
+    from tracker.repository import default_as_of
 
-    settings = RemindSettings(root=root, as_of=as_of or date.today(), fmt=fmt, send=send,
+    # like status: tracker.yaml's as_of (a demo's date) when there is one, else today
+    settings = RemindSettings(root=root, as_of=as_of or default_as_of(root, max_bytes),
+                              fmt=fmt, send=send,
                               to=to, state=state, max_bytes=max_bytes)
     result, plan, site_url = execute(settings, os.environ, sys.stderr)
     sys.stdout.buffer.write(render(result, plan, site_url, fmt).encode("utf-8"))
