@@ -612,7 +612,7 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
         return diag(path, pos, "yaml-too-deep",
                     f"内容嵌套超过 {MAX_DEPTH} 层(列表或字段套列表或字段)",
                     hint="报送、台账和计划文件只有几层；检查这里是否多写了 [ { 或缩进。")
-    detail = f"{problem}" + (f"({context})" if context else "")
+    detail = f"{problem}" + (f", {context}" if context else "")
     hint = RULE_HINT_SYNTAX
     lines = text.splitlines()
     if "\t" in lines[pos[0] - 1] if 0 < pos[0] <= len(lines) else False:
