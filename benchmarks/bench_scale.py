@@ -50,18 +50,32 @@ class Run:
     stderr_tail: str = ""
 
 
-def run_child(cmd: list[str]) -> tuple[Run, str]:
-    """Run `cmd`; wall time and peak RSS of that child alone (os.wait4 gives its rusage)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
+    """Run `cmd`; wall time and peak RSS of that child alone (os.wait4 gives its rusage).
+
+    stderr is read line by line as it comes: the time from one progress line of `tracker build`
+    to the next is the time of the phase the first one announces ("start-up" before the
+    first line)."""
+    phases: list[tuple[str, float]] = []
+    lines: list[str] = []
+    with tempfile.TemporaryFile() as out:
+        t0 = last = time.perf_counter()
+        label = "start-up"
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            now = time.perf_counter()
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            lines.append(line)
+            phases.append((label, now - last))
+            label, last = re.sub(r"[0-9][0-9.,-]*", "N", line.removeprefix("tracker build: "))[:24], now
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
+        phases.append((label, time.perf_counter() - last))
         proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
+    stderr = "\n".join(lines)
     # ru_maxrss is in kilobytes on Linux.
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr[-2000:]), stderr
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr[-2000:]), stderr, phases
 
 
 def tracker_command() -> list[str]:
@@ -91,8 +105,10 @@ def measure(repos: dict[int, Path], runs: int, do_build: bool, work: Path) -> di
             for name, cmd in commands(repo, out, do_build).items():
                 shutil.rmtree(out, ignore_errors=True)
                 print(f"  round {round_ + 1}: {name} at {units} units …", file=sys.stderr)
-                r, err = run_child(cmd)
+                r, err, phases = run_child(cmd)
                 entry = asdict(r)
+                if name == "build":
+                    entry["phases"] = phases
                 m = BUILD_LINE.search(err) if name == "build" else None
                 if m:
                     total, mkdocs = float(m[1]), float(m[2])
@@ -180,6 +196,15 @@ def report(figures: dict, scales: list[int]) -> None:
             line += (f"; build = tracker {b['tracker_own']:.1f} s + MkDocs {b['mkdocs']:.1f} s"
                      f" (+ start-up), tracker's own part {100 * b['tracker_share']:.0f} %")
         print(line)
+    if "build" in s[small] and "phases" in s[small]["build"]:
+        print("\nbuild phases (seconds from one progress line to the next):")
+        names = [n for n, _ in s[large]["build"]["phases"]]
+        for name in names:
+            cells = [dict(s[u]["build"]["phases"]).get(name) for u in scales]
+            text = "".join(f"{c:>9.1f}" if c is not None else f"{'-':>9}" for c in cells)
+            growth = (f"   ×{cells[-1] / cells[0]:.2f}" if cells[0] and cells[-1] is not None
+                      and cells[0] > 0.05 else "")
+            print(f"  {name:<26}{text}{growth}")
 
 
 if __name__ == "__main__":
