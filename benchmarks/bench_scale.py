@@ -69,6 +69,7 @@ def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
             lines.append(line)
             phases.append((label, now - last))
             label, last = re.sub(r"[0-9][0-9.,-]*", "N", line.removeprefix("tracker build: "))[:24], now
+        proc.stderr.close()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
         phases.append((label, time.perf_counter() - last))
