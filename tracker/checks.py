@@ -479,11 +479,11 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
                 yield diag(doc.path, doc.pos(("items", i, "closed")),
                            "register-closed-before-opened",
                            f"关闭日期 {item.closed} 早于启用日期 {item.opened}")
-        for f in by_unit.get(folder, []):
-            rep = f.targets.get(reg.target)
-            if rep is None:
-                continue
-            count = reg.count_on(f.as_of)
+        filings = [f for f in by_unit.get(folder, []) if reg.target in f.targets]
+        counts = reg.counts_on({f.as_of for f in filings})
+        for f in filings:
+            rep = f.targets[reg.target]
+            count = counts[f.as_of]
             if count != rep.value:
                 fdoc = _doc(f)
                 yield diag(fdoc.path, fdoc.pos(("targets", reg.target, "value")),

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""How `tracker` grows with the size of a repository (issue 14): ratios between two scales.
+
+    python benchmarks/bench_scale.py [--units 180,360] [--villages-per-unit 210] [--runs 1]
+                                     [--work DIR] [--keep] [--no-build] [--json FILE]
+
+For each scale, a synthetic repository is generated with generate_province.py (villages in
+proportion to units, as in a real province: ~600k register items for ~2,850 units is ~210 per
+unit; with git, so that `check` and provenance have a history to read) and these are timed, each
+in a fresh subprocess, best wall time of --runs:
+
+    validate   tracker validate --root REPO
+    status     tracker status --format json --as-of 2025-12-31 --root REPO
+    build      tracker build --no-provenance --as-of 2025-12-31 --root REPO --out TMP
+
+and the peak resident memory of each child (getrusage of that child alone, via os.wait4).
+Printed: for every command the ratio larger/smaller scale (linear growth = the ratio of the
+units; the target from issue 14 is build ≤ 2.2× from half to full scale); status/validate at
+each scale; and tracker's own part of the build (the build's total minus MkDocs, from the
+"用时 … 秒(MkDocs … 秒)" line the CLI prints) as a share of the build's wall time.
+Ratios, not absolute times: the machine is shared, so the load (os.getloadavg) is printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate_province  # noqa: E402
+
+AS_OF = "2025-12-31"
+BUILD_LINE = re.compile(r"用时 ([0-9.]+) 秒\(MkDocs ([0-9.]+) 秒\)")
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float
+    returncode: int
+    stderr_tail: str = ""
+
+
+def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
+    """Run `cmd`; wall time and peak RSS of that child alone (os.wait4 gives its rusage).
+
+    stderr is read line by line as it comes: the time from one progress line of `tracker build`
+    to the next is the time of the phase the first one announces ("start-up" before the
+    first line)."""
+    phases: list[tuple[str, float]] = []
+    lines: list[str] = []
+    with tempfile.TemporaryFile() as out:
+        t0 = last = time.perf_counter()
+        label = "start-up"
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            now = time.perf_counter()
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            lines.append(line)
+            phases.append((label, now - last))
+            label, last = re.sub(r"[0-9][0-9.,-]*", "N", line.removeprefix("tracker build: "))[:24], now
+        proc.stderr.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        phases.append((label, time.perf_counter() - last))
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = "\n".join(lines)
+    # ru_maxrss is in kilobytes on Linux.
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr[-2000:]), stderr, phases
+
+
+def tracker_command() -> list[str]:
+    script = Path(sys.executable).with_name("tracker")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tracker"]
+
+
+def commands(repo: Path, out: Path, do_build: bool) -> dict[str, list[str]]:
+    tracker = tracker_command()
+    cmds = {
+        "validate": [*tracker, "validate", "--root", str(repo)],
+        "status": [*tracker, "status", "--format", "json", "--as-of", AS_OF, "--root", str(repo)],
+    }
+    if do_build:
+        cmds["build"] = [*tracker, "build", "--no-provenance", "--as-of", AS_OF,
+                         "--root", str(repo), "--out", str(out)]
+    return cmds
+
+
+def measure(repos: dict[int, Path], runs: int, do_build: bool, work: Path) -> dict:
+    """Best of `runs` per (scale, command). Each round runs every command at every scale, one
+    after another, so the two sides of a ratio see the same minutes of a shared machine."""
+    kept: dict[int, dict[str, dict]] = {u: {} for u in repos}
+    for round_ in range(runs):
+        for units, repo in repos.items():
+            out = work / f"site-u{units}"
+            for name, cmd in commands(repo, out, do_build).items():
+                shutil.rmtree(out, ignore_errors=True)
+                print(f"  round {round_ + 1}: {name} at {units} units …", file=sys.stderr)
+                r, err, phases = run_child(cmd)
+                entry = asdict(r)
+                if name == "build":
+                    entry["phases"] = phases
+                m = BUILD_LINE.search(err) if name == "build" else None
+                if m:
+                    total, mkdocs = float(m[1]), float(m[2])
+                    entry.update(phases_total=total, mkdocs=mkdocs, tracker_own=total - mkdocs,
+                                 tracker_share=(total - mkdocs) / r.seconds)
+                old = kept[units].get(name)
+                if old is None or (r.returncode == 0 and
+                                   (old["returncode"] != 0 or r.seconds < old["seconds"])):
+                    kept[units][name] = entry
+            shutil.rmtree(out, ignore_errors=True)
+    return kept
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--units", default="180,360",
+                    help="comma-separated unit counts, smaller first (default 180,360)")
+    ap.add_argument("--villages-per-unit", type=int, default=210,
+                    help="register items per unit (default 210, as a real province)")
+    ap.add_argument("--runs", type=int, default=1, help="rounds; the best of each (scale, command) counts (1)")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="generate into DIR/u<N> and keep them (reused when present)")
+    ap.add_argument("--no-build", action="store_true", help="skip tracker build")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    args = ap.parse_args(argv)
+    scales = [int(x) for x in args.units.split(",") if x.strip()]
+    if len(scales) < 2:
+        ap.error("--units needs at least two scales, e.g. 180,360")
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"load_before": os.getloadavg(), "scales": {}}
+    try:
+        repos: dict[int, Path] = {}
+        for units in scales:
+            repo = repos[units] = work / f"u{units}"
+            if not (repo / "plan").is_dir():
+                t0 = time.perf_counter()
+                generate_province.main([str(repo), "--units", str(units),
+                                        "--villages", str(units * args.villages_per_unit),
+                                        "--force"])
+                print(f"generated {repo} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        figures["scales"] = measure(repos, args.runs, not args.no_build, work)
+        figures["load_after"] = os.getloadavg()
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    report(figures, scales)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    failed = [(u, c) for u, s in figures["scales"].items() for c, r in s.items()
+              if r["returncode"] not in (0, 1)]
+    for units, cmd in failed:
+        print(f"FAILED: {cmd} at {units} units:\n{figures['scales'][units][cmd]['stderr_tail']}",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def report(figures: dict, scales: list[int]) -> None:
+    load = figures["load_before"], figures.get("load_after")
+    print(f"machine load (1/5/15 min) before {load[0][0]:.2f}/{load[0][1]:.2f}/{load[0][2]:.2f}"
+          + (f", after {load[1][0]:.2f}/{load[1][1]:.2f}/{load[1][2]:.2f}" if load[1] else ""))
+    print(f"{'command':<10}" + "".join(f"{f'{u} units':>22}" for u in scales))
+    s = figures["scales"]
+    for cmd in ("validate", "status", "build"):
+        if cmd not in s[scales[0]]:
+            continue
+        cells = "".join(f"{s[u][cmd]['seconds']:>9.1f} s {s[u][cmd]['max_rss_mb']:>6.0f} MB"
+                        f"{'' if s[u][cmd]['returncode'] == 0 else ' rc=' + str(s[u][cmd]['returncode'])}"
+                        for u in scales)
+        print(f"{cmd:<10}{cells}")
+    small, large = scales[0], scales[-1]
+    print(f"\nratios {large}/{small} units (linear = {large / small:.2f}):")
+    for cmd in ("validate", "status", "build"):
+        if cmd in s[small]:
+            t = s[large][cmd]["seconds"] / s[small][cmd]["seconds"]
+            m = s[large][cmd]["max_rss_mb"] / s[small][cmd]["max_rss_mb"]
+            print(f"  {cmd:<9} time ×{t:.2f}   peak RSS ×{m:.2f}")
+    for u in scales:
+        line = f"  at {u} units: status/validate = " \
+               f"{s[u]['status']['seconds'] / s[u]['validate']['seconds']:.2f}"
+        b = s[u].get("build", {})
+        if b.get("tracker_share") is not None:
+            line += (f"; build = tracker {b['tracker_own']:.1f} s + MkDocs {b['mkdocs']:.1f} s"
+                     f" (+ start-up), tracker's own part {100 * b['tracker_share']:.0f} %")
+        print(line)
+    if "build" in s[small] and "phases" in s[small]["build"]:
+        print("\nbuild phases (seconds from one progress line to the next):")
+        names = [n for n, _ in s[large]["build"]["phases"]]
+        for name in names:
+            cells = [dict(s[u]["build"]["phases"]).get(name) for u in scales]
+            text = "".join(f"{c:>9.1f}" if c is not None else f"{'-':>9}" for c in cells)
+            growth = (f"   ×{cells[-1] / cells[0]:.2f}" if cells[0] and cells[-1] is not None
+                      and cells[0] > 0.05 else "")
+            print(f"  {name:<26}{text}{growth}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
