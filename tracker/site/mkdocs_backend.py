@@ -119,6 +119,7 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         "plugins": [{"search": {"lang": list(SEARCH_LANGS), "separator": SEARCH_SEPARATOR}}],
         "markdown_extensions": ["attr_list", {"toc": {"permalink": True}}],
         "extra_css": list(content.css),
+        "extra_javascript": list(content.js),
         "extra": {
             "generator": False,
             "tracker_banner": title_html(content.banner) if content.banner else "",

@@ -74,6 +74,7 @@ class SiteContent:
     demo: bool
     banner: str  # shown on every page when not empty
     warnings: list[str] = field(default_factory=list)
+    js: list[str] = field(default_factory=list)  # scripts every page loads (site paths)
 
 
 # --- reading the status JSON ---------------------------------------------------------------
@@ -439,17 +440,19 @@ class Generator:
             "downloads",
         ]
         css = (ASSETS / "tracker.css").read_bytes()
+        js = (ASSETS / "tracker.js").read_bytes()
         warnings = list(self.prov.warnings)
         return SiteContent(
             title=self.site_title(),
             pages=pages,
             nav=nav,
-            files=[ShippedFile("assets/tracker.css", css)],
+            files=[ShippedFile("assets/tracker.css", css), ShippedFile("assets/tracker.js", js)],
             copies=[self.copies[k] for k in sorted(self.copies)],
             css=["assets/tracker.css"],
             demo=self.repo.config.demo,
             banner=DEMO_BANNER if self.repo.config.demo else "",
             warnings=warnings,
+            js=["assets/tracker.js"],
         )
 
     # -- the pages --------------------------------------------------------------------------
