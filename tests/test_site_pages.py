@@ -43,8 +43,7 @@ def _content(tmp_path: Path) -> pages.SiteContent:
     root = copy_base(tmp_path / "repo")
     loaded = load(root)
     assert loaded.repo is not None
-    return pages.generate(loaded.repo, SPEC_STATUS, disabled(),
-                          history={"stations": [(date(2024, 3, 31), 2.0)]})
+    return pages.generate(loaded.repo, SPEC_STATUS, disabled())
 
 
 def test_generates_every_page_from_the_spec_shape(tmp_path: Path) -> None:
@@ -129,7 +128,7 @@ def test_v2_codes_show_their_labels_and_lights(tmp_path: Path) -> None:
     root = copy_base(tmp_path / "repo")
     loaded = load(root)
     assert loaded.repo is not None
-    content = pages.generate(loaded.repo, status, disabled(), history={})
+    content = pages.generate(loaded.repo, status, disabled())
     body = {p.path: p.body for p in content.pages}
     blue = re.compile(r'<span class="tk-status tk-blue"[^>]*><span class="tk-dot" '
                       r'aria-hidden="true"></span>临期</span>')

@@ -46,15 +46,21 @@ def _run(settings: BuildSettings) -> None:
     "--no-provenance", is_flag=True,
     help="不读取 git 历史(不显示每份报送的录入/修订提交)。Skip git provenance.",
 )
+@click.option(
+    "--no-archive", is_flag=True,
+    help="不生成各期末快照(archive/<期次>/)。Skip the snapshots of past period ends.",
+)
 def build(
     root: Path, max_bytes: int, out: Path | None, as_of: date | None, no_provenance: bool,
-    debug: bool,
+    no_archive: bool, debug: bool,
 ) -> None:
     """生成审计网站 Build the audit site (static HTML, works offline).
 
     \b
-    Pages: a dashboard, one page per target, task and unit, the filings ledger with git
-    provenance, the methodology, and the status as JSON/CSV/XLSX downloads.
+    Pages: the 督办 overview (unit × target matrix, red and yellow list, due soon, awaiting
+    review, filings, changes since the previous period end), one page per target, task and
+    unit, the filings ledger with git provenance and every filing's text, the methodology,
+    the status as JSON/CSV/XLSX downloads, and a snapshot of every past period end.
     The site is built into a temporary folder and swapped in only when complete: a failed
     or interrupted build leaves the previous site untouched.
 
@@ -63,10 +69,12 @@ def build(
       tracker build
       tracker build --root examples/demo --as-of 2024-06-30
       tracker build --out /srv/www/tracker --no-provenance
+      tracker build --no-archive
 
     Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run.
     """
-    _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress))
+    _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress,
+                       archive=not no_archive))
 
 
 @cli.command()

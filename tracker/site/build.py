@@ -1,6 +1,7 @@
 """`tracker build` as a library call: settings in, a finished site (or an untouched old one) out.
 
-Steps: load and check the repository → compute the status (tracker.status) → read provenance
+Steps: load and check the repository → compute the status at D and at every period end before
+it (tracker.site.timeline over tracker.status) → read provenance
 (tracker.provenance) → generate pages (tracker.site.pages) → render them with the generator
 backend (tracker.site.mkdocs_backend) into a temporary folder next to the output → copy the
 evidence files the pages link to → swap the new site in. A build that fails or is interrupted
@@ -17,12 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from tracker.diagnostics import Report
 from tracker.errors import DataErrors, PlanUnusable, TrackerError
 from tracker.model import Repository
-from tracker.periods import periods_between
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 MARKER = ".tracker-site"  # written into every built site; only such a folder is ever replaced
@@ -36,6 +35,7 @@ class BuildSettings:
     provenance: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     progress: Callable[[str], None] | None = None  # progress lines (the CLI prints to stderr)
+    archive: bool = True  # a snapshot of every past period end under archive/<period>/
 
 
 @dataclass
@@ -71,25 +71,10 @@ def default_out(root: Path) -> Path:
 
 
 def history_dates(repo: Repository, as_of: date) -> list[date]:
-    """The dates the charts plot: every period end of the plan up to D, and D itself."""
-    plan = repo.plan
-    end = min(as_of, plan.info.end)
-    days = [p.end for p in periods_between(plan.info.start, end, plan.reporting.cadence)]
-    if as_of >= plan.info.start and (not days or days[-1] != as_of):
-        days.append(as_of)
-    return [d for d in days if d <= as_of]
+    """The dates the site reads the status at: every period end of the plan up to D, and D."""
+    from tracker.site.timeline import history_dates as dates
 
-
-def city_history(repo: Repository, as_of: date, compute: Callable[[Repository, date], Any],
-                 to_json: Callable[[Any], dict[str, Any]]) -> dict[str, list[tuple[date, float]]]:
-    """The city actual of each target at each chart date, as the status engine computes it."""
-    history: dict[str, list[tuple[date, float]]] = {t: [] for t in repo.plan.targets}
-    for day in history_dates(repo, as_of):
-        payload = to_json(compute(repo, day))
-        for row in payload["targets"]:
-            if row["scope"] == "city" and row.get("actual") is not None:
-                history[row["target"]].append((day, float(row["actual"])))
-    return history
+    return [d for d, _ in dates(repo, as_of)]
 
 
 def _check_out(out: Path, root: Path) -> None:
@@ -132,10 +117,10 @@ def _tree_size(folder: Path) -> tuple[int, int]:
 
 def execute(settings: BuildSettings) -> BuildResult:
     from tracker import provenance as prov_mod
-    from tracker import status as engine
     from tracker.repository import load
     from tracker.site import downloads as downloads_mod
     from tracker.site import mkdocs_backend, pages
+    from tracker.site import timeline as timeline_mod
 
     say = settings.progress or (lambda _msg: None)
     root = Path(settings.root)
@@ -160,10 +145,9 @@ def execute(settings: BuildSettings) -> BuildResult:
     _check_out(out, root)
     lap("load")
 
-    say(f"计算状态(截至 {as_of.isoformat()})…")
-    status = engine.compute(repo, as_of)
-    payload = engine.to_json(status, repo.plan)
-    history = city_history(repo, as_of, engine.compute, engine.to_json)
+    say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)…")
+    timeline = timeline_mod.compute(repo, as_of)
+    status, payload = timeline.last.status, timeline.last.payload
     lap("status")
 
     say("读取来源(git 历史)…" if settings.provenance else "来源追溯已关闭(--no-provenance)")
@@ -174,8 +158,8 @@ def execute(settings: BuildSettings) -> BuildResult:
     say("生成页面…")
     shipped = downloads_mod.status_files(repo, status, payload)
     content = pages.generate(
-        repo, payload, provenance, history=history,
-        downloads=[(f.path, label) for f, label in shipped],
+        repo, payload, provenance, timeline=timeline,
+        downloads=[(f.path, label) for f, label in shipped], archive=settings.archive,
     )
     content.files.extend(f for f, _ in shipped)
     lap("pages")

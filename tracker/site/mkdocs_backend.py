@@ -31,11 +31,16 @@ import yaml
 
 from tracker.errors import TrackerError
 from tracker.site.escape import title_html, yaml_string
-from tracker.site.pages import TEMPLATES, NavSection, SiteContent
+from tracker.site.pages import ARCHIVE, TEMPLATES, TEXTS, NavSection, SiteContent
 
 # Chinese search: split on whitespace, the zero-width space jieba's segments are joined with,
 # full-width punctuation and hyphens (Material's default for zh, written out so it is visible).
 SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：“”‘’《》（）()【】,.;:!?]+"
+
+
+# Folders whose pages are never in the navigation (Material renders the whole navigation into
+# every page: snapshots and filing texts there would make every page large).
+FOLDERS_NOT_IN_NAV = (ARCHIVE, TEXTS)
 
 
 class SiteBuildError(TrackerError):
@@ -95,10 +100,19 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         file = docs / f"{page.path}.md"
         file.parent.mkdir(parents=True, exist_ok=True)
         hide = "hide: [toc]\n" if page.wide else ""
-        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}---\n\n"
+        # Material's search plugin leaves a page out of the index with search.exclude.
+        search = "" if page.search else "search:\n  exclude: true\n"
+        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}{search}---\n\n"
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:
-            not_in_nav.append(f"/{page.path}.md")
+            # Whole folders of pages outside the navigation (snapshots, filing texts) are one
+            # pattern each, not thousands of lines.
+            folder = page.path.split("/", 1)[0] + "/"
+            if folder in FOLDERS_NOT_IN_NAV:
+                if f"/{folder}" not in not_in_nav:
+                    not_in_nav.append(f"/{folder}")
+            else:
+                not_in_nav.append(f"/{page.path}.md")
     for shipped in content.files:
         file = docs / shipped.path
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ GREEN = "green"
 @dataclass(frozen=True)
 class Moment:
     day: date
-    status: Status
+    status: Status | None  # None when only the JSON is known (pages from a payload alone)
     payload: dict[str, Any]  # tracker.status.to_json(status, plan): what the pages read
     period: str | None = None  # the reporting period that ends on `day`, if one does
 

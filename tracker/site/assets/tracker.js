@@ -5,6 +5,7 @@
  *    side that has more columns, so no column is hidden without a cue (phones and desktops).
  * 2. Opened from disk (file://), browsers do not run the search worker: the search box says
  *    so, and how to open the site instead, rather than failing silently.
+ * 3. A link to a collapsed block (a filing's text) opens it.
  */
 (function () {
   "use strict";
@@ -73,8 +74,19 @@
     }
   }
 
+  // A link to one filing's text (texts/<unit>.html#t-…) opens its collapsed block.
+  function openTarget() {
+    var id = location.hash ? decodeURIComponent(location.hash.slice(1)) : "";
+    var el = id ? document.getElementById(id) : null;
+    if (el && el.tagName === "DETAILS") {
+      el.open = true;
+    }
+  }
+
   function start() {
     offlineSearch();
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
     watch();
   }
 
