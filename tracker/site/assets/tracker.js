@@ -3,8 +3,9 @@
  * 1. A wide table scrolls inside its own box (.tk-table-wrap), never the page. Where it does
  *    not fit, a visible hint "← 左右滑动查看更多列 →" is shown above it, and shadows mark the
  *    side that has more columns, so no column is hidden without a cue (phones and desktops).
- * 2. Opened from disk (file://), browsers do not run the search worker: the search box says
- *    so, and how to open the site instead, rather than failing silently.
+ * 2. Opened from disk (file://), browsers do not run the search worker (and Material hides
+ *    its search box): the header says that search needs a web server, and how to open the
+ *    site instead, rather than search silently missing.
  * 3. A link to a collapsed block (a filing's text) opens it.
  */
 (function () {
@@ -63,6 +64,22 @@
     for (var i = 0; i < inputs.length; i++) {
       inputs[i].setAttribute("placeholder", "搜索需通过网站服务器打开");
       inputs[i].setAttribute("title", message);
+    }
+    // Material hides its search box on file:// pages; the header says why instead.
+    var header = document.querySelector(".md-header__inner");
+    if (header && !header.querySelector(".tk-offline-search")) {
+      var box = document.createElement("details");
+      box.className = "tk-offline-search";
+      var summary = document.createElement("summary");
+      summary.textContent = "搜索不可用";
+      summary.setAttribute("title", message);
+      var text = document.createElement("div");
+      text.className = "tk-search-offline";
+      text.setAttribute("role", "note");
+      text.textContent = message;
+      box.appendChild(summary);
+      box.appendChild(text);
+      header.appendChild(box);
     }
     var outputs = document.querySelectorAll(".md-search__output");
     for (var j = 0; j < outputs.length; j++) {
