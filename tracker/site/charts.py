@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.site.escape import escape
+from tracker.site.escape import escape, one_line
 
 WIDTH = 680
 HEIGHT = 300
@@ -84,7 +84,10 @@ def progress_chart(
 
     out: list[str] = []
     add = out.append
-    label = f"{title}:实际值与预期进度"
+    # One line: a line break from the plan's text must not reach the page source (a blank
+    # line would end the raw HTML block the chart sits in).
+    label = one_line(f"{title}:实际值与预期进度")
+    unit_label = one_line(unit_label)
     add(
         f'<svg class="tk-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" aria-label="{escape(label)}" font-size="12">'
@@ -226,6 +229,7 @@ def panel(
         return _c(P_TOP + h * (1 - v / top))
 
     colour = LIGHT_COLOURS.get(light, LIGHT_COLOURS["grey"])
+    label = one_line(label)
     out = [
         f'<svg class="tk-panel" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PANEL_W} '
         f'{PANEL_H}" width="100%" role="img" aria-label="{escape(label)}">',

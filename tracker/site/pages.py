@@ -20,6 +20,7 @@ between the same page at every date.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -34,6 +35,7 @@ import jinja2
 
 from tracker.delta import Delta, diff
 from tracker.diagnostics import RULES, Severity
+from tracker.errors import TrackerError
 from tracker.forge import Forge
 from tracker.model import Evidence, Filing, Repository, Target, Task
 from tracker.periods import LABEL_ZH
@@ -189,6 +191,45 @@ def ratio(part: Any, whole: Any) -> float:
         return 0.0
 
 
+class PageStructureError(TrackerError):
+    """A page body broke its own contract (a defect of tracker, never of the data)."""
+
+
+@functools.lru_cache(maxsize=None)
+def template_headings(template: str) -> frozenset[str]:
+    """The Markdown heading lines a template writes (literal text, no data)."""
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line.startswith("#"))
+
+
+def check_blocks(body: str, headings: frozenset[str], page: str) -> None:
+    """A page body is raw HTML blocks and the template's fixed headings, separated by blank
+    lines: every block starts with `<` (escaped data never does: `<` becomes `&lt;`) or is one
+    of the template's heading lines. A block of anything else means a line break from data
+    reached the page source, where Markdown could read what follows as Markdown; the build
+    stops instead of publishing such a page."""
+    for block in re.split(r"\n[ \t]*\n", body):
+        block = block.strip("\n")
+        if not block or block.startswith("<") or block in headings:
+            continue
+        raise PageStructureError(
+            f"页面 {page} 的结构不符合约定(数据中的换行进入了页面源文件):{block[:60]!r}",
+            hint="这是 tracker 的缺陷,请附 --debug 输出报告;原有的网站没有被改动。",
+        )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def relative(folder: str, path: str) -> str:
+    """`path` relative to `folder`, both site paths ('/'-separated, normalised, no '..'):
+    posixpath.relpath's answer without its calls to the file system's current folder."""
+    here = folder.split("/") if folder else []
+    there = path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
 def anchor_filing(unit: str, period: str) -> str:
     return f"f-{unit}-{period}"
 
@@ -279,6 +320,7 @@ class Generator:
             self.by_unit[f.unit].append(f)
         self.by_path = {f.path: f for f in repo.filings}
         self.unit_order = {u: i for i, u in enumerate(self.plan.units)}
+        self._unit_links: dict[tuple[str, str], Markup] = {}
         self.page = "index"  # the page being rendered (its full site path, for relative links)
         self.logical = "index"  # the same page's path in the live site
 
@@ -292,28 +334,31 @@ class Generator:
 
     def url(self, to: str, anchor: str = "") -> str:
         """Relative URL from the page being rendered to page `to` (a site path)."""
-        here = posixpath.dirname(self.page)
-        rel = posixpath.relpath(self._dest(to) + ".html", here or ".")
+        rel = relative(posixpath.dirname(self.page), self._dest(to) + ".html")
         return rel + (f"#{anchor}" if anchor else "")
 
     def live_url(self, to: str, anchor: str = "") -> str:
         """Relative URL to a page of the live site (never a snapshot's)."""
-        here = posixpath.dirname(self.page)
-        rel = posixpath.relpath(to + ".html", here or ".")
+        rel = relative(posixpath.dirname(self.page), to + ".html")
         return rel + (f"#{anchor}" if anchor else "")
 
     def file_url(self, path: str) -> str:
-        here = posixpath.dirname(self.page)
-        return posixpath.relpath(path, here or ".")
+        return relative(posixpath.dirname(self.page), path)
 
     def link(self, to: str, text: Any, anchor: str = "", cls: str = "") -> Markup:
         attr = f' class="{escape(cls)}"' if cls else ""
         return Markup(f'<a href="{escape(self.url(to, anchor))}"{attr}>{escape(one_line(text))}</a>')
 
     def unit_link(self, unit: str) -> Markup:
-        if unit in self.plan.units:
-            return self.link(f"units/{unit}", self.plan.label(unit))
-        return Markup(escape(unit))
+        # The same few links are written thousands of times (tables of every unit on pages of
+        # a few folders): made once per folder.
+        key = (posixpath.dirname(self.page), unit)
+        found = self._unit_links.get(key)
+        if found is None:
+            found = (self.link(f"units/{unit}", self.plan.label(unit)) if unit in self.plan.units
+                     else Markup(escape(unit)))
+            self._unit_links[key] = found
+        return found
 
     def scope_link(self, scope: str) -> Markup:
         return Markup("全市") if scope == "city" else self.unit_link(scope)
@@ -336,10 +381,9 @@ class Generator:
 
     def light(self, kind: str, code: str | None) -> Markup:
         text, colour = labels.status(kind, code)
-        return Markup(
-            f'<span class="tk-status tk-{colour}"><span class="tk-dot" aria-hidden="true"></span>'
-            f"{escape(text)}</span>"
-        )
+        # The coloured dot is drawn by CSS (.tk-status::before): a light is written on many
+        # rows of many pages, so its markup is kept short.
+        return Markup(f'<span class="tk-status tk-{colour}">{escape(text)}</span>')
 
     def light_of(self, kind: str, code: str | None) -> str:
         return labels.status(kind, code)[1]
@@ -352,7 +396,7 @@ class Generator:
         out = self.light(kind, row.get("status"))
         if row.get("due_soon"):
             out += Markup(' <span class="tk-status tk-blue" title="期限在预警天数之内且未完成">'
-                          '<span class="tk-dot" aria-hidden="true"></span>临期</span>')
+                          '临期</span>')
         if row.get("units") is not None and row.get("units_met") is not None \
                 and kind == "target":
             out += Markup(f' <span class="tk-meta tk-nw">达标 {int(row["units_met"])}/'
@@ -572,7 +616,9 @@ class Generator:
         self.page = self._dest(page)
         tpl = self.env.get_template(template)
         body = tpl.render(g=self, plan=self.plan, st=self.st, as_of=self.as_of, **context)
-        return self.datebar() + body.rstrip("\n") + "\n\n" + self.footer() + "\n"
+        out = self.datebar() + body.rstrip("\n") + "\n\n" + self.footer() + "\n"
+        check_blocks(out, template_headings(template), page)
+        return out
 
     def datebar(self) -> str:
         """Which date this page shows, and the same page at every other date (snapshots)."""
@@ -744,11 +790,22 @@ class Generator:
                          if r.get("status") == "late" and r["period"] not in recent)
         upcoming = by_period(r for r in filing_rows if r.get("status") == "upcoming")
         ranking = st.index if len(st.index) <= NAV_UNIT_LIMIT else st.index[:10]
+        delta = self.delta()
+        # A period that became due (— → 待报送) and a filing that then came in on time
+        # (待报送 → 按时) happen to every unit every period: counted, not listed.
+        routine = {(None, "upcoming"): 0, ("upcoming", "on_time"): 0}
+        moves = []
+        for m in delta.filings if delta else ():
+            if (m.old, m.new) in routine:
+                routine[(m.old, m.new)] += 1
+            else:
+                moves.append(m)
         return self.render(
-            "home.html", "index", target_rows=target_rows, counts=counts, cards=cards,
+            "home.html", "index", delta=delta, filing_moves=moves,
+            became_due=routine[(None, "upcoming")], came_on_time=routine[("upcoming", "on_time")], target_rows=target_rows, counts=counts, cards=cards,
             matrix=matrix, matrix_targets=matrix_targets, problems=self.problems(),
             due_soon=self.due_soon(), pending=self.pending(), missing=missing, late=late,
-            older_late=older_late, upcoming=upcoming, recent=recent, delta=self.delta(),
+            older_late=older_late, upcoming=upcoming, recent=recent,
             previous=self.timeline.previous, ranking=ranking,
             ranking_all=len(ranking) == len(st.index), light_zh=labels.LIGHT_ZH,
             lights=labels.LIGHT_ORDER, settings=self.settings_summary(),
