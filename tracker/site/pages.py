@@ -195,7 +195,7 @@ class PageStructureError(TrackerError):
     """A page body broke its own contract (a defect of tracker, never of the data)."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def template_headings(template: str) -> frozenset[str]:
     """The Markdown heading lines a template writes (literal text, no data)."""
     text = (TEMPLATES / template).read_text(encoding="utf-8")
