@@ -156,7 +156,13 @@ def test_changes_since_the_previous_period_end_are_the_delta(site: Path, repo) -
     for m in delta.targets:
         assert f"{m.old_actual} → {m.new_actual}" in text
     assert len(re.findall(r'<td data-label="指标"', changes)) == len(delta.targets)
-    assert len(re.findall(r'<td data-label="期次"', changes)) == len(delta.filings)
+    # A period falling due (— → 待报送) and a filing then arriving on time are counted; every
+    # other filing move is listed.
+    due = sum(1 for m in delta.filings if (m.old, m.new) == (None, "upcoming"))
+    on_time = sum(1 for m in delta.filings if (m.old, m.new) == ("upcoming", "on_time"))
+    assert due and on_time
+    assert f"按时收到 {on_time} 份" in text and f"新进入待报送 {due} 个" in text
+    assert len(re.findall(r'<td data-label="期次"', changes)) == len(delta.filings) - due - on_time
     assert f"收到的报送({len(delta.arrived)} 份)" in text
     for s in delta.arrived:
         assert f'ledger.html#f-{s.unit}-{s.period}' in changes

@@ -321,6 +321,7 @@ class Generator:
         self.by_path = {f.path: f for f in repo.filings}
         self.unit_order = {u: i for i, u in enumerate(self.plan.units)}
         self._unit_links: dict[tuple[str, str], Markup] = {}
+        self._latest: dict[str, dict[str, Filing]] | None = None
         self.page = "index"  # the page being rendered (its full site path, for relative links)
         self.logical = "index"  # the same page's path in the live site
 
@@ -384,6 +385,9 @@ class Generator:
         # The coloured dot is drawn by CSS (.tk-status::before): a light is written on many
         # rows of many pages, so its markup is kept short.
         return Markup(f'<span class="tk-status tk-{colour}">{escape(text)}</span>')
+
+    def label(self, kind: str, code: str | None) -> str:
+        return labels.status(kind, code)[0]
 
     def light_of(self, kind: str, code: str | None) -> str:
         return labels.status(kind, code)[1]
@@ -562,11 +566,13 @@ class Generator:
     # -- helpers over filings (display only: which report to show, not what status it gives) -
 
     def latest_task_reports(self, task: Task) -> dict[str, Filing]:
-        latest: dict[str, Filing] = {}
-        for f in self.visible:
-            if task.id in f.tasks:
-                latest[f.unit] = f
-        return latest
+        """Each unit's latest filing (as_of ≤ D) that reports the task."""
+        if self._latest is None:
+            self._latest = defaultdict(dict)
+            for f in self.visible:
+                for task_id in f.tasks:
+                    self._latest[task_id][f.unit] = f
+        return self._latest.get(task.id, {})
 
     def silent_units(self, task: Task) -> list[str]:
         """The task's units with no report on it (as_of ≤ D), in the task's order."""
@@ -793,7 +799,8 @@ class Generator:
         delta = self.delta()
         # A period that became due (— → 待报送) and a filing that then came in on time
         # (待报送 → 按时) happen to every unit every period: counted, not listed.
-        routine = {(None, "upcoming"): 0, ("upcoming", "on_time"): 0}
+        routine: dict[tuple[str | None, str | None], int] = {
+            (None, "upcoming"): 0, ("upcoming", "on_time"): 0}
         moves = []
         for m in delta.filings if delta else ():
             if (m.old, m.new) in routine:
