@@ -100,7 +100,7 @@ def test_home_figures_match_status(demo_site: Path, demo_repo, payload) -> None:
     # The demo's missing filing (nantaihu 2024-Q1) is listed.
     missing = [r for r in payload["filings"] if r["status"] == "missing"]
     assert any(r["unit"] == "nantaihu" and r["period"] == "2024-Q1" for r in missing)
-    section = home[home.index('id="missing-late"'):home.index('id="latest"')]
+    section = home[home.index('id="filings"'):home.index('id="changes"')]
     assert "2024-Q1" in section and "南太湖新区" in text_of(section) and "未报送" in section
 
 

@@ -318,3 +318,14 @@ def test_a_setting_the_plan_states_is_labelled_as_the_plans(tmp_path: Path) -> N
     reporting = text_of(section(method, "reporting"))
     assert re.search(r"报送周期:.{0,30}\(计划原文\)", reporting), reporting
     assert re.search(r"天内报送.{0,40}原文未规定 · 本工具设定", reporting), reporting
+
+
+def test_no_archive_builds_no_snapshots_and_links_to_none(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["build", "--root", str(DEMO), "--as-of", str(DEMO_AS_OF),
+                                      "--out", str(out), "--no-provenance", "--no-archive"])
+    assert result.exit_code == 0, result.stderr
+    assert not (out / "archive").exists()
+    for path, html in html_pages(out).items():
+        assert "archive/" not in html, path
+    assert "本页显示截至 2024-06-30" in text_of(home(out))

@@ -85,9 +85,11 @@ def build(
 @click.option("--bind", default="127.0.0.1", show_default=True,
               help="监听地址;0.0.0.0 允许局域网访问。Address to listen on.")
 @click.option("--no-provenance", is_flag=True, help="不读取 git 历史。Skip git provenance.")
+@click.option("--no-archive", is_flag=True,
+              help="不生成各期末快照(预览更快)。Skip the snapshots of past period ends.")
 def serve(
     root: Path, max_bytes: int, as_of: date | None, port: int, bind: str, no_provenance: bool,
-    debug: bool,
+    no_archive: bool, debug: bool,
 ) -> None:
     """本地预览网站 Build the site into a temporary folder and serve it (Ctrl+C to stop).
 
@@ -101,7 +103,8 @@ def serve(
 
     with tempfile.TemporaryDirectory(prefix="tracker-serve-") as tmp:
         out = Path(tmp) / "site"
-        _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress))
+        _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress,
+                           archive=not no_archive))
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
         with http.server.ThreadingHTTPServer((bind, port), handler) as server:
             real_port = server.server_address[1]

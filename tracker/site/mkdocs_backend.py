@@ -136,6 +136,8 @@ def write_sources(content: SiteContent, work: Path) -> Path:
     docs.mkdir(parents=True)
     overrides.mkdir()
     shutil.copyfile(TEMPLATES / "mkdocs_main.html", overrides / "main.html")
+    (overrides / "partials").mkdir()
+    shutil.copyfile(TEMPLATES / "mkdocs_nav.html", overrides / "partials" / "nav.html")
     titles = {}
     in_nav = set()
     for item in content.nav:
@@ -148,7 +150,12 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         hide = "hide: [toc]\n" if page.wide else ""
         # Material's search plugin leaves a page out of the index with search.exclude.
         search = "" if page.search else "search:\n  exclude: true\n"
-        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}{search}---\n\n"
+        # Pages outside the navigation's folders of many pages get only its top level
+        # (overrides/partials/nav.html): the full one would be most of each page.
+        compact = "tracker_compact_nav: true\n" if page.path.split("/", 1)[0] + "/" in \
+            FOLDERS_NOT_IN_NAV else ""
+        front = (f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}{search}{compact}"
+                 "---\n\n")
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:
             # Whole folders of pages outside the navigation (snapshots, filing texts) are one

@@ -1107,4 +1107,7 @@ def generate(
     if timeline is None:
         timeline = Timeline([Moment(date.fromisoformat(str(status["as_of"])), None, status)])
     forge = Forge.from_config(repo.config.forge) if repo.config.forge else None
-    return Generator(repo, timeline, provenance, downloads, limit, forge).generate(archive)
+    generator = Generator(repo, timeline, provenance, downloads, limit, forge)
+    if not archive:
+        generator.archive = []  # no snapshots: no links to other dates
+    return generator.generate(archive)
