@@ -28,6 +28,11 @@ PLAN_START = dt.date(2022, 1, 1)
 PLAN_END = dt.date(2025, 12, 31)
 DUE_DAYS = 10
 EXAMPLE_URL = "https://demo.example.org/huzhou-jidi"
+# The date the demo represents (tracker.yaml `as_of`): the default --as-of of status, explain,
+# export, build and serve. Mid-plan, with every colour of light: done and on track (green);
+# pending review, a late filing and one not yet due (yellow); off track, overdue and a missing
+# filing (red); a target not yet reported (grey); two deadlines within 90 days (blue, 临期).
+DEMO_AS_OF = dt.date(2024, 10, 8)
 
 # ---------------------------------------------------------------------------------------------
 # Units and their synthetic shares of the city goals
@@ -189,6 +194,8 @@ DROP = ("anji", "2024-Q3")  # a village service point closes
 DROP_CLOSED = dt.date(2024, 8, 12)
 DROP_REOPENED = dt.date(2024, 10, 28)  # new site, reported in 2024-Q4
 AS_OF_DAY_25 = {"changxing"}  # 统计截止 25 日 (a few days early)
+# A target a unit reports only from a later period on (未报送, grey, until then).
+FIRST_REPORTED = {("wuxing", "county-sorting-centres"): "2024-Q4"}
 
 S4_LAST = "2024-Q4"  # nanxun; S.4 done from here
 
@@ -772,7 +779,7 @@ def unit_filing(
 
     targets: dict = {}
     for target, _, goal in TARGETS:
-        if not reports(unit, target):
+        if not reports(unit, target) or period.id < FIRST_REPORTED.get((unit, target), ""):
             continue
         v, g = vals[target], goal[unit]
         entry: dict = {"value": v}
@@ -802,6 +809,8 @@ def unit_filing(
             note += ",本期经复核更正"
         if unit == "nantaihu" and period.id == "2024-Q2" and target == "village-service-points":
             note += ";一季度漏报,本期为截至6月底累计数"
+        if period.id == FIRST_REPORTED.get((unit, target)):
+            note += ";本期起报送该指标,数值为开工以来累计数"
         entry["note"] = note
         ev: list[dict] = []
         if target == "village-service-points" and period.quarter == 4:
@@ -1073,6 +1082,9 @@ def tracker_yaml() -> str:
 plan: ../../plan
 demo: true
 title: 湖州市城乡寄递物流体系建设进展(演示数据)
+# 演示数据代表的日期:status、explain、export、build、serve 不写 --as-of 时按这一天计算。
+# The date the demo represents: the default --as-of of status, explain, export, build, serve.
+as_of: {DEMO_AS_OF.isoformat()}
 # 以下各单位建制村数(villages)和乡镇(开发区)数(townships)为演示虚构,并非真实分布;
 # 仅保证合计为实施方案的 916 个建制村和 46 个乡镇(开发区)。
 # These per-unit counts are INVENTED for the demo and are NOT the real split; they
@@ -1080,6 +1092,35 @@ title: 湖州市城乡寄递物流体系建设进展(演示数据)
 counts:
 {counts}
 """
+
+
+# 销号复核 decisions of the plan office (reviews/<task>.yaml; the plan has closure: review).
+# INVENTED, like everything here. Each answers a claim the generated filings make (the lead's
+# latest report `done` with evidence; for S.2/S.4, which have no lead, every unit's): returned
+# and then approved, approved at once, and claims still awaiting review at the demo date and
+# at the plan's end. (date, decision, note), appended in date order.
+REVIEWS: dict[str, list[tuple[str, str, str]]] = {
+    "1.1": [("2023-07-20", "returned", "佐证材料缺少专项规划批复文件,请补充后重新申请销号。"),
+            ("2024-01-25", "approved", "专项规划已批复,用地已落实,材料齐全,同意销号。")],
+    "S.2": [("2024-04-20", "returned", "部分单位只报送了政策文件目录,请附政策原文后重新申请。")],
+    "S.4": [("2025-01-25", "approved", "督查评价机制已建立并运行,同意销号。")],
+    "3.1": [("2025-01-20", "approved", "补贴机制已纳入财政预算,同意销号。")],
+    "4.1": [("2025-07-25", "returned", "平台接入清单不完整,请补充各区县接入情况。"),
+            ("2025-10-25", "approved", "接入情况已补充,同意销号。")],
+    "2.3": [("2025-10-20", "approved", "末端共配体系验收材料齐全,同意销号。")],
+    "1.2": [("2026-01-20", "approved", "三级网络基础设施全覆盖,同意销号。")],
+    # 2.2's claim (2026-01) is left without a decision: it awaits review at the end.
+}
+
+
+def review_doc(task: str, decisions: list[tuple[str, str, str]]) -> str:
+    lines = [HEADER, f"# 任务 {task} 的销号复核记录(演示虚构) — 只追加,不修改、不删除。",
+             f'task: "{task}"', "decisions:"]
+    for on, decision, note in decisions:
+        label = {"approved": "同意销号", "returned": "退回"}[decision]
+        lines += [f"  - on: {on}", f"    decision: {decision}   # {label}", f"    note: {note}",
+                  "    by: 市邮政管理局(演示)"]
+    return "\n".join(lines) + "\n"
 
 
 def register_doc(unit: str, items: list[RegisterItem]) -> dict:
@@ -1112,6 +1153,7 @@ def readme(values, registers) -> str:
     city_final = sum(values[u, "2025-Q4"]["digital-stations"] for u in REPORTING_UNITS)
     late_unit, late_period = next(iter(LATE))
     missing_unit, missing_period = next(iter(MISSING))
+    (first_unit, first_target), first_from = next(iter(FIRST_REPORTED.items()))
     return f"""{HEADER}
 
 # 演示数据 / Demo data
@@ -1136,8 +1178,16 @@ the plan's 916 villages and 46 townships but are not the real split.
 
 ```sh
 tracker validate --root examples/demo
-tracker status --root examples/demo --as-of 2024-06-30
+tracker status --root examples/demo                      # 截至 {DEMO_AS_OF} / as of {DEMO_AS_OF}
+tracker status --root examples/demo --as-of 2025-12-31   # 任何一天 / any other day
 ```
+
+`tracker.yaml` 中的 `as_of: {DEMO_AS_OF}` 是演示数据代表的日期:不写 `--as-of` 时,
+status、explain、export、build、serve 都按这一天计算(报送数据一直编到 2025-Q4,
+按“今天”计算则全部已到期)。
+`as_of: {DEMO_AS_OF}` in `tracker.yaml` is the date the demo represents: without
+`--as-of`, status, explain, export, build and serve compute as of that day (the filings run
+to 2025-Q4; as of today everything would be past its deadline).
 
 ## 重新生成 / Regenerate
 
@@ -1180,12 +1230,13 @@ change the script and regenerate.
   anji and deqing are well above the straight line on every target.
 - **正常 / on track** — wuxing、nantaihu:等于或略高于直线进度。
   At or just above the straight line.
-- **严重滞后 / lagging** — nanxun:2022–2023 年村级服务点低于预期值的 80%,
-  {vsp_done["nanxun"]} 才全覆盖;快递覆盖、转运中心、住宅小区驿站
-  同样晚于截止日完成。
-  Below 80 % of expected through 2022–2023; complete only in {vsp_done["nanxun"]}; parcel
-  coverage, transfer centres and residential stations are also completed after their deadlines.
-- **后程追赶 / catches up late** — changxing:前期为预期值的 80–95%,在每项指标截止前
+- **滞后、严重滞后 / lagging, off track** — nanxun:2022–2023 年村级服务点落后序时进度
+  10–20 个百分点(滞后),2023 年下半年超过 20 个百分点(严重滞后),{vsp_done["nanxun"]}
+  才全覆盖;快递覆盖、转运中心、住宅小区驿站同样晚于截止日完成。
+  10–20 points behind the 序时进度 through 2022–2023, more than 20 from 2023-Q3; complete only
+  in {vsp_done["nanxun"]}; parcel coverage, transfer centres and residential stations are also
+  completed after their deadlines.
+- **后程追赶 / catches up late** — changxing:前期为序时进度的 80–95%,在每项指标截止前
   最后一两个季度集中攻坚按期完成;其 `as_of` 为季末月 25 日。
   80–95 % of expected, catches up in the last quarters before each deadline; its
   `as_of` is the 25th of the quarter's last month.
@@ -1193,6 +1244,9 @@ change the script and regenerate.
   截止日 / due {PERIODS[[p.id for p in PERIODS].index(late_period)].due}。
 - **漏报 / missing** — {missing_unit} {missing_period}:没有报送文件 / no file
   (下一期备注中说明 / the next filing's note mentions it)。
+- **尚未报送的指标 / not yet reported** — {first_unit} 的 {first_target} 自 {first_from}
+  起才报送,此前为“未报送”(灰灯)。{first_unit} files {first_target} only from
+  {first_from} on: not reported (grey) until then.
 - **更正 / amendment** — {AMENDED[0]} {AMENDED[1]}:`revision: 2` 和 `amendment_reason`
   (住宅小区驿站重复统计 {AMENDED_OVERSTATEMENT} 个,更正为 {amended_value} 个)。
   `reported_on` 保留首次报送日期;在 git 中更正是同一文件的后续提交,这里只写最终状态。
@@ -1205,10 +1259,16 @@ change the script and regenerate.
 - **完成无佐证 / done without evidence** — postal,任务 "3.3",自 {done["3.3"]} 起标记
   `done` 但无 `evidence`,不算销号。
   The lead marks the task done with no evidence: it does not count as 销号.
-- **销号 / done with evidence** — natural-resources "1.1"({done["1.1"]})、
+- **销号申请 / claims (done with evidence)** — natural-resources "1.1"({done["1.1"]})、
   postal "S.2"({done["S.2"]})、finance "3.1"({done["3.1"]})、
   big-data "4.1"({done["4.1"]})、postal "2.3"({done["2.3"]},仅链接佐证 / URL
   evidence only)、postal "1.2"({done["1.2"]})、postal "2.2"({done["2.2"]})。
+- **销号复核 / review (plan.closure: review)** — `reviews/` 中的复核决定(虚构):
+  "1.1" 先退回({REVIEWS["1.1"][0][0]})后同意({REVIEWS["1.1"][1][0]});"S.2" 退回
+  ({REVIEWS["S.2"][0][0]})后各单位再次申请,演示日期 {DEMO_AS_OF} 时为“待审核销号”;
+  "4.1" 退回后同意;"2.2" 到期末仍待审核。 Invented decisions in `reviews/`: returned then
+  approved, returned and claimed again (pending at the demo date), approved at once, and one
+  claim that still awaits review at the plan's end.
 - **无牵头的工作保障 / safeguards without a lead** — "S.4" 只列区县和南太湖新区,
   六个单位全部附佐证标记完成后({S4_LAST},nanxun 最后)才算完成;"S.1" 还列有市级
   各部门,而部门未报 S.1,故始终未完成。
@@ -1256,6 +1316,9 @@ def build() -> dict[str, str]:
             doc = dept_filing(unit, di, pi, PERIODS[pi], values, evidence)
             files[f"submissions/{unit}/{PERIODS[pi].id}.yaml"] = render(doc)
 
+    for task, decisions in REVIEWS.items():
+        files[f"reviews/{task}.yaml"] = review_doc(task, decisions)
+
     files.update(evidence.files)
     files["README.md"] = readme(values, registers)
     return files
@@ -1263,7 +1326,7 @@ def build() -> dict[str, str]:
 
 def main() -> int:
     files = build()
-    for managed in ("submissions", "evidence"):
+    for managed in ("submissions", "evidence", "reviews"):
         shutil.rmtree(DEMO / managed, ignore_errors=True)
     for rel, content in sorted(files.items()):
         path = DEMO / rel

@@ -30,9 +30,9 @@ from tracker.model import (
     Reporting,
     Target,
     TargetReport,
-    Thresholds,
     Task,
     TaskReport,
+    Thresholds,
     Unit,
 )
 

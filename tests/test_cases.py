@@ -56,10 +56,12 @@ def test_there_is_an_invalid_case_for_every_rule_about_data():
     from tracker.diagnostics import RULES
 
     covered = {yaml.safe_load((c / "case.yaml").read_text("utf-8"))["rule"] for c in INVALID}
-    # Rules about git history and pull requests are tested with real git repositories elsewhere;
-    # rules about Excel workbooks (xlsx-*) in tests/test_xlsx_filing.py.
+    # Rules about git history and pull requests (the gate: tracker/gate/) are tested with real
+    # git repositories elsewhere (tests/test_gate_*.py, tests/test_workflow_check.py); rules
+    # about Excel workbooks (xlsx-*) in tests/test_xlsx_filing.py.
     workflow = {r for r in RULES
-                if r.startswith(("auth-", "immutable-", "git-", "codeowners-", "xlsx-"))}
+                if r.startswith(("auth-", "immutable-", "git-", "codeowners-", "xlsx-", "path-",
+                                 "timeliness-"))}
     missing = set(RULES) - workflow - covered - {"file-unreadable"}
     assert not missing, f"rules with no invalid example: {sorted(missing)}"
     assert len(INVALID) >= 40

@@ -19,6 +19,7 @@ GITHUB = """\
 # 由 tracker codeowners 根据 plan/units.yaml 生成，请勿手工修改本段；修改 units.yaml 后运行
 #   tracker codeowners --format github --out .github/CODEOWNERS
 # Generated from plan/units.yaml by `tracker codeowners`: edit units.yaml, then regenerate.
+* plan@example.invalid
 /plan/ plan@example.invalid
 /tracker.yaml plan@example.invalid
 /submissions/office/ office@example.invalid
@@ -49,14 +50,25 @@ def test_github_format(repo: Path):
 
 
 @pytest.mark.parametrize("fmt", ["gitlab", "gitee"])
-def test_gitlab_and_gitee_group_lines_in_sections(repo: Path, fmt: str):
+def test_gitlab_and_gitee_put_the_block_in_one_section(repo: Path, fmt: str):
+    # GitLab judges each section on its own (and requires every matching section): the units'
+    # lines must share a section with `*` to take precedence over it.
     text = run("--format", fmt).stdout
     lines = text.splitlines()
     assert lines[0] == f"# >>> tracker codeowners ({fmt}) >>>"
-    assert lines.index("[Plan]") < lines.index("/plan/ plan@example.invalid")
-    assert lines.index("[Submissions]") < lines.index("/submissions/east/ east@example.invalid")
+    assert [x for x in lines if x.startswith("[")] == ["[tracker]"]
+    assert lines.index("[tracker]") < lines.index("* plan@example.invalid")
     # Everything else is the same as GitHub's.
     assert [x for x in lines[4:] if not x.startswith("[")] == GITHUB.splitlines()[4:]
+
+
+def test_everything_is_the_maintainers_before_the_units_folders(repo: Path):
+    # Paths outside the units' folders (.github/, .gitattributes, CI files, reviews/) must
+    # need a maintainer on the forge too, as tracker check requires.
+    lines = run().stdout.splitlines()
+    owners_lines = [x for x in lines if not x.startswith("#")]
+    assert owners_lines[0] == "* plan@example.invalid"
+    assert owners_lines.index("/submissions/east/ east@example.invalid") > 0
 
 
 def test_github_has_no_sections_and_no_end_of_line_comments():
@@ -156,3 +168,14 @@ def test_merge_block_replaces_in_place():
     old = "a\n" + GITHUB.replace("east@example.invalid", "old@x") + "b\n"
     assert merge_block(old, GITHUB) == "a\n" + GITHUB + "b\n"
     assert merge_block(None, GITHUB) == GITHUB
+
+
+def test_this_repository_commits_its_codeowners_and_it_is_current(monkeypatch):
+    # The docs call CODEOWNERS the real gate: the repository that ships the plan has one, where
+    # GitHub reads it, generated from plan/units.yaml (regenerate after editing units.yaml).
+    monkeypatch.chdir(REPO)
+    assert (REPO / ".github/CODEOWNERS").is_file()
+    result = CliRunner().invoke(cli, ["codeowners", "--check"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(CliRunner().invoke(cli, ["validate", "--format", "json"]).stdout)
+    assert not [d for d in report["diagnostics"] if d["rule"] == "codeowners-outdated"]

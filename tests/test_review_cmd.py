@@ -107,8 +107,8 @@ def test_an_earlier_decision_cannot_be_added_after_a_later_one(repo: Path):
 def test_a_broken_review_file_is_left_untouched(repo: Path):
     (repo / "reviews").mkdir()
     file = repo / "reviews" / "1.1.yaml"
-    file.write_bytes('task: "1.1"\ndecisions:\n  - on: 2024-07-20\n    decision: maybe\n'
-                     "    note: x\n".encode())
+    file.write_bytes(b'task: "1.1"\ndecisions:\n  - on: 2024-07-20\n    decision: maybe\n'
+                     b"    note: x\n")
     before = file.read_bytes()
     result = run(repo, "review", "1.1", "--approve", "--note", "ok", "--on", "2024-07-21")
     assert result.exit_code == 2 and "reviews/1.1.yaml" in result.output

@@ -200,3 +200,40 @@ def test_amend_of_a_file_with_errors_is_refused(base_repo: Path):
     result = run("amend", "submissions/west/2024-Q1.yaml")
     assert result.exit_code == 2
     assert "不是可读的报送文件" in result.stderr
+
+
+def test_the_printed_next_step_checks_the_new_filing_of_a_repository_inside_another(
+        base_repo: Path):
+    # Issue 15.1: the quick start's `tracker new --root examples/demo`, run from the outer
+    # repository: the advice printed must check the new file, not pass without reading it.
+    demo = base_repo / "demo"
+    demo.mkdir()
+    (demo / "tracker.yaml").write_text("plan: ../plan\ndemo: true\n", "utf-8")
+    result = run("new", "--unit", "west", "--period", "2024-Q2", "--root", "demo")
+    assert result.exit_code == 0, result.output
+    advice = result.stdout.splitlines()[-1]
+    assert advice == ("填写后运行 tracker validate --root demo demo/submissions/west/2024-Q2.yaml"
+                      " 检查。")
+    command = advice.removeprefix("填写后运行 ").removesuffix(" 检查。").split()
+    assert command[0] == "tracker"
+    code, report = validate(*command[2:])
+    assert code == 1  # the blanks left for the editor
+    assert report["files"] == ["demo/submissions/west/2024-Q2.yaml", "plan/targets.yaml",
+                               "plan/tasks.yaml", "plan/units.yaml"]
+    assert {d["rule"] for d in report["diagnostics"]} == {"schema-type", "schema-enum",
+                                                          "schema-empty"}
+    # Without --root the outer repository is checked, and the named file is said to be unread.
+    code, report = validate("demo/submissions/west/2024-Q2.yaml")
+    assert code == 1
+    [unread] = [d for d in report["diagnostics"] if d["path"] == "demo/submissions/west/2024-Q2.yaml"]
+    assert unread["rule"] == "file-not-checked"
+    assert unread["hint"] == "检查它请运行 tracker validate --root demo demo/submissions/west/2024-Q2.yaml"
+
+
+def test_the_next_step_after_a_workbook_names_the_repository(base_repo: Path, tmp_path: Path,
+                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "--unit", "west", "--period", "2024-Q2", "--root", "repo",
+                 "--xlsx", "west.xlsx")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "在黄色单元格中填写后运行 tracker import --root repo west.xlsx"

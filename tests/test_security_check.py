@@ -146,18 +146,20 @@ def test_a_file_name_cannot_hide_the_next_file_from_authorization(repo: Path) ->
 
 
 def test_log_parsing_takes_names_as_git_wrote_them() -> None:
-    from tracker.workflow import parse_log
+    from tracker.gate.git import parse_log
 
-    sha1, sha2 = "a" * 40, "b" * 40
-    out = (f"\x1e{sha1}\0we\x1est@x\0West\x1e Editor\0\0\nA\0evidence/west/a\x1eb.pdf\0"
-           f"A\0submissions/east/2024-Q3.yaml\0R100\0submissions/east/x.yaml\0submissions/west/x.yaml\0"
-           f"\x1e{sha2}\0east@x\0East\0\0\nM\0submissions/east/2024-Q2.yaml\0").encode()
-    commits = parse_log(out)
+    sha1, sha2, parent = "a" * 40, "b" * 40, "c" * 40
+    meta = ":000000 100644 " + "0" * 40 + " " + "1" * 40 + " A"
+    out = (f"\x1e{sha1} {parent}\0we\x1est@x\0West\x1e Editor\x001\0\0\n{meta}\0evidence/west/a\x1eb.pdf\0"
+           f"{meta}\0submissions/east/2024-Q3.yaml\0{meta}\0\x1e{sha2} {parent}\0x@y\0X\x002\0"
+           f"\x1e{sha2} {sha1}\0east@x\0East\x003\0\0\n{meta}\0submissions/east/2024-Q2.yaml\0").encode()
+    commits, blocks = parse_log(out)
+    # The third entry's path is a header's text: a path is read where a path is due.
     assert [(c.sha, c.email, c.name) for c in commits] == [
         (sha1, "we\x1est@x", "West\x1e Editor"), (sha2, "east@x", "East")]
-    assert commits[0].files == ["evidence/west/a\x1eb.pdf", "submissions/east/2024-Q3.yaml",
-                                "submissions/east/x.yaml", "submissions/west/x.yaml"]
-    assert commits[1].files == ["submissions/east/2024-Q2.yaml"]
+    assert list(blocks[(sha1, parent)]) == ["evidence/west/a\x1eb.pdf", "submissions/east/2024-Q3.yaml",
+                                            f"\x1e{sha2} {parent}"]
+    assert list(blocks[(sha2, sha1)]) == ["submissions/east/2024-Q2.yaml"]
 
 
 def test_a_base_that_looks_like_an_option_is_refused(repo: Path, tmp_path: Path) -> None:

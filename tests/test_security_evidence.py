@@ -103,6 +103,13 @@ def test_the_site_ships_no_hidden_file_and_no_active_content(repo: Path, tmp_pat
             # The filing's own text names the paths, as text inside <pre>, never as a link.
             assert not re.search(r'(href|src)="[^"]*(page\.html|pic\.svg)', html), page
             continue
+        if page.startswith("file/") and page != "file/index.html":
+            # The filing page carries the unit's filings as data (its JSON model, for
+            # amendments): the path is text there, and must be nowhere else on the page.
+            model = re.search(r'<script type="application/json" id="tk-filing-model">.*?</script>',
+                              html, re.S)
+            assert model is not None
+            html = html.replace(model.group(0), "")
         assert "page.html" not in html and "pic.svg" not in html, page
 
 

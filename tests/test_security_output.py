@@ -121,3 +121,30 @@ def test_an_internal_error_message_is_short_and_printable(tmp_path: Path, monkey
     assert "内部错误 internal error: ValueError" in err and "Traceback" not in err
     assert len(err) < 1000
     assert "\x1b" not in err and "\x07" not in err
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path: Path) -> None:
+    """Linux file names are bytes: `2024-Q3\\xff.yaml` reaches Python as a lone surrogate,
+    which no UTF-8 writer accepts. Every format shows the byte as \\xff and runs to the end."""
+    root = copy_base(tmp_path / "repo")
+    raw = os.fsencode(root / "submissions/east") + b"/2024-Q3\xff.yaml"
+    with open(raw, "wb") as handle:
+        handle.write((root / "submissions/east/2024-Q1.yaml").read_bytes())
+    with open(os.fsencode(root / "submissions/east") + b"/notes\xfe.txt", "wb") as handle:
+        handle.write(b"x")
+    shown = "submissions/east/2024-Q3\\xff.yaml"
+    for fmt in ("text", "json", "github", "junit"):
+        result = _run(root, "validate", "--format", fmt, env={"NO_COLOR": "1"})
+        assert result.exit_code == 1, (fmt, result.output)
+        out = result.stdout_bytes.decode("utf-8")  # strict: valid UTF-8 whatever the name
+        assert "\ufffd" not in out and "2024-Q3?.yaml" not in out, fmt
+        if fmt == "json":
+            payload = json.loads(out)
+            assert shown in payload["files"]
+            assert {d["rule"] for d in payload["diagnostics"]
+                    if d["path"] == shown} == {"filing-period-mismatch"}
+            assert any("notes\\xfe.txt" in d["path"] for d in payload["diagnostics"])
+            continue
+        assert shown in out and "notes\\xfe.txt" in out, (fmt, out)
+        if fmt == "junit":
+            xml.dom.minidom.parseString(result.stdout_bytes)

@@ -238,6 +238,9 @@ def test_many_units_keep_unit_pages_out_of_the_nav(
     nav = home[home.index('md-sidebar--primary'):home.index('md-sidebar--secondary')]
     assert 'units/index.html' in nav and "units/anji.html" not in nav
     assert (out / "units/anji.html").is_file()
+    # The filing pages follow the same rule.
+    assert 'file/index.html' in nav and "file/anji.html" not in nav
+    assert 'href="anji.html"' in (out / "file/index.html").read_text(encoding="utf-8")
     assert 'href="anji.html"' in (out / "units/index.html").read_text(encoding="utf-8")
 
 
@@ -339,3 +342,19 @@ def test_default_output_from_a_relative_root(tmp_path: Path, monkeypatch) -> Non
     site = tmp_path / "examples" / "demo" / "site"
     for page in ("index.html", "ledger.html", "methodology.html", "search/search_index.json"):
         assert (site / page).is_file(), page
+
+
+def test_each_periods_report_is_a_download(demo_site: Path, demo_repo) -> None:  # type: ignore[no-untyped-def]
+    """Every period whose filings were due before the site's date has its 督办通报 (.docx),
+    the same bytes as `tracker report`, listed newest first on the downloads page."""
+    from tracker.report.run import document, render
+
+    names = sorted(p.name for p in (demo_site / "downloads").glob("report-*.docx"))
+    assert names == [f"report-{y}-Q{q}.docx" for y in (2022, 2023) for q in (1, 2, 3, 4)] + [
+        "report-2024-Q1.docx"]  # 2024-Q2's filings are due 2024-07-10, after the site's date
+    latest = demo_site / "downloads/report-2024-Q1.docx"
+    assert latest.read_bytes() == render(document(demo_repo, "2024-Q1"), "docx")
+    page = main_content((demo_site / "downloads.html").read_text(encoding="utf-8"))
+    links = re.findall(r'href="(downloads/report-[^"]+)"', page)
+    assert links[0] == "downloads/report-2024-Q1.docx" and len(links) == len(names)
+    assert "2024年第一季度督办通报" in page

@@ -221,3 +221,46 @@ def test_parse_log_handles_deletes_and_re_adds() -> None:
     assert list(files) == ["submissions/a.yaml"]
     assert files["submissions/a.yaml"].added.sha == "4"  # type: ignore[union-attr]
     assert files["submissions/a.yaml"].amended == []
+
+
+def _raw_commit(root: Path, header: bytes, message: bytes, parent: str | None = None) -> str:
+    """Write a commit object byte for byte (git commit would re-encode a latin-1 name)."""
+    tree = git(root, "write-tree").strip()
+    lines = [b"tree " + tree.encode()]
+    if parent:
+        lines.append(b"parent " + parent.encode())
+    body = b"\n".join(lines) + b"\n" + header + b"\n" + message
+    sha = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+                         cwd=root, input=body, capture_output=True, check=True).stdout.decode()
+    git(root, "update-ref", "HEAD", sha.strip())
+    return sha.strip()
+
+
+@pytest.mark.parametrize("encoding", [b"", b"encoding no-such-charset\n"])
+def test_an_author_name_that_is_not_utf8_never_stops_a_build(tmp_path: Path, encoding) -> None:
+    # A latin-1 name in a commit without an encoding header (or with one git cannot use):
+    # git log gives the bytes as they are; they used to reach the ledger as lone surrogates
+    # and every later build failed (UnicodeEncodeError, exit 2).
+    root = copy_base(tmp_path / "repo")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    first = _raw_commit(root, b"author Jos\xe9 Pe\xf1a <jos\xe9@example.invalid> 1720746000 +0800\n"
+                              b"committer Jos\xe9 <j@example.invalid> 1720746000 +0800\n"
+                              + encoding, b"first filings \xe9\n")
+    east_q2 = root / "submissions/east/2024-Q2.yaml"
+    east_q2.write_text(east_q2.read_text("utf-8").replace("用地紧张", "用地仍紧张"), "utf-8")
+    git(root, "add", "-A")
+    _raw_commit(root, b"author \xff\xfe <x@example.invalid> 1722470400 +0800\n"
+                      b"committer \xff\xfe <x@example.invalid> 1722470400 +0800\n" + encoding,
+                b"amend\n", parent=first)
+    prov = provenance.read(root)
+    east = prov.of("submissions/east/2024-Q2.yaml")
+    assert east and east.added and east.added.author == "Jos\ufffd Pe\ufffda"
+    assert east.added.email == "jos\ufffd@example.invalid"
+    assert [c.author for c in east.amended] == ["\ufffd\ufffd"]
+    assert prov.head and prov.head.author == "\ufffd\ufffd"
+    out = tmp_path / "site"
+    build(root, out, date(2024, 6, 30))
+    ledger = text_of(main_content((out / "ledger.html").read_text(encoding="utf-8")))
+    assert "Jos\ufffd Pe\ufffda" in ledger
+    build(root, out, date(2024, 6, 30))  # and the next build too

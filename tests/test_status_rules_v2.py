@@ -180,7 +180,7 @@ def claim(on: date, progress: str = "done", evidence: bool = True, period: str =
 
 def review(*decisions: tuple[date, str]) -> Review:
     return Review("reviews/1.1.yaml", "1.1", tuple(
-        Decision(on, d, "意见", index=i) for i, (on, d) in enumerate(decisions)))
+        Decision(on, d, "意见", seq=i) for i, (on, d) in enumerate(decisions)))
 
 
 def task_code(plan, filings, day, *decisions):

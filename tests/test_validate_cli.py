@@ -210,3 +210,17 @@ def test_an_unquoted_task_key_does_not_hide_the_files_other_problems(base_repo):
              if d["path"].endswith("east/2024-Q1.yaml")}
     assert ("yaml-key-type", 13) in found
     assert any(rule.startswith("schema-") and line == 14 for rule, line in found), found
+
+
+def test_a_named_file_that_is_not_read_is_an_error_not_a_pass(base_repo):
+    (base_repo / "notes").mkdir()
+    (base_repo / "notes/2024-Q2.yaml").write_text("unit: west\n", "utf-8")
+    (base_repo / "evidence/east/2024-Q2/photo.txt").write_text("x", "utf-8")
+    for named in ("notes/2024-Q2.yaml", "evidence/east/2024-Q2/photo.txt", "evidence"):
+        result = invoke("validate", named)
+        assert result.exit_code == 1, named
+        assert f"{named}: error: {named} 没有被检查" in result.output
+    # A folder whose files are checked, the root, and a checked file pass.
+    for named in ("submissions/east", ".", "submissions/east/2024-Q2.yaml", "plan/units.yaml"):
+        result = invoke("validate", named)
+        assert result.exit_code == 0, (named, result.output)

@@ -23,7 +23,8 @@ from tests.workflow_helpers import (
     make_pr_repo,
     rules,
 )
-from tracker.workflow import identities, parse_log, parse_raw_diff
+from tracker.gate.authorization import identities
+from tracker.gate.git import parse_log, parse_raw_diff
 
 
 @pytest.fixture
@@ -228,11 +229,11 @@ def test_a_shallow_clone_is_reported_not_misread(repo: Path, tmp_path: Path, mon
     assert "浅克隆" in report["diagnostics"][0]["message"]
 
 
-def test_a_missing_base_is_reported_as_incomplete_history(repo: Path):
+def test_a_base_that_was_not_fetched_cannot_be_compared(repo: Path):
     result = check(repo, "--base", "origin/nowhere")
-    assert result.exit_code == 1
-    assert ("git-shallow", ".") in rules(result)
-    assert "找不到比较基准 origin/nowhere" in result.stdout
+    assert result.exit_code == 2
+    assert "--base 指定的 origin/nowhere 不存在" in result.stderr
+    assert "git fetch origin main" in result.stderr
 
 
 def test_outside_git_the_command_cannot_run(tmp_path: Path, monkeypatch):
@@ -360,11 +361,17 @@ def test_office_may_file_its_tasks(repo: Path):
 
 
 def test_log_and_raw_diff_parsing():
-    log = (b"\x1eaaa\x00a@x\x00A\x00\x00\nM\x00submissions/a/1.yaml\x00D\x00submissions/a/2.yaml\x00"
-           b"\x1ebbb\x00b@x\x00B\x00\x00")
-    commits = parse_log(log)
-    assert [(c.sha, c.email, c.files) for c in commits] == [
-        ("aaa", "a@x", ["submissions/a/1.yaml", "submissions/a/2.yaml"]), ("bbb", "b@x", [])]
+    a, b, p = "a" * 40, "b" * 40, "p" * 0 + "c" * 40
+    meta = b":100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M"
+    log = (f"\x1e{a} {p}\x00a@x\x00A\x001700000000\x00\x00\n".encode() + meta
+           + b"\x00submissions/a/1.yaml\x00" + meta.replace(b" M", b" D") + b"\x00submissions/a/2.yaml\x00"
+           + f"\x1e{b} \x00b@x\x00B\x001700000001\x00\x00".encode())
+    commits, blocks = parse_log(log)
+    assert [(c.sha, c.parents, c.email, c.authored) for c in commits] == [
+        (a, (p,), "a@x", 1700000000), (b, (), "b@x", 1700000001)]  # b is a root commit
+    assert {k: list(v) for k, v in blocks.items()} == {
+        (a, p): ["submissions/a/1.yaml", "submissions/a/2.yaml"], (b, ""): []}
+    assert blocks[(a, p)]["submissions/a/2.yaml"].status == "D"
     raw = (b":100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M\x00s/a.yaml\x00"
            b":100644 100644 " + b"3" * 40 + b" " + b"3" * 40 + b" R100\x00s/b.yaml\x00s/c.yaml\x00")
     changes = parse_raw_diff(raw)
@@ -426,7 +433,7 @@ def test_reading_many_blobs_at_once_cannot_block(tmp_path: Path):
     shas = subprocess.run(["git", "hash-object", "-w", "--stdin-paths"], cwd=repo,
                           input="\n".join(paths) + "\n", capture_output=True, text=True,
                           check=True).stdout.split()
-    script = ("import sys\nfrom pathlib import Path\nfrom tracker.workflow import Git, start_cat_blobs\n"
+    script = ("import sys\nfrom pathlib import Path\nfrom tracker.gate.git import Git, start_cat_blobs\n"
               "names = sys.stdin.read().split()\n"
               "blobs = start_cat_blobs(Git(Path(sys.argv[1])), names).result()\n"
               "print(len(blobs), sum(len(b) for b in blobs.values()))\n")
@@ -473,7 +480,7 @@ def test_the_pull_request_comment_is_written_even_when_stdout_is_closed(repo: Pa
 def test_git_is_stopped_when_loading_fails(repo: Path, monkeypatch):
     import os
 
-    from tracker import workflow
+    from tracker.gate import check as workflow
 
     edit(repo / "submissions/east/2024-Q1.yaml", "value: 0", "value: 1")
     commit(repo, "fix centres", EAST)

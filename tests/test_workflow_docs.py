@@ -109,6 +109,43 @@ def test_gitlab_ci_reports_junit_and_publishes_pages():
     assert "tracker build --out public" in ci["pages"]["script"]
 
 
+def test_github_workflow_sends_reminders_nightly_at_01_00_china_time():
+    wf = _yaml(".github/workflows/tracker.yml")
+    crons = [c["cron"] for c in wf["on"]["schedule"]]
+    assert "0 17 * * *" in crons  # 01:00 Asia/Shanghai = 17:00 UTC the day before
+    job = wf["jobs"]["remind"]
+    assert job["if"] == "github.event.schedule == '0 17 * * *'"
+    assert "'0 17 * * *'" in wf["jobs"]["build"]["if"]  # the reminder run builds no site
+    steps = job["steps"]
+    send = next(s for s in steps if s.get("run") == "tracker remind --send")
+    assert all(v.startswith("${{ secrets.") for v in send["env"].values())
+    uses = [s.get("uses", "") for s in steps]
+    restore = steps[next(i for i, u in enumerate(uses) if u.startswith("actions/cache/restore@"))]
+    save = steps[next(i for i, u in enumerate(uses) if u.startswith("actions/cache/save@"))]
+    assert restore["with"]["path"] == save["with"]["path"] == ".tracker"
+    assert save["if"] == "always()" and restore["with"]["restore-keys"] == "tracker-remind-"
+    assert uses.index(save["uses"]) > steps.index(send) > uses.index(restore["uses"])
+    assert wf["env"]["TZ"] == "Asia/Shanghai"  # "today" is the plan's date
+
+
+def test_gitlab_ci_sends_reminders_from_a_schedule():
+    ci = _yaml(".gitlab-ci.yml")
+    job = ci["tracker-remind"]
+    assert job["script"] == ["tracker remind --send"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $TRACKER_REMIND == "1"'}]
+    [state] = [c for c in job["cache"] if c.get("key") == "tracker-remind"]
+    assert state["paths"] == [".tracker/"] and state["when"] == "always"
+    assert ci["pages"]["rules"][0] == {"if": '$TRACKER_REMIND == "1"', "when": "never"}
+    text = (REPO / ".gitlab-ci.yml").read_text("utf-8")
+    assert '"0 1 * * *"' in text and "Asia/Shanghai" in text and "17:00" in text
+
+
+def test_workflow_doc_spells_out_the_reminder_schedule():
+    text = (REPO / "docs/workflow.md").read_text("utf-8")
+    assert "tracker remind --send" in text
+    assert "01:00 Asia/Shanghai" in text and "17:00 UTC" in text
+
+
 def test_pre_commit_hook_and_example_config():
     import re
 
@@ -122,17 +159,34 @@ def test_pre_commit_hook_and_example_config():
     assert local["repo"] == "local" and local["hooks"][0]["entry"] == "tracker validate"
 
 
-def test_ci_templates_match_the_platforms_published_schemas():
+def check_jsonschema() -> str | None:
+    """The check-jsonschema installed with the Python running the tests (`.[test]` puts it in
+    the virtual environment's bin/, which is not on PATH when the tests run as the README says,
+    `.venv/bin/python -m pytest`), else one on PATH."""
     import shutil
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
+    return shutil.which("check-jsonschema", path=str(beside)) or shutil.which("check-jsonschema")
+
+
+def test_check_jsonschema_is_found_beside_the_running_python(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert check_jsonschema() is not None, "pip install -e '.[test]' installs check-jsonschema"
+
+
+def test_ci_templates_match_the_platforms_published_schemas():
     import subprocess
 
     import pytest
 
-    if shutil.which("check-jsonschema") is None:
+    tool = check_jsonschema()
+    if tool is None:
         pytest.skip("check-jsonschema is not installed")
     for schema_name, rel in (("vendor.github-workflows", ".github/workflows/tracker.yml"),
                              ("vendor.gitlab-ci", ".gitlab-ci.yml")):
-        out = subprocess.run(["check-jsonschema", "--builtin-schema", schema_name, str(REPO / rel)],
+        out = subprocess.run([tool, "--builtin-schema", schema_name, str(REPO / rel)],
                              capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
 

@@ -98,3 +98,27 @@ def file_east_q3(root: Path) -> None:
     (root / "submissions/east/2024-Q3.yaml").write_text(Q3_FILING, "utf-8")
     reg = root / "submissions/east/registers/stations.yaml"
     reg.write_text(reg.read_text("utf-8") + NEW_REGISTER_ITEMS, "utf-8")
+
+
+def head(root: Path, rev: str = "HEAD") -> str:
+    return git(root, "rev-parse", rev).strip()
+
+
+def merge_tree(root: Path, parents: list[str], author: str, message: str = "merge",
+               *, date: str = "2024-10-06T10:00:00+08:00") -> str:
+    """A merge commit of the index as it stands (`git add -A` first) with exactly these
+    parents, made with plumbing (git merge refuses a parent the branch already contains),
+    and the current branch moved to it."""
+    git(root, "add", "-A")
+    tree = git(root, "write-tree").strip()
+    args = ["commit-tree", tree, "-m", message]
+    for parent in parents:
+        args += ["-p", parent]
+    sha = git(root, *args, author=author, date=date).strip()
+    git(root, "reset", "-q", "--hard", sha)
+    return sha
+
+
+def restore(root: Path, rev: str, *paths: str) -> None:
+    """Put `paths` back as they are at `rev` (index and working tree)."""
+    git(root, "checkout", rev, "--", *paths)

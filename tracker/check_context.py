@@ -1,9 +1,9 @@
 """The status delta's read of every unit's latest filing, started before anything else.
 
-`tracker check` calls `start()` first thing, before it imports `tracker.workflow`: the forked
+`tracker check` calls `start()` first thing, before it imports `tracker.gate`: the forked
 child (tracker.background) then imports what it needs while the main process does the same,
 and reads every unit's newest filing while the main process reads git and validates. The
-result is `workflow.context_docs(root, day, max_bytes)`, whichever process computes it.
+result is `gate.delta.context_docs(root, day, max_bytes)`, whichever process computes it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,6 @@ def start(root: Path, day: date, max_bytes: int) -> Background:
 
 
 def _context_docs(root: Path, day: date, max_bytes: int) -> list[tuple[str, object]]:
-    from tracker.workflow import context_docs
+    from tracker.gate.delta import context_docs
 
     return context_docs(root, day, max_bytes)

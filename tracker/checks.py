@@ -14,11 +14,23 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tracker.diagnostics import Diagnostic, diag
+from tracker.diagnostics import Diagnostic, diag, did_you_mean
 from tracker.evidence import hidden_part, is_https_link, safe_type
 from tracker.model import Config, Evidence, Filing, Repository
-from tracker.periods import EXAMPLE, LABEL_ZH, Period
+from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.yamlio import Document
+
+MAX_PLAN_YEARS = 100
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo  # only for a plan that names its time zone
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
 
 
 def check_plan(
@@ -44,11 +56,22 @@ def check_plan(
                 yield diag(units.path, units.pos(("groups", i, "members", j)), "plan-unknown-unit",
                            f"分组 {group['id']} 的成员 {member} 不是已登记的单位")
 
+    zone = t["plan"].get("timezone")
+    if zone is not None and not _known_zone(zone):
+        yield diag(tasks.path, tasks.pos(("plan", "timezone")), "plan-timezone",
+                   f"时区 {zone} 不存在",
+                   hint="写 IANA 时区名，如 Asia/Shanghai(区分大小写)；不写时默认 Asia/Shanghai。")
     start = date.fromisoformat(t["plan"]["start"])
     end = date.fromisoformat(t["plan"]["end"])
     if end < start:
         yield diag(tasks.path, tasks.pos(("plan", "end")), "plan-date-range",
                    f"计划结束日期 {end} 早于开始日期 {start}")
+    elif end.year - start.year > MAX_PLAN_YEARS:
+        # Every period of the plan is computed (the 报送 calendar, the site's charts): a plan
+        # from 0001 to 9999 would take hours. Real plans run a few years.
+        yield diag(tasks.path, tasks.pos(("plan", "end")), "plan-date-range",
+                   f"计划期 {start} 至 {end} 超过 {MAX_PLAN_YEARS} 年",
+                   hint="检查 plan.start 和 plan.end 的年份是否写错。")
     task_ids: dict[str, int] = {}
     for i, task in enumerate(t["tasks"]):
         if task["id"] in task_ids:
@@ -78,7 +101,7 @@ def check_plan(
         if target["task"] not in task_ids:
             yield diag(targets.path, targets.pos(("targets", i, "task")), "plan-unknown-task",
                        f"指标 {target['id']} 所属任务 {target['task']} 不存在",
-                       hint="可选任务：" + "、".join(task_ids))
+                       hint=did_you_mean(target["task"], task_ids) + "可选任务：" + "、".join(task_ids))
         for j, ref in enumerate(target.get("reported_by", [])):
             if ref not in refs:
                 yield _unknown_ref(targets, ("targets", i, "reported_by", j), ref, refs)
@@ -114,7 +137,8 @@ def check_plan(
         if comp["target"] not in target_ids:
             yield diag(targets.path, targets.pos(("index", "components", j, "target")),
                        "plan-unknown-target", f"指数成分引用的指标 {comp['target']} 不存在",
-                       hint="可选指标：" + "、".join(target_ids))
+                       hint=did_you_mean(comp["target"], target_ids)
+                       + "可选指标：" + "、".join(target_ids))
     for unit in config.counts:
         if unit not in unit_ids and config.source is not None:
             doc = config.source
@@ -152,12 +176,9 @@ def _check_points(
 def _unknown_ref(
     doc: Document, path: tuple[Any, ...], ref: str, known: set[str], key: bool = False
 ) -> Diagnostic:
-    import difflib
-
-    close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)
     return diag(doc.path, doc.pos(path, key=key), "plan-unknown-unit",
                 f"引用的单位或分组 {ref} 不存在",
-                hint=(f"是不是 {close[0]}？" if close else "") + "请使用 plan/units.yaml 中的编号。")
+                hint=did_you_mean(ref, sorted(known)) + "请使用 plan/units.yaml 中的编号。")
 
 
 # --- submissions -------------------------------------------------------------------------
@@ -189,7 +210,10 @@ def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
     from tracker.status import claim_at
 
     plan = repo.plan
-    last_day = min(today, plan.info.end + timedelta(days=REVIEW_GRACE_DAYS))
+    if not repo.reviews:
+        return
+    grace = date.max - plan.info.end  # a plan ending in 9999 has no year after it
+    last_day = min(today, plan.info.end + min(timedelta(days=REVIEW_GRACE_DAYS), grace))
     if repo.reviews and plan.info.closure != "review":
         first = repo.reviews[0]
         doc = _doc(first)
@@ -211,7 +235,7 @@ def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
             continue
         previous: date | None = None
         for d in review.decisions:
-            where = _Lazy(doc, ("decisions", d.index, "on"))
+            where = _Lazy(doc, ("decisions", d.seq, "on"))
             if d.on < plan.info.start or d.on > last_day:
                 why = ("晚于今天" if d.on > today else
                        f"早于计划开始日期 {plan.info.start}" if d.on < plan.info.start else
@@ -267,7 +291,8 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
     if folder not in plan.units:
         yield diag(here, doc.pos(("unit",)), "filing-unknown-unit",
                    f"文件夹 submissions/{folder}/ 不是已登记的单位",
-                   hint="单位编号见 plan/units.yaml：" + "、".join(plan.units))
+                   hint=did_you_mean(folder, plan.units)
+                   + "单位编号见 plan/units.yaml：" + "、".join(plan.units))
     elif f.unit != folder:
         yield diag(here, doc.pos(("unit",)), "filing-unit-mismatch",
                    f"unit 写的是 {f.unit}，但文件在 submissions/{folder}/ 下")
@@ -278,7 +303,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
     period = Period.parse(f.period, cadence)
     if period is None:
         yield diag(here, doc.pos(("period",)), "filing-period-cadence",
-                   f"期次 {f.period} 不是{LABEL_ZH[cadence]}期次",
+                   not_a_period_zh(f.period, cadence),
                    hint=f"本计划按{LABEL_ZH[cadence]}报送，期次写成 {EXAMPLE[cadence]} 这样。")
     else:
         if period.end < plan.info.start or period.start > plan.info.end:
@@ -307,7 +332,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
         target = plan.targets.get(tid)
         if target is None:
             yield diag(here, key, "plan-unknown-target", f"指标 {tid} 不存在",
-                       hint="本单位可报指标：" + "、".join(
+                       hint=did_you_mean(tid, plan.targets) + "本单位可报指标：" + "、".join(
                            t.id for t in plan.targets.values() if plan.reports(t, f.unit)))
         elif known_unit and not plan.reports(target, f.unit):
             yield diag(here, key, "filing-target-not-reported",
@@ -319,7 +344,8 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
         task = plan.tasks.get(task_id)
         if task is None:
             yield diag(here, key, "plan-unknown-task", f"任务 {task_id} 不存在",
-                       hint="本单位的任务：" + "、".join(t.id for t in plan.tasks_of(f.unit)))
+                       hint=did_you_mean(task_id, plan.tasks)
+                       + "本单位的任务：" + "、".join(t.id for t in plan.tasks_of(f.unit)))
         elif known_unit and not plan.names(task, f.unit):
             yield diag(here, key, "filing-task-not-named",
                        f"{plan.label(f.unit)} 不是任务 {task_id}({task.title})的责任单位",
@@ -393,15 +419,16 @@ def _check_evidence(
 
 def _check_decreases(filings: list[Filing]) -> Iterator[Diagnostic]:
     ordered = sorted(filings, key=lambda f: (f.as_of, f.period))
-    last: dict[str, tuple[int, str]] = {}
+    last: dict[str, tuple[int, str, str]] = {}
     for f in ordered:
+        doc = _doc(f)
         for tid, rep in f.targets.items():
             if tid in last and rep.value < last[tid][0]:
-                prev_value, prev_period = last[tid]
-                doc = _doc(f)
+                prev_value, prev_period, prev_path = last[tid]
                 yield diag(doc.path, doc.pos(("targets", tid, "value")), "filing-value-decreased",
-                           f"指标 {tid} 的累计值 {rep.value} 少于上一期 {prev_period} 的 {prev_value}")
-            last[tid] = (rep.value, f.period)
+                           f"指标 {tid} 的累计值 {rep.value} 少于上一期 {prev_period} 的 {prev_value}",
+                           related=(prev_path,))
+            last[tid] = (rep.value, f.period, doc.path)
 
 
 def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iterator[Diagnostic]:
@@ -420,10 +447,13 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
         if folder not in plan.units:
             yield diag(doc.path, doc.pos(("unit",)), "filing-unknown-unit",
                        f"文件夹 submissions/{folder}/ 不是已登记的单位",
-                       hint="单位编号见 plan/units.yaml：" + "、".join(plan.units))
+                       hint=did_you_mean(folder, plan.units)
+                       + "单位编号见 plan/units.yaml：" + "、".join(plan.units))
         if reg.target not in plan.targets:
             yield diag(doc.path, doc.pos(("target",)), "plan-unknown-target",
-                       f"台账所属指标 {reg.target} 不存在")
+                       f"台账所属指标 {reg.target} 不存在",
+                       hint=did_you_mean(reg.target, plan.targets)
+                       + "使用 plan/targets.yaml 中已有的指标编号。")
         elif folder in plan.units and not plan.reports(plan.targets[reg.target], folder):
             # A register is an itemised filing: a unit keeps one only for a target it reports.
             yield diag(doc.path, doc.pos(("target",)), "filing-target-not-reported",
@@ -438,7 +468,8 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
                 other, index = first_seen[key]
                 line = _Lazy(other, ("items", index, "code")).line
                 yield diag(doc.path, code_pos, "register-duplicate-code",
-                           f"编码 {item.code} 已在 {other.path} 第 {line} 行出现")
+                           f"编码 {item.code} 已在 {other.path} 第 {line} 行出现",
+                           related=(other.path,))
             else:
                 first_seen[key] = (doc, i)
             if prefix and not item.code.startswith(prefix):
@@ -457,4 +488,5 @@ def _check_registers(repo: Repository, by_unit: dict[str, list[Filing]]) -> Iter
                 fdoc = _doc(f)
                 yield diag(fdoc.path, fdoc.pos(("targets", reg.target, "value")),
                            "register-count-mismatch",
-                           f"报送值 {rep.value} 与台账 {doc.path} 在 {f.as_of} 在用的 {count} 条不一致")
+                           f"报送值 {rep.value} 与台账 {doc.path} 在 {f.as_of} 在用的 {count} 条不一致",
+                           related=(doc.path,))

@@ -1,15 +1,17 @@
 """CODEOWNERS generated from plan/units.yaml, so the platform asks the right people to review.
 
-Each `submissions/<unit>/` (and `evidence/<unit>/`) is owned by that unit's `editors`; the plan
-folder and `tracker.yaml` by the `maintainers`. A unit with no editors is owned by the
-maintainers (someone must review). Owners are written as the identities are given: an e-mail
+Everything (`*`) is owned by the `maintainers` first; then each `submissions/<unit>/` (and
+`evidence/<unit>/`) by that unit's `editors`, which takes precedence (the last matching line
+wins): the split `tracker check` enforces (tracker.gate.paths). GitHub and GitLab match paths
+case-sensitively, so `Submissions/east/` falls to the maintainers there too. A unit with no
+editors is owned by the maintainers (someone must review). Owners are written as the identities are given: an e-mail
 address (`a@b`, or the address inside `Name <a@b>`) or a platform account (`@user`).
 
 Syntax kept to what all three platforms document: gitignore-style paths anchored with a
 leading `/`, a folder ending in `/`, owners separated by spaces, `#` comments on their own
 lines only (GitHub and GitLab do not support comments at the end of a line), the last
-matching line wins. GitLab and Gitee also document sections (`[Name]`), which group the
-plan's lines and the submissions' lines; GitHub has none, so its file has no section lines.
+matching line wins. GitLab and Gitee also document sections (`[Name]`); they judge each section
+separately, so the block is one section, `[tracker]` (GitHub has none: no section line).
 Default locations: `.github/CODEOWNERS` (GitHub), `.gitlab/CODEOWNERS` (GitLab),
 `.gitee/CODEOWNERS` (Gitee); each platform also reads `CODEOWNERS` and `docs/CODEOWNERS`.
 
@@ -90,15 +92,19 @@ def generate_block(plan: Plan, fmt: str, prefix: str = "", plan_path: str | None
         f"#   tracker codeowners --format {fmt} --out {DEFAULT_OUT[fmt]}",
         "# Generated from plan/units.yaml by `tracker codeowners`: edit units.yaml, then regenerate.",
     ]
-    sections = fmt != "github"
+    if fmt != "github":
+        # One section: GitLab (and Gitee) judge each section on its own and require every
+        # matching section's owners, so `*` must share a section with the units' folders for
+        # their lines to take precedence over it. The header also keeps lines written above
+        # the block out of it.
+        lines.append("[tracker]")
     if keepers:
-        if sections:
-            lines.append("[Plan]")
+        # Everything outside the units' own folders is the maintainers' (tracker check agrees:
+        # tracker.gate.paths.owner_of); the units' lines below take precedence (last match).
+        lines.append(f"* {' '.join(keepers)}")
         if plan_path:
             lines.append(f"{plan_path} {' '.join(keepers)}")
         lines.append(f"/{prefix}tracker.yaml {' '.join(keepers)}")
-    if sections:
-        lines.append("[Submissions]")
     for unit in plan.units.values():
         who = owners(unit.editors)
         if not who:

@@ -11,6 +11,7 @@ site's methodology page are generated from it so the docs cannot drift from the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -45,6 +46,11 @@ RULES: dict[str, Rule] = {
         _r("file-symlink", "文件是符号链接", "用真实文件代替符号链接(链接可能指向仓库之外)。"),
         _r("file-unexpected", "文件不会被读取(位置或名称不符合约定)",
            "报送文件应命名为 submissions/<单位>/<期次>.yaml，台账为 submissions/<单位>/registers/<指标>.yaml。",
+           W),
+        _r("file-not-checked", "指定的文件没有被检查(不在本仓库约定的位置，或属于另一个仓库)",
+           "按提示的命令检查它(另一个仓库要加 --root)，或把文件放到约定的位置。"),
+        _r("file-misplaced", "YAML 文件放在 tracker 不读取的位置，不会被检查和统计",
+           "移到提示的位置(如 submission/ → submissions/)；与 tracker 无关的 YAML 放在以 . 开头的文件夹中。",
            W),
         _r("encoding-gbk", "文件是 GBK/GB18030 编码，不是 UTF-8",
            "在 VS Code 中：右下角编码 → 通过编码重新打开 → GB 18030 → 再点编码 → 通过编码保存 → UTF-8。"
@@ -85,6 +91,7 @@ RULES: dict[str, Rule] = {
         _r("plan-thresholds", "阈值设置自相矛盾", "百分点模式下 off_track 须大于 lagging，例如 points: {lagging: 10, off_track: 30}。"),
         _r("plan-allocation-not-reporting", "分配了目标的单位不报送该指标",
            "把该单位加入这个指标的 reported_by，或删除它的分配。", W),
+        _r("plan-timezone", "时区名称不存在", "写 IANA 时区名，如 Asia/Shanghai；不写时默认 Asia/Shanghai。"),
         _r("plan-count-missing", "分解目标引用的基数在单位中不存在", "在 units.yaml 的 counts 中补上该基数，或改用 allocations。", W),
         _r("config-invalid", "tracker.yaml 配置有误", "检查 tracker.yaml 中的路径和字段。"),
         # --- filings -----------------------------------------------------------------------
@@ -125,11 +132,22 @@ RULES: dict[str, Rule] = {
         # --- workflow (tracker check / codeowners) ------------------------------------------
         _r("codeowners-outdated", "CODEOWNERS 与 plan/units.yaml 不一致", "运行 tracker codeowners 重新生成并提交。", W),
         _r("auth-unit-editor", "提交者不是该单位的编辑人员", "由本单位 editors 中的账号提交，或请计划办把账号加入 editors。"),
-        _r("auth-plan-maintainer", "只有计划维护人员可以修改 plan/、tracker.yaml 和不属于任何单位的文件",
+        _r("auth-plan-maintainer", "单位文件夹以外的文件(计划、tracker.yaml、reviews/、CI 配置等)只有计划维护人员可以修改",
            "请计划办(maintainers)提交这些修改；单位的材料放在 evidence/<单位>/ 下。"),
         _r("auth-signature", "提交没有有效签名", "用已登记的密钥签名提交(git commit -S)。"),
         _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
         _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),
+        _r("path-form", "submissions/ 或 evidence/ 下的路径不符合约定，文件不会被读取或会与其他文件冲突",
+           "报送文件命名为 submissions/<单位>/<期次>.yaml(如 2024-Q3.yaml，扩展名小写)，台账为 "
+           "registers/<指标编号>.yaml；佐证材料放在 evidence/<单位>/ 下，文件名不以 . 开头、不只差大小写。"),
+        _r("path-encoding", "文件名不是有效的 UTF-8 编码", "用 UTF-8 文件名(中文、字母、数字)重新命名后再提交。"),
+        _r("path-file-type", "submissions/ 或 evidence/ 下的条目不是普通文件(符号链接或子模块)",
+           "提交真实的文件，不要用符号链接或子模块。"),
+        _r("immutable-review", "已合并的销号决定被修改或删除", "销号决定只能追加：在 decisions 末尾加一条新的决定。"),
+        _r("timeliness-future", "报送日期 reported_on 晚于今天", "reported_on 填写实际报送的日期(今天或更早)。"),
+        _r("timeliness-backdated", "报送日期 reported_on 早于这份报送第一次提交的日期(倒填日期)",
+           "reported_on 是报送的日期：填写提交当天(或之后)的日期；是否按时以它为准，不能倒填。"),
+        _r("git-history", "无法从 git 历史得到报送到达 main 的日期", "用完整历史的 git 克隆运行(CI 中 fetch-depth: 0)。", W),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
         # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------
         _r("xlsx-structure", "工作簿不是 tracker new --xlsx 生成的填报表，或表格结构被改动",
@@ -145,6 +163,26 @@ RULES: dict[str, Rule] = {
 }
 
 
+# A lone surrogate: how Python holds a byte of a file name that is not UTF-8 (PEP 383,
+# `2024-Q3\xff.yaml` on Linux arrives as "2024-Q3\udcff.yaml"). No UTF-8 writer accepts it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, escaped by the file system codec
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def escape_undecodable(text: str) -> str:
+    """`text` with the undecodable bytes of a file name shown as `\\xff` (any other lone
+    surrogate as `\\udXXX`): encodable as UTF-8 everywhere, and the name stays recognisable."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem, located in a file (repository-relative, '/'-separated)."""
@@ -156,19 +194,22 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    # Other files a cross-file rule compared this one with (a named-file run shows the
+    # diagnostic when one of them is named); not part of any output.
+    related: tuple[str, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "path": self.path,
+            "path": escape_undecodable(self.path),
             "line": self.line,
             "column": self.column,
             "severity": str(self.severity),
             "rule": self.rule,
-            "message": self.message,
-            "hint": self.hint,
+            "message": escape_undecodable(self.message),
+            "hint": escape_undecodable(self.hint),
         }
 
 
@@ -179,6 +220,7 @@ def diag(
     message: str,
     hint: str | None = None,
     severity: Severity | None = None,
+    related: tuple[str, ...] = (),
 ) -> Diagnostic:
     """Make a diagnostic for a catalogued rule; hint and severity default from the catalogue."""
     spec = RULES[rule]
@@ -193,7 +235,27 @@ def diag(
         message=message,
         hint=spec.fix if hint is None else hint,
         severity=spec.severity if severity is None else severity,
+        related=related,
     )
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """"你是不是要写 `service-points`？" for a mistyped id, the closest known one; else ""."""
+    import difflib
+
+    options = list(known)
+    folded = word.strip().lower()
+    # A different case or stray spaces (Anji), two letters swapped (esat): difflib alone
+    # scores a swap low and may prefer another id.
+    close = [o for o in options if o.lower() == folded] or [
+        o for o in options if len(o) == len(folded) and _one_swap(o.lower(), folded)]
+    close = close or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"你是不是要写 `{close[0]}`？" if close else ""
+
+
+def _one_swap(a: str, b: str) -> bool:
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 @dataclass

@@ -75,6 +75,15 @@ class Forge:
         return None
 
 
+    def new_file_page_url(self, path: str) -> str:
+        """The forge's new-file page in `path`'s folder, with nothing filled in: where the user
+        pastes a copied filing when the forge cannot pre-fill (Gitee). Gitee's web editor
+        lives at /new/<branch>/<folder> like GitHub's; see docs/site.md for how sure that is."""
+        folder = path.rpartition("/")[0]
+        where = f"{quote(self.branch, safe='')}/{quote(folder, safe='/')}".rstrip("/")
+        return f"{self.url}{self._dash}/new/{where}"
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` is not a repository's web address (None when it is one)."""
     try:

@@ -24,7 +24,7 @@ _GROUPS = (  # rule-id prefix → what the rule is about
     (("filing-", "evidence-"), "报送"),
     (("register-",), "台账"),
     (("review-",), "销号复核"),
-    (("auth-", "immutable-", "git-", "codeowners-"), "合并请求"),
+    (("auth-", "immutable-", "git-", "codeowners-", "path-", "timeliness-"), "合并请求"),
     (("xlsx-",), "Excel 填报表"),
 )
 

@@ -22,6 +22,10 @@ DEFAULT_WARN_DAYS = 90
 # text's own (docs/decisions.md, "Settings and the plan's words").
 SETTINGS = ("cadence", "due_days", "required", "thresholds", "warn_days", "closure",
             "baselines", "index")
+# plan.timezone when plan/tasks.yaml gives none: the plan's "today" and received dates.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+# reporting.remind_days (tracker remind) when plan/targets.yaml gives none (docs/notify.md).
+DEFAULT_REMIND_DAYS = 5
 
 
 def _date(text: Any) -> date:
@@ -38,6 +42,7 @@ class Unit:
     region_code: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     editors: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()  # notification channels (tracker remind; docs/notify.md)
 
     @property
     def label(self) -> str:
@@ -59,10 +64,12 @@ class PlanInfo(NamedTuple):
     basis: str = ""
     issuer: str = ""
     source: str = ""
+    language: str = ""  # zh | en: the default label language (tracker.language)
     closure: str = "self"  # how a task is closed (销号): "self" | "review"
     # Settings the plan's own text states (plan.from_text); every other setting of the plan
     # files (cadence, due days, thresholds, closure, baselines, the index) is this tool's.
     from_text: tuple[str, ...] = ()
+    timezone: str = DEFAULT_TIMEZONE  # IANA name (docs/decisions.md)
 
     def quotes(self, setting: str) -> bool:
         """Whether `setting` (one of SETTINGS) is the plan text's own, not a tool setting."""
@@ -163,6 +170,10 @@ class Reporting(NamedTuple):
     cadence: str
     due_days: int
     required: tuple[str, ...]  # expanded
+    # Which date on time / late is judged by: "reported" (the filing's reported_on) or
+    # "received" (the day it reached main, Filing.received_on) — docs/workflow.md.
+    timeliness: str = "reported"
+    remind_days: int = DEFAULT_REMIND_DAYS  # tracker remind: days before the due date
 
 
 @dataclass
@@ -195,6 +206,7 @@ class Plan:
     def names(self, task: Task, unit: str) -> bool:
         """Whether `unit` is one of the task's units (groups expanded)."""
         return unit in self._set_of(task, task.units)
+    maintainers_notify: tuple[str, ...] = ()  # the plan office's channels (tracker remind)
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
@@ -216,6 +228,18 @@ class Plan:
         if rule.kind == "allocations":
             return rule.allocations.get(unit)
         return rule.minimum
+
+    def index_ranks(self) -> bool:
+        """Whether the index has anything to rank: some unit that must file has a goal of its
+        own for some component. Without one every score is 0 and every unit shares rank 1, which
+        the dashboards say in words instead of a table of zeros (the JSON keeps its rows)."""
+        if self.index is None:
+            return False
+        return any(
+            self.unit_goal(self.targets[c.target], unit) is not None
+            for c in self.index.components if c.target in self.targets
+            for unit in self.reporting.required
+        )
 
     def tasks_of(self, unit: str) -> list[Task]:
         return [t for t in self.tasks.values() if self.names(t, unit)]
@@ -256,10 +280,19 @@ class Filing:
     targets: dict[str, TargetReport]
     tasks: dict[str, TaskReport]
     source: Document | None = field(default=None, repr=False, compare=False)
+    # The day the filing first reached main (git history, in the plan's time zone); filled by
+    # the loader only where reporting.timeliness is "received"; None when not on main yet.
+    received_on: date | None = None
 
     @property
     def parsed_period(self) -> Period | None:
         return Period.parse(self.period)
+
+    def filed_on(self, timeliness: str = "reported") -> date:
+        """The date on time / late (and whether it had arrived by a date) is judged by."""
+        if timeliness == "received" and self.received_on is not None:
+            return self.received_on
+        return self.reported_on
 
 
 class RegisterItem(NamedTuple):
@@ -291,7 +324,7 @@ class Decision(NamedTuple):
     decision: str  # "approved" | "returned"
     note: str
     by: str = ""
-    index: int = 0  # its place in the file's list (a later one wins a tie on the same day)
+    seq: int = 0  # its place in the file's list (a later one wins a tie on the same day)
 
 
 @dataclass
@@ -311,6 +344,8 @@ class Config:
     plan_dir: str = "plan"
     demo: bool = False
     title: str = ""
+    as_of: date | None = None  # the date the data represents: the default --as-of
+    site_url: str = ""  # the published audit site (reminders and reports link to it)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     forge: dict[str, Any] | None = None  # tracker.forge.Forge.from_config reads it
     source: Document | None = field(default=None, repr=False, compare=False)
@@ -350,6 +385,7 @@ def build_units(data: dict[str, Any], counts_overlay: dict[str, dict[str, int]])
             id=u["id"], name=u["name"], kind=u["kind"], short=u.get("short", ""),
             name_en=u.get("name_en", ""), region_code=u.get("region_code", ""),
             counts=counts, editors=tuple(u.get("editors", ())),
+            notify=tuple(u.get("notify", ())),
         )
     groups = {g["id"]: Group(g["id"], g["name"], tuple(g["members"])) for g in data.get("groups", [])}
     return units, groups, tuple(data.get("maintainers", ()))
@@ -366,11 +402,15 @@ def build_plan(
     info = PlanInfo(
         id=p["id"], title=p["title"], start=_date(p["start"]), end=_date(p["end"]),
         basis=p.get("basis", ""), issuer=p.get("issuer", ""), source=p.get("source", ""),
-        closure=p.get("closure", "self"), from_text=tuple(p.get("from_text") or ()),
+        language=p.get("language", ""),
+        closure=p.get("closure", "self"),
+        timezone=p.get("timezone", DEFAULT_TIMEZONE),
+        from_text=tuple(p.get("from_text") or ()),
     )
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
         reporting=Reporting("quarterly", 10, ()), lagging=DEFAULT_LAGGING, maintainers=maintainers,
+        maintainers_notify=tuple(units_data.get("maintainers_notify", ())),
     )
     for t in tasks_data["tasks"]:
         plan.tasks[t["id"]] = Task(
@@ -382,7 +422,9 @@ def build_plan(
             due_given="due" in t,
         )
     r = targets_data["reporting"]
-    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]))
+    plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]),
+                               r.get("timeliness", "reported"),
+                               int(r.get("remind_days", DEFAULT_REMIND_DAYS)))
     # `thresholds` may be left out: the tool defaults apply (docs/decisions.md).
     th = targets_data.get("thresholds") or {}
     points = th.get("points")
@@ -465,7 +507,7 @@ def build_review(doc: Document) -> Review:
     return Review(
         path=doc.path, task=str(d["task"]),
         decisions=tuple(
-            Decision(_date(x["on"]), x["decision"], x["note"], x.get("by", ""), i)
+            Decision(_date(x["on"]), x["decision"], x["note"], x.get("by", ""), seq=i)
             for i, x in enumerate(d["decisions"])
         ),
         source=doc,

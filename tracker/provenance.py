@@ -11,6 +11,9 @@ repository give an empty provenance that says why.
 For every amended file, the text of each earlier version (what the amendment changed) is read
 too: all of them in ONE `git cat-file --batch` process fed every `<commit>:<path>` at once,
 never one `git show` per version.
+
+`received_dates` reads, also in one pass, the day each filing reached the main line: what
+`reporting.timeliness: received` judges on time / late by (the loader fills Filing.received_on).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 STATE_OK = "ok"
@@ -127,7 +131,7 @@ def read(root: Path, *, enabled: bool = True, folder: str = "submissions",
     try:
         return _read(repo, Path(root), folder, versions)
     except git.GitCommandError as exc:
-        text = (exc.stderr or str(exc)).strip()
+        text = _text((exc.stderr or str(exc)).strip())
         message = f"读取 git 历史失败:{text[:200]}"
         return Provenance(STATE_ERROR, message, warnings=[message])
     finally:
@@ -244,10 +248,24 @@ def parse_batch(data: bytes, count: int) -> list[bytes | None]:
     return out
 
 
+def _text(field: str) -> str:
+    """A field of a commit as text: git gives a name or e-mail in whatever bytes the commit holds
+    (a commit written by another tool, or with a wrong encoding header, need not be UTF-8), and
+    GitPython decodes them with surrogate escapes that no page can be written with. Bytes that
+    are not UTF-8 become U+FFFD; one such commit never stops a build."""
+    if field.isascii():
+        return field
+    try:
+        raw = field.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte was escaped into
+        raw = field.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 def _commit(header: str) -> Commit:
     # sha first and date last; the e-mail before the date; the name is what is left (a name
     # may contain 0x1f without moving the other fields).
-    fields = header.split(_US)
+    fields = [_text(f) for f in header.split(_US)]
     if len(fields) < 4:
         fields = (fields + ["", "", "", ""])[:4]
     sha, email, day = fields[0], fields[-2], fields[-1]
@@ -291,3 +309,65 @@ def parse_log(out: str, prefix: str = "") -> dict[str, FileHistory]:
         else:
             history.amended.append(commit)
     return files
+
+
+# --- received dates (reporting.timeliness: received) ------------------------------------------
+
+
+def received_dates(root: Path, timezone: str, folder: str = "submissions",
+                   ) -> tuple[dict[str, date], str]:
+    """The day each file under `root/folder` reached the main line: the committer date, in the
+    plan's time zone, of the first-parent commit of HEAD that added it (a merge commit, a
+    squashed or a rebased pull request), read in ONE `git log` pass. With a protected main
+    branch whose pull requests the forge merges, that date is the forge's, not the editor's.
+
+    Returns (repository-relative path → date, problem): a problem (not a git repository, a
+    shallow clone whose history is cut, git missing) leaves the dates empty, and every
+    filing is then judged by its reported_on. A file not committed yet has no date."""
+    import subprocess
+    from zoneinfo import ZoneInfo
+
+    base = ["git", "-C", str(root), "-c", "core.quotePath=false", "--no-pager"]
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([*base, *args], capture_output=True, env=env, check=False)
+
+    try:
+        probe = run("rev-parse", "--is-shallow-repository", "--show-toplevel")
+        if probe.returncode != 0:
+            return {}, "仓库目录不在 git 版本库中，无法得到报送到达 main 的日期：按 reported_on 判断按时/逾期。"
+        if probe.stdout.split(b"\n", 1)[0].strip() == b"true":
+            return {}, ("仓库是浅克隆(shallow clone)，git 历史不完整，无法得到报送到达 main 的日期："
+                        "按 reported_on 判断按时/逾期。请用完整历史克隆(CI 中 fetch-depth: 0)。")
+        if run("rev-parse", "--verify", "-q", "HEAD^{commit}").returncode != 0:
+            return {}, ""  # no commit yet: nothing has been received
+        # -m with --first-parent: a merge commit's files are what it brought to the main line.
+        out = run("log", "--first-parent", "-m", "--reverse", "--no-renames", "--diff-filter=AD",
+                  "--name-status", "-z", "--relative", "--format=%x1e%ct", "HEAD", "--",
+                  f":(literal){folder}")
+    except OSError as exc:
+        return {}, f"无法运行 git({exc})，无法得到报送到达 main 的日期：按 reported_on 判断按时/逾期。"
+    if out.returncode != 0:
+        text = out.stderr.decode("utf-8", "replace").strip()[:200]
+        return {}, f"读取 git 历史失败：{text}；按 reported_on 判断按时/逾期。"
+    zone = ZoneInfo(timezone)
+    dates: dict[str, date] = {}
+    day: date | None = None
+    tokens = out.stdout.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if token.startswith(b"\x1e") and token[1:].strip().isdigit():
+            day = datetime.fromtimestamp(int(token[1:]), zone).date()
+            continue
+        if token not in (b"A", b"D") or i >= len(tokens) or day is None:
+            continue
+        path = tokens[i].decode("utf-8", "surrogateescape")
+        i += 1
+        if token == b"D":
+            dates.pop(path, None)  # removed from main: a later return is received anew
+        else:
+            dates.setdefault(path, day)
+    return dates, ""

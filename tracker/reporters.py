@@ -2,7 +2,8 @@
 
 Machine formats (json, github, junit) are written as UTF-8 bytes whatever the console's
 encoding, because their readers expect UTF-8; the text format goes through the console and
-uses only characters that a Chinese-locale (GBK) Windows console can show.
+uses only characters that a Chinese-locale (GBK) Windows console can show. In every format a
+byte of a file name that is not UTF-8 is shown as `\xff` (tracker.diagnostics.escape_undecodable).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from typing import IO
 
 from tracker import jsonfmt
-from tracker.diagnostics import Diagnostic, Report, Severity
+from tracker.diagnostics import Diagnostic, Report, Severity, escape_undecodable
 
 
 def _location(d: Diagnostic) -> str:
@@ -31,8 +32,9 @@ def printable(text: str) -> str:
     """Text for a terminal or a log: control and bidi characters shown as escapes (\\x1b, \\n).
 
     File names, paths and values in messages come from the repository; they must not be able to
-    move the cursor, set the window title, hide text or start a new log line."""
-    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+    move the cursor, set the window title, hide text or start a new log line. A byte of a file
+    name that is not UTF-8 is shown as \\xff, as in every format."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], escape_undecodable(text))
 
 
 class TextReporter:
@@ -116,14 +118,14 @@ class JsonReporter:
             "ok": not report.errors,
             "errors": len(report.errors),
             "warnings": len(report.warnings),
-            "files": sorted(report.files),
+            "files": sorted(escape_undecodable(f) for f in report.files),
             "diagnostics": [d.as_dict() for d in report.sorted()],
         }
         _write(jsonfmt.dumps(payload), out)
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_undecodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _gh_prop(text: str) -> str:
@@ -194,7 +196,7 @@ class JunitReporter:
 def _clean(text: str) -> str:
     """Drop characters XML 1.0 cannot carry (a filing may contain control characters)."""
     return "".join(
-        c for c in text if c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")
+        c for c in escape_undecodable(text) if c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")
         or c >= "\U00010000"
     )
 

@@ -10,11 +10,14 @@ open), while model objects carry paths relative to the repository root (what SPE
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from tracker import checks
-from tracker.diagnostics import Diagnostic, Report, diag
+from tracker.diagnostics import Diagnostic, Report, diag, escape_undecodable
 from tracker.errors import NoRepository
 from tracker.model import (
     Config,
@@ -49,11 +52,29 @@ class Loaded:
 
 
 def display_path(file: Path) -> str:
-    """How diagnostics name a file: relative to the current directory when possible."""
+    """How diagnostics name a file: relative to the current directory when possible, a byte
+    of the name that is not UTF-8 shown as \\xff (a name for people, not for opening)."""
     try:
-        return Path(os.path.relpath(file)).as_posix()
+        shown = Path(os.path.relpath(file)).as_posix()
     except ValueError:  # another drive on Windows
-        return file.as_posix()
+        shown = file.as_posix()
+    return escape_undecodable(shown)
+
+
+_SHELL_SPECIAL = re.compile(r"[\s'\"$`\\;&|<>()*?!#~{}\[\]]")
+
+
+def tracker_command(command: str, *, root: Path, args: Sequence[str] = ()) -> str:
+    """A tracker command line to print as advice: with --root when the repository is not the
+    current directory (advice that checks another repository than the one meant is a trap)."""
+    import shlex
+
+    words = ["tracker", command]
+    shown_root = display_path(root)
+    if shown_root != ".":
+        words += ["--root", shown_root]
+    words += list(args)
+    return " ".join(shlex.quote(w) if _SHELL_SPECIAL.search(w) else w for w in words)
 
 
 def _enclosing_repository(folder: Path) -> Path | None:
@@ -96,8 +117,18 @@ def load_config(root: Path, report: Report, max_bytes: int) -> Config:
             forge = None
     return Config(
         plan_dir=d.get("plan", "plan"), demo=bool(d.get("demo", False)),
-        title=d.get("title", ""), counts=d.get("counts", {}) or {}, forge=forge, source=doc,
+        title=d.get("title", ""), site_url=d.get("site_url", ""),
+        counts=d.get("counts", {}) or {}, forge=forge, source=doc,
+        as_of=date.fromisoformat(d["as_of"]) if "as_of" in d else None,
     )
+
+
+def default_as_of(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> date:
+    """The date status is computed for when no --as-of is given: tracker.yaml's `as_of` (the
+    date a demo represents), else today. A broken tracker.yaml is reported by the command's
+    own load; here it only means "today"."""
+    config = load_config(Path(root), Report(), max_bytes) if Path(root).is_dir() else Config()
+    return config.as_of or date.today()
 
 
 @dataclass
@@ -144,7 +175,7 @@ def discover(
     if not base.is_dir():
         return filings, registers, problems
     whole = scope is None or scope.full
-    for unit_dir in sorted(base.iterdir()):
+    for unit_dir in _entries(base, problems):
         unit = unit_dir.name
         if not whole and unit not in scope.units and not scope.targets:  # type: ignore[union-attr]
             continue
@@ -158,10 +189,10 @@ def discover(
                                      f"{unit_dir.name} 不会被读取：报送文件应放在单位文件夹中，"
                                      f"例如 submissions/<单位>/{unit_dir.name}"))
             continue
-        for entry in sorted(unit_dir.iterdir()):
+        for entry in _entries(unit_dir, problems):
             name = entry.name
             if name == "registers" and entry.is_dir() and not entry.is_symlink():
-                for reg in sorted(entry.iterdir()):
+                for reg in _entries(entry, problems):
                     if reg.suffix == ".yaml":
                         registers.append((reg, f"submissions/{unit}/registers/{reg.name}"))
                     elif not reg.name.startswith("."):
@@ -187,6 +218,19 @@ def discover_reviews(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnosti
             problems.append(diag(display_path(entry), None, "file-unexpected",
                                  f"{entry.name} 不会被读取：reviews/ 下只放复核记录 <任务编号>.yaml"))
     return found, problems
+
+
+def _entries(folder: Path, problems: list[Diagnostic]) -> list[Path]:
+    """The entries of `folder`, sorted; a folder that cannot be listed (no permission, removed
+    meanwhile) is a diagnostic, and the rest of the repository is read all the same."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        problems.append(diag(display_path(folder), None, "file-unreadable",
+                             f"无法读取文件夹 {display_path(folder)}：{exc.strerror or exc}",
+                             hint="检查这个文件夹的权限(运行 tracker 的用户须能读取和进入它)；"
+                                  "其中的报送和台账本次没有检查。"))
+        return []
 
 
 def _not_read(file: Path) -> Diagnostic:
@@ -282,9 +326,12 @@ def load(
     scope: Scope | None = None,
     progress: object | None = None,
     plan: PlanPart | None = None,
+    received: bool | None = None,
 ) -> Loaded:
     """Load and check a repository. `scope` limits which submissions are read and reported;
-    `plan`, when given, is `load_plan(root)` already done."""
+    `plan`, when given, is `load_plan(root)` already done. `received`: fill each filing's
+    `received_on` from git history where the plan judges timeliness by it (default: on a
+    whole load, which is what status and the site compute from)."""
     part = plan if plan is not None else load_plan(Path(root), max_bytes=max_bytes)
     root, report, config, plan_dir = part.root, part.report, part.config, part.plan_dir
     docs, plan_ok = part.docs, part.plan_ok
@@ -301,7 +348,7 @@ def load(
         for file, rel in files:
             if scope is not None and not scope.wants(rel):
                 continue
-            shown = shown_prefix + rel
+            shown = shown_prefix + escape_undecodable(rel)
             report.files.append(shown)
             doc, problems = load_file(file, shown, max_bytes, keep_text_keys=True)
             report.extend(problems)
@@ -340,6 +387,17 @@ def load(
         review.path = rel
         reviews.append(review)
 
+    if received is None:
+        received = scope is None
+    if received and the_plan is not None and the_plan.reporting.timeliness == "received":
+        from tracker.provenance import received_dates
+
+        dates, problem = received_dates(root, the_plan.info.timezone)
+        for filing in filings:
+            filing.received_on = dates.get(filing.path)
+        if problem:
+            report.diagnostics.append(diag(shown_root, None, "git-history", problem))
+
     repo = None
     if the_plan is not None:
         repo = Repository(str(root), config, the_plan, filings, registers, reviews)
@@ -351,7 +409,8 @@ def load(
         wanted = {display_path(root / f) for f in scope.files}
         wanted |= {display_path(plan_dir / f"{k}.yaml") for k in PLAN_FILES}
         report.diagnostics = [
-            d for d in report.diagnostics if d.path in wanted or d.rule in CROSS_FILE_RULES
+            d for d in report.diagnostics
+            if d.path in wanted or (d.rule in CROSS_FILE_RULES and not wanted.isdisjoint(d.related))
         ]
         report.files = [f for f in report.files if f in wanted]
     elif scope is None and the_plan is not None:

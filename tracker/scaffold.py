@@ -32,11 +32,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.diagnostics import did_you_mean
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
-from tracker.periods import EXAMPLE, LABEL_ZH, Period
+from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.repository import Scope, display_path, load
-from tracker.yamlio import DEFAULT_MAX_BYTES, parse_text, resolve_plain
+from tracker.yamlio import DEFAULT_MAX_BYTES, NumberTooLong, parse_text, resolve_plain
 
 SCHEMA_NAME = "filing.schema.json"
 PROGRESS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
@@ -108,7 +109,7 @@ def parse_period(plan: Plan, text: str) -> Period:
     period = Period.parse(text, cadence)
     if period is None:
         raise TrackerError(
-            f"期次 {text} 不是{LABEL_ZH[cadence]}期次",
+            not_a_period_zh(text, cadence),
             hint=f"本计划按{LABEL_ZH[cadence]}报送，期次写成 {EXAMPLE[cadence]} 这样。",
         )
     if period.end < plan.info.start or period.start > plan.info.end:
@@ -119,7 +120,8 @@ def parse_period(plan: Plan, text: str) -> Period:
 def check_unit(plan: Plan, unit: str) -> None:
     if unit not in plan.units:
         raise TrackerError(
-            f"单位 {unit} 不存在", hint="单位编号见 plan/units.yaml：" + "、".join(plan.units)
+            f"单位 {unit} 不存在",
+            hint=did_you_mean(unit, plan.units) + "单位编号见 plan/units.yaml：" + "、".join(plan.units),
         )
 
 
@@ -203,7 +205,10 @@ def _q(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    plain = resolve_plain(text) if text else None
+    try:
+        plain = resolve_plain(text) if text else None
+    except NumberTooLong:
+        plain = None
     if isinstance(plain, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
         return text
     return _q(text)
@@ -362,6 +367,15 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        # mkstemp creates the file 0600: a replaced file keeps its mode, a new one gets the
+        # usual permissions (what open() would have given it).
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,23 @@ def export(out: Path) -> list[Path]:
         target = out / f"{kind}.schema.json"
         text = json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n"
         tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, target)
+        try:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            os.replace(tmp, target)
+        finally:  # interrupted (Ctrl-C, SIGTERM) or failed: no temporary file left
+            tmp.unlink(missing_ok=True)
         written.append(target)
     return written
+
+
+def _is_date(text: str) -> bool:
+    """`format: date` as Python reads dates: jsonschema-rs (RFC 3339) accepts year 0000, which
+    no date object can hold (python-jsonschema refuses it, as here)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class _Validator:
@@ -64,6 +78,7 @@ class _Validator:
         self.backend = backend
         if backend == "rs" and _rs is not None:
             self._rs = _rs.Draft202012Validator(self.schema, validate_formats=True)
+            self._rs_year_zero: Any = None
         else:
             import jsonschema
 
@@ -72,12 +87,21 @@ class _Validator:
                 self.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
             )
 
-    def raw_errors(self, data: Any) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
-        """(instance path, schema path) of each error."""
+    def raw_errors(self, data: Any, year_zero: bool = False,
+                   ) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+        """(instance path, schema path) of each error. `year_zero`: the file may hold a date of
+        year 0000, which jsonschema-rs's own date check accepts; a Python check of every date
+        is used instead (it costs ~2 % of `validate`, so only for such files)."""
         if self.backend == "rs":
-            if self._rs.is_valid(data):
+            validator = self._rs
+            if year_zero:
+                if self._rs_year_zero is None:
+                    self._rs_year_zero = _rs.Draft202012Validator(
+                        self.schema, validate_formats=True, formats={"date": _is_date})
+                validator = self._rs_year_zero
+            if validator.is_valid(data):
                 return
-            for err in self._rs.iter_errors(data):
+            for err in validator.iter_errors(data):
                 yield tuple(err.instance_path), tuple(err.schema_path)
         else:
             for err in self._py.iter_errors(data):
@@ -93,17 +117,31 @@ def validator(kind: str, backend: str | None = None) -> _Validator:
     return _Validator(kind, backend or BACKEND)
 
 
+# Problems listed per file. A real filing has a handful; a file with a hundred thousand unknown
+# keys (a pasted export, or an attempt to stall CI) would otherwise take a minute to describe
+# (a "did you mean" for each) and print a hundred thousand lines that say the same.
+MAX_PER_FILE = 200
+
+
 def validate(doc: Document, kind: str, backend: str | None = None) -> list[Diagnostic]:
-    """Check a loaded document against its kind's schema; one diagnostic per problem."""
+    """Check a loaded document against its kind's schema; one diagnostic per problem (at most
+    MAX_PER_FILE, then one that says more were not listed)."""
     v = validator(kind, backend or BACKEND)
     seen: set[tuple[Any, ...]] = set()
     out: list[Diagnostic] = []
-    for instance_path, schema_path in v.raw_errors(doc.data):
+    for instance_path, schema_path in v.raw_errors(doc.data, "0000-" in doc.text):
         for d in _translate(doc, v.schema, instance_path, schema_path):
             key = (d.line, d.column, d.rule, d.message)
             if key not in seen:
+                if len(out) == MAX_PER_FILE:
+                    out.append(diag(doc.path, None, "schema-invalid",
+                                    f"不符合格式的问题太多：只列出了前 {MAX_PER_FILE} 个",
+                                    hint="先改正列出的问题，再运行 tracker validate 查看其余问题。"))
+                    break
                 seen.add(key)
                 out.append(d)
+        if len(out) > MAX_PER_FILE:
+            break
     # A date of the wrong form breaks both its pattern and its format: one mistake, one
     # message (the pattern's, which shows the form; a well-formed 2024-02-30 gets the format's).
     shapes = {(d.line, d.column) for d in out if d.rule == "schema-pattern"}
@@ -175,6 +213,10 @@ _PATTERN_ZH = {
     r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$": "期次：季度 2024-Q2、月度 2024-06 或年度 2024",
     r"^[0-9A-Za-z-]+$": "编码只能含数字、字母和连字符(要加引号)",
     r"^[0-9]{6,12}$": "区划代码：6 到 12 位数字(要加引号)",
+    r"^(env:[A-Za-z_][A-Za-z0-9_]*|[A-Za-z][A-Za-z0-9+.-]*://\S+|\$\{[A-Za-z_][A-Za-z0-9_]*\}\S*)$":
+        "通知渠道：Apprise 网址(如 dingtalk://…、mailto://…)，或 env:变量名(如 env:TRACKER_NOTIFY_ANJI)，"
+        "网址中可写 ${变量名}；不能有空格",
+    r"^https?://[^\s?#]+$": "网址以 https:// 或 http:// 开头，不含空格、? 和 #",
 }
 
 
@@ -257,10 +299,13 @@ def _translate(
         hint = None
         if "string" in names and isinstance(value, int | float | bool):
             hint = f"加引号，写成 \"{_source_text(doc, ipath, value)}\"。"
-        elif names == ["integer"] and isinstance(value, str) and value.lstrip("+-").isdigit():
+        elif (names == ["integer"] and isinstance(value, str) and value.lstrip("+-").isascii()
+              and value.lstrip("+-").isdigit()):
             hint = f"写成不带引号、不带前导零的整数，例如 {int(value)}。"
         elif names == ["integer"] and isinstance(value, float):
             hint = "这里只能填整数(个数)，不能有小数。"
+        elif set(names) <= {"integer", "number"} and isinstance(value, str):
+            hint = _number_only_hint(value)
         if value is None:
             # `value:` left empty (as `tracker new` leaves what it cannot know): say so plainly.
             yield diag(path, pos, "schema-type", f"{where} 没有填写(应为{want})",
@@ -287,6 +332,11 @@ def _translate(
                    hint=hint)
         return
     if keyword == "format":
+        if str(value).startswith("0000-"):
+            yield diag(path, pos, "schema-format",
+                       f"{where} 的值 {_show(value)} 不是有效的日期：公历没有 0000 年",
+                       hint="年份从 0001 开始；这里多半是笔误，请写上实际的年份，例如 2024-06-30。")
+            return
         yield diag(path, pos, "schema-format", f"{where} 的值 {_show(value)} 不是有效的日期",
                    hint="含有全角字符(中文输入法下的数字、空格或符号)：请切换到英文输入法，"
                         "写成 2024-06-30 这样。" if _full_width(str(value)) else None)
@@ -326,6 +376,21 @@ def _translate(
                    hint=_one_of_hint(sub))
         return
     yield diag(path, pos, "schema-invalid", f"{where} 不符合约定({keyword})")
+
+
+# A count as an editor may type it: digits (thousands separated by commas) and a unit after.
+_NUMBER_WITH_EXTRAS = re.compile(r"\s*(\d{1,3}(?:[,，]\d{3})+|\d+)\s*[^\d\s]{0,4}\s*")
+
+
+def _number_only_hint(value: str) -> str:
+    """`value: 8个` or `1,300`: no quotes were typed, so the hint must not talk about them."""
+    if _full_width(value):
+        return "只写数字：含有全角字符(中文输入法下的数字或符号)，请切换到英文输入法，写阿拉伯数字。"
+    match = _NUMBER_WITH_EXTRAS.fullmatch(value)
+    if match:
+        number = int(re.sub("[,，]", "", match.group(1)))
+        return f"只写数字，写成 {number}：不要带单位、逗号(千位分隔符)或其他文字。"
+    return "只写数字(阿拉伯数字)，例如 12：不要写单位、逗号(千位分隔符)、汉字数字或其他文字。"
 
 
 def _source_text(doc: Document, path: tuple[Any, ...], value: Any) -> str:

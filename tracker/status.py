@@ -484,8 +484,9 @@ def _compute(
     latest_target: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
     latest_task: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
     arrived: dict[tuple[str, str], Filing] = {}
+    timeliness = plan.reporting.timeliness  # reported_on, or the day it reached main
     for f in filings:
-        if f.reported_on <= day:
+        if f.filed_on(timeliness) <= day:
             key = (f.unit, f.period)
             if key not in arrived or f.revision > arrived[key].revision:
                 arrived[key] = f
@@ -541,7 +542,7 @@ def _compute(
                 code = "missing" if due < day else "upcoming"
                 filing_rows.append(FilingStatus(unit, period, due, code, None, None))
             else:
-                code = "on_time" if filed.reported_on <= due else "late"
+                code = "on_time" if filed.filed_on(timeliness) <= due else "late"
                 filing_rows.append(FilingStatus(unit, period, due, code, filed.reported_on,
                                                 source_of(filed)))
 
@@ -612,7 +613,7 @@ def _decisions_by_task(reviews: Iterable[Review], day: date) -> dict[str, Review
         for d in review.decisions:
             if d.on > day:
                 continue
-            key = (d.on, d.index)
+            key = (d.on, d.seq)
             cur = out.get(review.task)
             if cur is None or key >= cur[0]:
                 out[review.task] = (key, ReviewDecision(d.on, d.decision, d.note, review.path,

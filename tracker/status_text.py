@@ -101,7 +101,7 @@ def header(console: Console, repo: Repository, status: Status, lang: str) -> Non
         console.print(Text(plan.info.title))
     console.print(Text(f"{ui['as_of']} {status.as_of.isoformat()}  ·  {plan.info.id}"))
     if repo.config.demo:
-        console.print(Text(ui["demo"], style="bold yellow"))
+        console.print(Text(ui["demo"].format(as_of=status.as_of.isoformat()), style="bold yellow"))
     console.print()
 
 
@@ -196,7 +196,10 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
         console.print(Text(ui["no_problem_filings"]))
     console.print()
 
-    if status.index and plan.index is not None:
+    if status.index and plan.index is not None and not plan.index_ranks():
+        console.print(Text(f"{ui['index']}: {plan.index.title}", style="bold"))
+        console.print(Text(ui["index_nothing"].format(title=plan.index.title)))
+    elif status.index and plan.index is not None:
         i_t = _table(f"{ui['index']}: {plan.index.title}")
         for col, just in ((ui["rank"], "right"), (ui["unit"], "left"), (ui["score"], "right")):
             i_t.add_column(col, justify=just)  # type: ignore[arg-type]
@@ -355,7 +358,10 @@ def render_unit(console: Console, status: Status, plan: Plan, unit: str, lang: s
             console.print(f"  {ui['none']}")
     console.print()
     entry = status.index_of(unit)
-    if entry is not None and plan.index is not None:
+    if entry is not None and plan.index is not None and not plan.index_ranks():
+        console.print(Text(f"{ui['index']} {plan.index.title}: "
+                           + ui["index_nothing"].format(title=plan.index.title)))
+    elif entry is not None and plan.index is not None:
         console.print(f"{ui['index']} {escape(plan.index.title)}: {ui['rank']} {entry.rank} / "
                       f"{len(status.index)}, {ui['score']} {_n(round1(entry.score))}")
 

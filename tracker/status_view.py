@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from tracker import jsonfmt
+from tracker import jsonfmt, language
 from tracker.cells import csv_text
 from tracker.delta import Delta, delta_to_json, diff, render_delta_markdown
-from tracker.diagnostics import Report
+from tracker.diagnostics import Report, did_you_mean
 from tracker.errors import PlanUnusable, TrackerError
 from tracker.model import Plan, Repository
 from tracker.repository import load
@@ -41,12 +39,14 @@ DOT = "●"
 
 UI: dict[str, dict[str, str]] = {
     "zh": {
-        "as_of": "截至", "demo": "演示数据(虚构),不代表真实进展", "targets": "指标(全市)",
+        "as_of": "截至", "demo": "演示数据(虚构),截至 {as_of},不代表真实进展", "targets": "指标(全市)",
         "target": "指标", "scope": "范围", "actual": "实际", "expected": "序时进度",
         "goal": "目标", "deadline": "时限", "status": "状态", "source": "数据来源",
         "by_unit": "各单位指标", "unit": "单位", "tasks": "任务", "task": "任务",
         "lead": "牵头单位", "no_lead": "(无牵头单位)", "filings": "报送", "period": "期次",
         "due": "截止日期", "reported_on": "报送日期", "index": "指数", "rank": "排名",
+        "index_nothing": "暂无排名:还没有单位设定{title}各分项指标的单位目标"
+                         "(如 plan/units.yaml 中各单位的 counts),所有单位得分均为 0。",
         "score": "得分", "city": "全市", "none": "无", "no_problem_filings": "没有逾期或未报送",
         "role": "角色", "role_lead": "牵头", "role_support": "配合", "progress": "最新进展",
         "evidence": "佐证", "summary": "进展情况", "problems": "存在问题",
@@ -65,12 +65,14 @@ UI: dict[str, dict[str, str]] = {
         "units_met": "达标 {m}/{n} 个单位", "reporting": "已报告单位",
     },
     "en": {
-        "as_of": "as of", "demo": "demo data (invented), not real progress",
+        "as_of": "as of", "demo": "demo data (invented) as of {as_of}, not real progress",
         "targets": "Targets (city)", "target": "Target", "scope": "Scope", "actual": "Actual",
         "expected": "Expected", "goal": "Goal", "deadline": "Deadline", "status": "Status",
         "source": "Source", "by_unit": "Targets by unit", "unit": "Unit", "tasks": "Tasks",
         "task": "Task", "lead": "Lead", "no_lead": "(no lead)", "filings": "Filings",
         "period": "Period", "due": "Due", "reported_on": "Filed on", "index": "Index",
+        "index_nothing": "nothing to rank yet: no unit has a goal of its own for any component "
+                         "of {title} (e.g. counts in plan/units.yaml); every score is 0.",
         "rank": "Rank", "score": "Score", "city": "City", "none": "none",
         "no_problem_filings": "no late or missing filings", "role": "Role",
         "role_lead": "lead", "role_support": "supports", "progress": "Latest progress",
@@ -94,31 +96,8 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
-def default_lang(environ: Mapping[str, str] | None = None, *,
-                 windows_lcid: int | None = None) -> str:
-    """zh when the locale (LC_ALL, then LC_MESSAGES, then LANG — the first one set) is zh*.
-
-    Windows sets none of them: there the display language decides (`windows_lcid` stands in
-    for it in tests), so a Chinese Windows gets Chinese labels."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    lcid = windows_lcid if environ is not None else _windows_ui_language()
-    return "zh" if lcid is not None and lcid & 0x3FF == 0x04 else "en"  # LANG_CHINESE
-
-
-def _windows_ui_language() -> int | None:
-    """The Windows display language (an LCID such as 0x0804 for zh-CN); None elsewhere."""
-    if sys.platform != "win32":
-        return None
-    try:
-        import ctypes
-
-        return int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return None
+# The label language: tracker.language (re-exported here, where commands used to find it).
+default_lang = language.default_lang
 
 
 # --- running ----------------------------------------------------------------------------
@@ -185,7 +164,7 @@ def check_ids(plan: Plan, target: str | None = None, unit: str | None = None,
         if value is not None and value not in valid:
             raise TrackerError(
                 f"没有编号为 {value!r} 的{_KIND_ZH[kind]} There is no {kind} {value!r}.",
-                hint=f"可用的编号 valid {kind} ids: {', '.join(valid)}",
+                hint=did_you_mean(value, valid) + f"可用的编号 valid {kind} ids: {', '.join(valid)}",
             )
 
 

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker.cells import cell_values, keep_text
+from tracker.cells import cell_value, cell_values, keep_text
 from tracker.errors import TrackerError
 from tracker.model import Plan, Repository
 from tracker.status import CITY, LIGHTS, Status, compute, label, light, round1
@@ -110,7 +110,8 @@ def build_workbook(status: Status, plan: Plan, title: str = "", demo: bool = Fal
     _index_sheet(wb, status, plan)
     _about_sheet(wb, status, plan, title, demo)
     keep_text(wb)  # a title or report that starts with = + - @ stays text (tracker.cells)
-    wb.properties.title = f"{title or plan.info.title} 督办台账"
+    # document properties are XML too: no control characters (a title may hold "\0")
+    wb.properties.title = cell_value(f"{title or plan.info.title} 督办台账")
     wb.properties.subject = f"截至 {status.as_of.isoformat()}"
     wb.properties.creator = "tracker"
     if demo:

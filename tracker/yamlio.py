@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,14 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
+_INF = float("inf")
 
 
 def resolve_plain(text: str) -> Any:
-    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema, conservatively."""
+    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema, conservatively.
+
+    An integer with more digits than Python converts (4,300: converting is quadratic) raises
+    NumberTooLong; the loader reports it where it is written."""
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -67,9 +72,15 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:
+                raise NumberTooLong(text) from None
         if _FLOAT.match(text) and not _LEADING_ZERO.match(text):
-            return float(text)
+            number = float(text)
+            if number in (_INF, -_INF):
+                raise NumberTooLong(text)
+            return number
     return text
 
 
@@ -127,6 +138,22 @@ class _Stop(Exception):
 
 class _Retrack(Exception):
     """The fast pass met something that needs marks to describe: read again with marks."""
+
+
+class NumberTooLong(_Retrack, ValueError):
+    """A plain number Python cannot hold: an integer with more digits than it converts
+    (4,300), or a float past its range (1e400 would be read as infinity)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text[:40])
+        self.text = text
+
+
+def _too_long(path: str, pos: Pos, exc: NumberTooLong) -> Diagnostic:
+    text = exc.text
+    shown = f"有 {len(text.lstrip('+-')):,} 位" if len(text) > 40 else f"{text} 超出范围"
+    return diag(path, pos, "schema-minimum", f"数字太大：{shown}",
+                hint="填写实际的数值；任何数量都不会这么大。")
 
 
 _Scalar = yaml.ScalarEvent
@@ -211,7 +238,11 @@ class _Builder:
         if kind is _Scalar:
             if event.style:  # quoted, literal or folded: always text
                 return event.value
-            return resolve_plain(event.value)
+            try:
+                return resolve_plain(event.value)
+            except NumberTooLong as exc:
+                self.problems.append(_too_long(self.path, self._pos(event), exc))
+                return None
         if self.depth >= MAX_DEPTH:
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-too-deep",
@@ -228,32 +259,42 @@ class _Builder:
     def _collection(self, event: Any, get: Any, path: PathKey) -> Any:
         if type(event) is _SeqStart:
             items: list[Any] = []
-            while True:
-                child = get()
-                if type(child) is _SeqEnd:
-                    return items
-                items.append(self._node(child, get, (*path, len(items))))
+            child = None
+            try:
+                while True:
+                    child = get()
+                    if type(child) is _SeqEnd:
+                        return items
+                    items.append(self._node(child, get, (*path, len(items))))
+            except yaml.YAMLError as exc:
+                _note_frame(exc, event, child)
+                raise
         mapping: dict[str, Any] = {}
         key_marks = self.key_marks
-        while True:
-            key_event = get()
-            if type(key_event) is _MapEnd:
-                return mapping
-            key = self._key(key_event)
-            value_event = get()
-            key_path = (*path, key)
-            if key in mapping:
-                key_pos = self._pos(key_event)
-                first = key_marks[key_path]
-                self.problems.append(
-                    diag(self.path, key_pos, "yaml-duplicate-key",
-                         f"字段 {key!s} 重复出现(第一次在第 {first.line + 1} 行)")
-                )
-                # Keep reading so every duplicate in the file is reported; the first wins.
-                self._node(value_event, get, (*key_path[:-1], f"\0dup{key_pos[0]}"))
-                continue
-            key_marks[key_path] = key_event.start_mark
-            mapping[key] = self._node(value_event, get, key_path)
+        key_event = None
+        try:
+            while True:
+                key_event = get()
+                if type(key_event) is _MapEnd:
+                    return mapping
+                key = self._key(key_event)
+                value_event = get()
+                key_path = (*path, key)
+                if key in mapping:
+                    key_pos = self._pos(key_event)
+                    first = key_marks[key_path]
+                    self.problems.append(
+                        diag(self.path, key_pos, "yaml-duplicate-key",
+                             f"字段 {key!s} 重复出现(第一次在第 {first.line + 1} 行)")
+                    )
+                    # Keep reading so every duplicate in the file is reported; the first wins.
+                    self._node(value_event, get, (*key_path[:-1], f"\0dup{key_pos[0]}"))
+                    continue
+                key_marks[key_path] = key_event.start_mark
+                mapping[key] = self._node(value_event, get, key_path)
+        except yaml.YAMLError as exc:
+            _note_frame(exc, event, key_event)
+            raise
 
     def _key(self, event: Any) -> str:
         if type(event) is not _Scalar:
@@ -266,13 +307,16 @@ class _Builder:
         text: str = event.value
         if event.style:
             return text
-        value = resolve_plain(text)
+        try:
+            value = resolve_plain(text)
+        except NumberTooLong:
+            value = 0  # a number all the same (described as one below)
         if type(value) is not str:
-            shown = text or '""'
+            shown = (text if len(text) <= 40 else text[:20] + "…") or '""'
             self.problems.append(
                 diag(self.path, self._pos(event), "yaml-key-type",
                      f'字段名 {shown} 会被读成{_kind_zh(value)}，而不是文字',
-                     hint=f'加引号：写成 "{text}":' if text else "写上字段名。")
+                     hint=f'加引号：写成 "{shown}":' if text else "写上字段名。")
             )
         return text
 
@@ -291,27 +335,45 @@ def _plain(event: Any, get: Any, depth: int) -> Any:
     if event.anchor is not None or event.tag is not None or depth >= MAX_DEPTH:
         raise _Retrack
     depth += 1
+    # (A try block costs nothing until something is raised: Python ≥ 3.11.)
     if kind is _MapStart:
         mapping: dict[str, Any] = {}
-        while True:
-            key_event = get()
-            if type(key_event) is not _Scalar:
-                if type(key_event) is _MapEnd:
-                    return mapping
-                raise _Retrack
-            key = key_event.value
-            if (key_event.anchor is not None or key_event.tag is not None or key in mapping
-                    or (not key_event.style and type(resolve_plain(key)) is not str)):
-                raise _Retrack
-            mapping[key] = _plain(get(), get, depth)
+        key_event = None
+        try:
+            while True:
+                key_event = get()
+                if type(key_event) is not _Scalar:
+                    if type(key_event) is _MapEnd:
+                        return mapping
+                    raise _Retrack
+                key = key_event.value
+                if (key_event.anchor is not None or key_event.tag is not None or key in mapping
+                        or (not key_event.style and type(resolve_plain(key)) is not str)):
+                    raise _Retrack
+                mapping[key] = _plain(get(), get, depth)
+        except yaml.YAMLError as exc:
+            _note_frame(exc, event, key_event)
+            raise
     if kind is _SeqStart:
         items: list[Any] = []
-        while True:
-            child = get()
-            if type(child) is _SeqEnd:
-                return items
-            items.append(_plain(child, get, depth))
+        child = None
+        try:
+            while True:
+                child = get()
+                if type(child) is _SeqEnd:
+                    return items
+                items.append(_plain(child, get, depth))
+        except yaml.YAMLError as exc:
+            _note_frame(exc, event, child)
+            raise
     raise _Retrack  # an alias
+
+
+def _note_frame(exc: yaml.YAMLError, start: Any, entry: Any) -> None:
+    """On a syntax error, remember (innermost first) each collection being read and the entry
+    of it being read: where a re-read of the text around the error can start (_windows)."""
+    frames = exc.__dict__.setdefault("tracker_frames", [])
+    frames.append((start, entry))
 
 
 def _kind_zh(value: Any) -> str:
@@ -328,17 +390,57 @@ def _line_col(raw: bytes, offset: int) -> Pos:
     return (line, len(raw[start:offset].decode("utf-8", "replace")) + 1)
 
 
+# Characters no text file of tracker's holds (tab and line breaks aside): a decoding that
+# yields them is a wrong guess, not a text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_text(raw: bytes) -> tuple[str, str] | None:
+    """(codec, text) of `raw` if it certainly is UTF-16: a byte-order mark, or NUL bytes on one
+    side of the byte pairs only (the high half of ASCII characters) — not a stray NUL in a UTF-8
+    file — and then a strict decoding into text without control characters. The codec
+    (utf-16-le or utf-16-be) encodes the text back to `raw` without its byte-order mark."""
+    if raw.startswith(UTF16_BOMS):
+        encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+        body = raw[2:]
+    else:
+        sample = raw[:4096]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        most, least = max(even, odd), min(even, odd)
+        # UTF-16 of a YAML file: keys, dates, numbers and line breaks are ASCII, one NUL each;
+        # even long Chinese paragraphs leave far more than 1 in 20 pairs with one.
+        if most * 20 < len(sample) // 2 or least * 10 > most:
+            return None
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        body = raw
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if CONTROL_CHARACTERS.search(text) else (encoding, text)
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     """Bytes → text, or a diagnostic naming the encoding the bytes look like."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     convert = f"tracker fix-encoding {path}"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        return None, diag(
-            path, (1, 1), "encoding-utf16",
-            "文件是 UTF-16 编码(Windows 记事本“Unicode”)，tracker 只读 UTF-8",
-            hint=f"运行 {convert} 转换为 UTF-8；或在编辑器中“另存为”并选择 UTF-8 编码。",
-        )
+    if raw.startswith(UTF16_BOMS) or b"\x00" in raw:
+        if utf16_text(raw) is not None:
+            return None, diag(
+                path, (1, 1), "encoding-utf16",
+                "文件是 UTF-16 编码(Windows 记事本“Unicode”)，tracker 只读 UTF-8",
+                hint=f"运行 {convert} 转换为 UTF-8；或在编辑器中“另存为”并选择 UTF-8 编码。",
+            )
+        if b"\x00" in raw:  # a stray NUL (or a binary file): no encoding to convert from
+            pos = _line_col(raw, raw.index(b"\x00"))
+            return None, diag(
+                path, pos, "encoding-invalid",
+                f"第 {pos[0]} 行第 {pos[1]} 列有 NUL 字节(\\x00)：文本文件中不应有这个字符",
+                hint="在编辑器中删除这个字符后保存(VS Code 显示为红色的 NUL)；"
+                     "如果这不是文本文件(例如图片)，请不要以 .yaml 命名。",
+            )
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -361,16 +463,148 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         )
 
 
+# A syntax error is worded by the pure-Python parser, whose messages are the same on every
+# machine (libyaml words some differently). That parser reads about 0.2 MB a second, and takes
+# quadratic time in the depth of nested [ and {: the whole text is re-read only when it is
+# small; otherwise a window around the error, starting where the collection being read when
+# the error came has its current entry (_windows); without one, libyaml's own words are used.
+FULL_REPARSE_CHARS = 64 * 1024
+WINDOW_CHARS = 64 * 1024
+
+
+def _python_error(text: str) -> yaml.YAMLError | None:
+    """The pure-Python parser's first error in `text` (None if it reads it all)."""
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except yaml.YAMLError as exc:
+        return exc
+    return None
+
+
+def _error_pos(exc: yaml.YAMLError) -> tuple[Any, Pos]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark, ((mark.line + 1, mark.column + 1) if mark else (1, 1))
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of [ and { in `text`, counting every bracket (also in quotes and
+    comments: an overestimate, which only ever costs the pure-Python wording)."""
+    depth = deepest = 0
+    for ch in _BRACKETS.sub("", text):
+        depth += 1 if ch in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _windows(text: str, exc: yaml.YAMLError, mark: Any) -> Iterator[tuple[str, int, int]]:
+    """Windows of `text` to re-read for the error at libyaml's `mark`, innermost first, as
+    (window, offset, line): the window is the file's text from `offset` on, its first line
+    being line `line` (0-based) of the file. Each starts at the entry (a key of a mapping, the
+    "-" of a list item) being read in a block collection open when the error came, indented as
+    in the file, so that the pure-Python parser meets the same text in the same context; it
+    ends two lines after the error."""
+    end = mark.index
+    for _ in range(3):
+        found = text.find("\n", end)
+        end = len(text) if found < 0 else found + 1
+    for start, entry in getattr(exc, "tracker_frames", ()):
+        if entry is None or start.flow_style or type(entry) in (_MapEnd, _SeqEnd):
+            continue  # inside [ ] or { } no entry can be read alone
+        at, list_column = entry.start_mark, start.start_mark.column
+        index, column = at.index, at.column
+        if type(start) is _SeqStart:  # start at the item's "-", in the list's column
+            dash = index - (column - list_column)
+            if dash >= index or text[dash] != "-" or text[dash + 1:index].strip(" "):
+                continue
+            index, column = dash, list_column
+        if end - index > WINDOW_CHARS:
+            return  # the windows further out are larger still
+        if _leaves_column(text[index:mark.index], column, type(start) is _SeqStart):
+            continue  # the error is past this entry (libyaml reads a line ahead)
+        yield " " * column + text[index:end], index - column, at.line
+
+
+def _leaves_column(text: str, column: int, dashes: bool) -> bool:
+    """Does a line after the first of `text` start left of `column` (or, in a list, at it
+    without a "-")? Then the text is not all within the entry that starts it."""
+    for line in text.split("\n")[1:]:
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        if indent < column or (dashes and indent == column and not body.startswith("-")):
+            return True
+    return False
+
+
+def _python_wording(text: str, exc: yaml.YAMLError) -> tuple[yaml.YAMLError, int]:
+    """libyaml's error `exc` as the pure-Python parser words it, and the number of lines its
+    marks are to be moved down by; `exc` itself (0) when that cannot be had cheaply."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if len(text) <= FULL_REPARSE_CHARS:
+        if _bracket_depth(text) <= MAX_DEPTH:
+            return _python_error(text) or exc, 0
+        return exc, 0
+    if mark is None:
+        return exc, 0
+    budget = 2 * WINDOW_CHARS  # in all, however many windows are tried
+    for window, offset, line in _windows(text, exc, mark):
+        budget -= len(window)
+        if budget < 0 or _bracket_depth(window) > MAX_DEPTH:
+            break
+        found = _python_error(window)
+        if found is None:
+            continue  # read without an error here: try a larger window
+        at = getattr(found, "problem_mark", None) or getattr(found, "context_mark", None)
+        if at is None or (at.index >= len(window) and offset + len(window) < len(text)):
+            continue  # the end of the window, not of the file: say nothing from it
+        return found, line
+    return exc, 0
+
+
+def _too_deep(text: str, path: str, mark: Any) -> Diagnostic | None:
+    """Is the text nested more than MAX_DEPTH levels before libyaml's error at `mark`? Read it
+    again up to there: the diagnostic points where the 65th level opens, as it does for a
+    file nested less deeply. (libyaml reads up to a line ahead of the events it gives, so an
+    error on a line can come before the nesting on that line reaches the builder.)"""
+    if mark is None or not 0 < mark.index <= len(text):
+        return None
+    builder = _Builder(path, track=True)
+    loader = _FastLoader(text[:mark.index])
+    try:
+        builder.build(loader.get_event)
+    except (_Stop, yaml.YAMLError):
+        pass
+    finally:
+        loader.dispose()
+    return next((p for p in builder.problems if p.rule == "yaml-too-deep"), None)
+
+
 def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
     """Describe a syntax error with the pure-Python parser's wording (same on every machine)."""
-    if HAVE_C_LOADER:
-        try:
-            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
-                pass
-        except yaml.YAMLError as py_exc:
-            exc = py_exc
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    mark, pos = _error_pos(exc)
+    problem = getattr(exc, "problem", None) or str(exc)
+    from_libyaml = mark is not None and not isinstance(mark, yaml.Mark)
+    if "maximum nesting depth" in problem:
+        # libyaml refuses nesting deeper than 1,000 levels itself, before tracker's limit.
+        found = _too_deep(text.removeprefix("\ufeff"), path, mark) if from_libyaml else None
+        return found or diag(path, pos, "yaml-too-deep",
+                             f"内容嵌套超过 {MAX_DEPTH} 层(列表或字段套列表或字段)",
+                             hint="报送、台账和计划文件只有几层；检查这里是否多写了 [ { 或缩进。")
+    if from_libyaml:
+        body = text.removeprefix("\ufeff")  # libyaml's marks count from after a BOM
+        open_now = len(getattr(exc, "tracker_frames", ()))
+        if open_now + _bracket_depth(body[max(0, mark.index - 2048):mark.index]) > MAX_DEPTH:
+            found = _too_deep(body, path, mark)
+            if found is not None:
+                return found
+        exc, shift = _python_wording(body, exc)
+        mark, pos = _error_pos(exc)
+        pos = (pos[0] + shift, pos[1])
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     if "maximum nesting depth" in problem:
@@ -378,7 +612,7 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
         return diag(path, pos, "yaml-too-deep",
                     f"内容嵌套超过 {MAX_DEPTH} 层(列表或字段套列表或字段)",
                     hint="报送、台账和计划文件只有几层；检查这里是否多写了 [ { 或缩进。")
-    detail = f"{problem}" + (f"({context})" if context else "")
+    detail = f"{problem}" + (f", {context}" if context else "")
     hint = RULE_HINT_SYNTAX
     lines = text.splitlines()
     if "\t" in lines[pos[0] - 1] if 0 < pos[0] <= len(lines) else False:
@@ -397,7 +631,12 @@ def _syntax_diagnostic(text: str, path: str, exc: yaml.YAMLError) -> Diagnostic:
                 pos = (i + 1, 1)
                 hint = "这一行开头有全角空格“　”：缩进只能用半角空格，请删掉全角空格。"
                 break
-    return diag(path, pos, "yaml-syntax", f"YAML 格式错误：{detail}", hint=hint)
+    # In Chinese first; the parser's English stays behind it, in brackets. (Imported here:
+    # only a broken file pays for compiling its table.)
+    from tracker.yaml_messages import syntax_sentence
+
+    return diag(path, pos, "yaml-syntax",
+                f"YAML 格式错误，{syntax_sentence(problem, context)}(parser: {detail})", hint=hint)
 
 
 # A key followed by a full-width colon (before any ASCII colon): `as_of：2024-06-30`.
@@ -471,7 +710,15 @@ def read_bytes(
                 f"文件有 {size:,} 字节，超过上限 {max_bytes:,} 字节",
             )
         with open(file, "rb") as handle:
-            return handle.read(max_bytes + 1), None
+            # Read what the file holds, not the cap (which may be far larger); a file that grew
+            # since stat() is read on, up to one byte past the cap.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max(0, max_bytes + 1 - len(data)))
+            if len(data) > max_bytes:
+                return None, diag(path, None, "file-too-large",
+                                  f"文件超过上限 {max_bytes:,} 字节")
+            return data, None
     except OSError as exc:
         return None, diag(path, None, "file-unreadable", f"无法读取文件：{exc.strerror or exc}")
 

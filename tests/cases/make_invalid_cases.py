@@ -66,6 +66,12 @@ case('yaml-empty', 'yaml-empty', W2, '# 只有注释\n', line=1)
 case('file-too-large', 'file-too-large', W2, w2 + '# ' + 'x' * 5000 + '\n', line=0, args=['--max-file-size', '4096'])
 case('file-symlink', 'file-symlink', W2, line=0, symlinks={W2: '../east/2024-Q1.yaml'})
 case('file-unexpected', 'file-unexpected', 'submissions/west/2024-Q2.yml', w2, line=0, severity='warning')
+# A YAML file in a place tracker never reads (a misspelled folder): never counted, so said
+case('file-misplaced', 'file-misplaced', 'submission/west/2024-Q2.yaml', w2, line=0, severity='warning')
+# A named file the run does not read: in no place tracker reads, or in a repository nested inside
+case('file-not-checked', 'file-not-checked', 'notes/2024-Q2.yaml', w2, line=0, args=['notes/2024-Q2.yaml'])
+case('file-not-checked-nested-repository', 'file-not-checked', 'demo/submissions/west/2024-Q2.yaml', w2,
+     line=0, files={'demo/tracker.yaml': 'plan: ../plan\n'}, args=['demo/submissions/west/2024-Q2.yaml'])
 # --- schema
 case('schema-required', 'schema-required', W2, w2.replace('as_of: 2024-06-30\n', ''), line=1)
 case('schema-unknown-key', 'schema-unknown-key', W2, w2.replace('value: 2', 'vaule: 2'), needle='vaule')
@@ -94,6 +100,7 @@ case('plan-unknown-task', 'plan-unknown-task', 'plan/targets.yaml', TARGETS.repl
 case('plan-unknown-target', 'plan-unknown-target', 'plan/targets.yaml', TARGETS.replace('{target: centres', '{target: centers'), needle='centers')
 case('plan-milestone-order', 'plan-milestone-order', 'plan/targets.yaml', TARGETS.replace('{by: 2025-12-31, value: 16}', '{by: 2024-06-30, value: 16}'), needle='2024-06-30, value: 16')
 case('plan-date-range', 'plan-date-range', 'plan/targets.yaml', TARGETS.replace('{by: 2025-12-31, value: 16}', '{by: 2026-12-31, value: 16}'), needle='2026-12-31')
+case('plan-timezone', 'plan-timezone', 'plan/tasks.yaml', TASKS.replace('  end: 2025-12-31\n', '  end: 2025-12-31\n  timezone: Asia/Shangai\n'), needle='timezone')
 case('plan-count-missing', 'plan-count-missing', 'plan/units.yaml', UNITS.replace('    counts: {villages: 6}\n', ''), line=0, severity='warning')
 cases[-1][1]['file'] = 'plan/targets.yaml'
 cases[-1][1]['line'] = line_of(TARGETS, 'per_unit: {from: villages}')

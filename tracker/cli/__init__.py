@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import signal
 import stat
 import sys
 from collections.abc import Iterator
@@ -24,12 +25,15 @@ HELP = """tracker: 规划即代码 —— 把实施方案作为 YAML 数据放�
 
 \b
 Plan-as-code: an implementation plan kept as schema-checked YAML in git.
-Typical use, from the repository root (the folder that holds plan/):
+Typical use, from the repository root (the folder that holds plan/). The ids are examples:
+postal is a unit of the plan shipped with tracker; yours are in plan/units.yaml.
   tracker validate                 check every file (what CI runs on each pull request)
   tracker status                   where do we stand today, and who is behind?
-  tracker status --unit east       one unit's scorecard
+  tracker status --unit postal     one unit's scorecard
   tracker build                    build the audit site into site/
-  tracker new --unit east --period 2025-Q1   start a filing
+  tracker new --unit postal --period 2025-Q1   start a filing
+  tracker remind                   who must do what today (--send: DingTalk, WeCom, e-mail…)
+  tracker report --period 2024-Q2  the quarterly 督办通报 as a Word document
 
 Exit codes: 0 fine, 1 the data has errors, 2 the command could not run.
 """
@@ -48,6 +52,8 @@ COMMANDS = {
     "amend": "filing_cmd",
     "import": "filing_cmd",
     "review": "review_cmd",
+    "remind": "remind_cmd",
+    "report": "report_cmd",
     "check": "workflow_cmd",
     "codeowners": "workflow_cmd",
     "schema": "schema_cmd",
@@ -149,6 +155,29 @@ def verdict(code: int) -> None:
     _verdict = code
 
 
+# --- interrupted: Ctrl-C (SIGINT) and SIGTERM (what CI sends to cancel a job) ---------------
+# Both unwind the command like an exception, so every `finally` and `with` on the way out runs:
+# a build removes its temporary folder, `tracker new` its temporary file. The exit code is the
+# shell's for a death by that signal, 128 + its number (130 for Ctrl-C, 143 for SIGTERM): not
+# 1, which says the data has errors.
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised where the program is as Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def interrupted_exit_code(exc: KeyboardInterrupt) -> int:
+    return 128 + int(getattr(exc, "signum", signal.SIGINT))
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's documented lazy pattern)."""
 
@@ -159,8 +188,15 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         verdict(EXIT_OK)
-        with closed_stdout_exits_quietly():  # the command, its --help and its output
-            return super().invoke(ctx)
+        try:
+            with closed_stdout_exits_quietly():  # the command, its --help and its output
+                return super().invoke(ctx)
+        except KeyboardInterrupt as exc:  # (click alone would say "Aborted!" and exit 1)
+            try:
+                click.echo("\ntracker: 已中断 interrupted", err=True)
+            except OSError:
+                pass
+            raise click.exceptions.Exit(interrupted_exit_code(exc)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
@@ -196,6 +232,8 @@ def main() -> None:
     """Console entry point: never a traceback unless --debug (or TRACKER_DEBUG=1)."""
     global _ONE_COMMAND_PROCESS
     _ONE_COMMAND_PROCESS = True
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupted)
     for stream in (sys.stdout, sys.stderr):
         # A Chinese-locale Windows console may not encode every character: degrade, not crash.
         if hasattr(stream, "reconfigure"):

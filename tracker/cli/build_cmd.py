@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -62,7 +61,8 @@ def build(
     unit, the filings ledger with git provenance and every filing's text, the methodology,
     the status as JSON/CSV/XLSX downloads, and a snapshot of every past period end.
     The site is built into a temporary folder and swapped in only when complete: a failed
-    or interrupted build leaves the previous site untouched.
+    or interrupted build (Ctrl-C, SIGTERM) leaves the previous site untouched and removes its
+    temporary folder. One build at a time per output folder: a second one refuses (exit 2).
 
     \b
     Examples:
@@ -71,7 +71,8 @@ def build(
       tracker build --out /srv/www/tracker --no-provenance
       tracker build --no-archive
 
-    Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run.
+    Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run (or another
+    build of the same output is running), 130 interrupted by Ctrl-C, 143 by SIGTERM.
     """
     _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress,
                        archive=not no_archive))
@@ -98,18 +99,12 @@ def serve(
       tracker serve
       tracker serve --root examples/demo --as-of 2024-06-30 --port 8001
     """
-    import functools
-    import http.server
+    from tracker.site.serve import ServeSettings
+    from tracker.site.serve import serve as serve_site
 
-    with tempfile.TemporaryDirectory(prefix="tracker-serve-") as tmp:
-        out = Path(tmp) / "site"
-        _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress,
-                           archive=not no_archive))
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-        with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-            real_port = server.server_address[1]
-            click.echo(f"tracker serve: http://{bind}:{real_port}/  (Ctrl+C 停止)", err=True)
-            try:
-                server.serve_forever()
-            except KeyboardInterrupt:
-                click.echo("tracker serve: 已停止", err=True)
+    serve_site(
+        ServeSettings(BuildSettings(root, None, as_of, not no_provenance, max_bytes, _progress,
+                                    archive=not no_archive),
+                      bind, port),
+        build=_run, announce=lambda message: click.echo(f"tracker serve: {message}", err=True),
+    )

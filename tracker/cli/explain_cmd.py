@@ -28,14 +28,17 @@ def explain(target: str, unit: str | None, root: Path, max_bytes: int, debug: bo
     threshold, and the first rule of the status table that held, with its comparison.
 
     \b
-    Examples:
-      tracker explain service-points
-      tracker explain service-points --unit east --as-of 2023-06-30
+    Examples (TARGET-ID and UNIT-ID stand for ids of plan/targets.yaml and plan/units.yaml;
+    `tracker status` lists them):
+      tracker explain TARGET-ID
+      tracker explain TARGET-ID --unit UNIT-ID --as-of 2023-06-30
     """
-    from tracker.status_view import ExplainSettings, default_lang, execute_explain
+    from tracker.language import label_language
+    from tracker.repository import default_as_of
+    from tracker.status_view import ExplainSettings, execute_explain
 
     execute_explain(
-        ExplainSettings(root=root, target=target, unit=unit, as_of=as_of or date.today(),
-                        lang=lang or default_lang(), max_bytes=max_bytes),
+        ExplainSettings(root=root, target=target, unit=unit, as_of=as_of or default_as_of(root, max_bytes),
+                        lang=label_language(lang, root, max_bytes), max_bytes=max_bytes),
         streams(),
     )

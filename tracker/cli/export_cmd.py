@@ -28,10 +28,11 @@ def export(xlsx: Path, root: Path, max_bytes: int, debug: bool, as_of: date | No
     Example:  tracker export --xlsx 台账.xlsx --as-of 2024-06-30
     """
     # Imported here: openpyxl (and the numpy it pulls in) would slow every tracker command.
+    from tracker.repository import default_as_of
     from tracker.xlsx_export import ExportSettings, execute_export
 
     path = execute_export(
-        ExportSettings(root=root, xlsx=xlsx, as_of=as_of or date.today(), max_bytes=max_bytes),
+        ExportSettings(root=root, xlsx=xlsx, as_of=as_of or default_as_of(root, max_bytes), max_bytes=max_bytes),
         sys.stderr,
     )
     click.echo(f"已写入 written: {path}", err=True)

@@ -13,7 +13,7 @@ from tracker.errors import EXIT_DATA, EXIT_OK
 
 
 @cli.command("new")
-@click.option("--unit", required=True, help="单位编号，例如 east。The unit id.")
+@click.option("--unit", required=True, help="单位编号(plan/units.yaml)，例如 postal。The unit id.")
 @click.option("--period", required=True, help="期次，例如 2025-Q1。The period.")
 @click.option("--as-of", type=DateParam(), default=None,
               help="数据截至日期(默认期末)。The as_of date (default: the period's last day).")
@@ -32,16 +32,16 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
     left empty, and `tracker validate` points at it until it is filled. Never overwrites.
 
     \b
-    Examples:
-      tracker new --unit east --period 2025-Q1
-      tracker new --unit east --period 2025-Q1 --xlsx 东区-2025-Q1.xlsx
-      tracker import 东区-2025-Q1.xlsx            # after the workbook is filled in
+    Examples (postal is a unit of the shipped plan; yours are in plan/units.yaml):
+      tracker new --unit postal --period 2025-Q1
+      tracker new --unit postal --period 2025-Q1 --xlsx 报送-2025-Q1.xlsx
+      tracker import 报送-2025-Q1.xlsx            # after the workbook is filled in
     """
+    from tracker.repository import display_path, tracker_command
     from tracker.scaffold import NewSettings, new_filing
 
     settings = NewSettings(root, unit, period, as_of, reported_on, xlsx, max_bytes)
     if xlsx is not None:
-        from tracker.repository import display_path
         from tracker.xlsx_filing import new_workbook
 
         out, draft, amending = new_workbook(settings)
@@ -49,17 +49,18 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
                    f"{len(draft.tasks)} 项任务。")
         if amending:
             click.echo(f"该期报送已存在：填报表已填入现有数据，用于修订(revision {draft.revision})。"
-                       f"填好修订原因后运行 tracker import {display_path(out)} --amend")
+                       "填好修订原因后运行 "
+                       + tracker_command("import", root=root, args=[display_path(out), "--amend"]))
         else:
-            click.echo(f"在黄色单元格中填写后运行 tracker import {display_path(out)}")
+            click.echo("在黄色单元格中填写后运行 "
+                       + tracker_command("import", root=root, args=[display_path(out)]))
         return
     path, draft = new_filing(settings)
-    from tracker.repository import display_path
 
     empty = sum(t.value is None for t in draft.targets) + sum(k.progress is None for k in draft.tasks)
     click.echo(f"已生成 {display_path(path)}：{len(draft.targets)} 个指标、{len(draft.tasks)} 项任务"
                + (f"，{empty} 处待填写(空值)" if empty else "，已按上一期预填") + "。")
-    click.echo(f"填写后运行 tracker validate {display_path(path)} 检查。")
+    click.echo(f"填写后运行 {tracker_command('validate', root=root, args=[display_path(path)])} 检查。")
 
 
 @cli.command("amend")
@@ -73,7 +74,7 @@ def amend_command(path: Path, debug: bool) -> None:
     else in the file (comments, layout) stays as it was. Then correct the figures, fill in
     the reason, and commit: `tracker check` accepts a changed merged filing only this way.
 
-    Example:  tracker amend submissions/east/2024-Q2.yaml
+    Example:  tracker amend submissions/postal/2024-Q2.yaml
     """
     from tracker.repository import display_path
     from tracker.scaffold import amend_file
@@ -96,14 +97,14 @@ def import_command(file: Path, root: Path, max_bytes: int, amend: bool, fmt: str
 
     \b
     Problems are reported by sheet and cell, e.g.
-      东区-2025-Q1.xlsx!指标!D5: error: 数值应为非负整数 ... [xlsx-value]
+      报送-2025-Q1.xlsx!指标!D5: error: 数值应为非负整数 ... [xlsx-value]
     and the filing is kept only when it validates. An existing filing is never overwritten
     unless --amend is given (then revision + 1 and the 修订原因 cell is required).
 
     \b
     Examples:
-      tracker import 东区-2025-Q1.xlsx
-      tracker import 东区-2025-Q1-修订.xlsx --amend
+      tracker import 报送-2025-Q1.xlsx
+      tracker import 报送-2025-Q1-修订.xlsx --amend
 
     Exit codes: 0 imported, 1 the workbook has errors (nothing written), 2 could not run.
     """

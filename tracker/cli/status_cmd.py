@@ -27,9 +27,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 def lang_option(f: F) -> F:
     return click.option(
         "--lang", type=click.Choice(LANGS), default=None,
-        help="标签语言(默认按 LC_ALL/LC_MESSAGES/LANG:zh* 为中文,否则英文;都未设置时按 Windows"
-             "显示语言);计划中的名称保持原文。"
-             " Label language (default from the locale); plan names stay as written.",
+        help="标签语言。默认:明确设定的 LC_ALL/LC_MESSAGES/LANG(zh* 为中文,其他为英文;C、"
+             "C.UTF-8、POSIX 不算设定),否则计划的 plan.language,否则 Windows 显示语言,否则英文;"
+             "计划中的名称保持原文。 Label language (default: a chosen locale, else the plan's "
+             "language); plan names stay as written.",
     )(f)
 
 
@@ -64,22 +65,25 @@ def status(root: Path, max_bytes: int, debug: bool, as_of: date | None, target: 
     灰 grey = 未报送. Rules: docs/status.md (`tracker explain TARGET` shows the arithmetic).
 
     \b
-    Examples:
+    Examples (postal and 1.2 are ids of the shipped plan; TARGET-ID stands for an id of
+    plan/targets.yaml; your ids are in plan/units.yaml, plan/targets.yaml, plan/tasks.yaml):
       tracker status
-      tracker status --as-of 2024-06-30 --unit east
-      tracker status --target service-points
+      tracker status --as-of 2024-06-30 --unit postal
+      tracker status --target TARGET-ID
       tracker status --task 1.2 --lang en
       tracker status --format json > status.json
       tracker status --since 2024-03-31 --as-of 2024-06-30
 
     Exit codes: 0 done, 1 the plan itself has errors, 2 could not run (e.g. an unknown id).
     """
-    from tracker.status_view import StatusSettings, default_lang, execute
+    from tracker.language import label_language
+    from tracker.repository import default_as_of
+    from tracker.status_view import StatusSettings, execute
 
     if sum(x is not None for x in (target, unit, task)) > 1:
         raise click.UsageError("--target、--unit、--task 只能选一个 (choose one of them).")
     settings = StatusSettings(
-        root=root, as_of=as_of or date.today(), fmt=fmt, lang=lang or default_lang(),
+        root=root, as_of=as_of or default_as_of(root, max_bytes), fmt=fmt, lang=label_language(lang, root, max_bytes),
         target=target, unit=unit, task=task, since=since, color=color, width=width,
         max_bytes=max_bytes,
     )

@@ -34,7 +34,7 @@ def validate(
     \b
     Examples:
       tracker validate
-      tracker validate submissions/east/2024-Q2.yaml
+      tracker validate submissions/postal/2024-Q2.yaml
       tracker validate --format github          # in GitHub Actions
       tracker validate --format junit > report.xml
       tracker validate --root examples/demo --strict

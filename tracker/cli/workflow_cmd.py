@@ -34,12 +34,20 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     """检查合并请求 Check a pull request against its base branch.
 
     \b
-    Validates only the files changed in BASE...HEAD (and every cross-file rule they touch),
-    and enforces who may change what and that merged filings are only amended:
-      auth-unit-editor      submissions/<unit>/ changed by someone not in the unit's editors
-      auth-plan-maintainer  the plan or tracker.yaml changed by someone not in maintainers
+    Judges the net change BASE...HEAD: validates only the changed files (and every
+    cross-file rule they touch), and enforces who may change what (each changed path, for
+    each commit that changed it, a merge for its own resolution) and what may change:
+      auth-unit-editor      submissions/<unit>/, evidence/<unit>/ changed by a non-editor
+      auth-plan-maintainer  any other path (plan, reviews/, CI, ...) changed by a non-maintainer
+      path-form             a path under submissions/ or evidence/ tracker would not read,
+                            or one differing only by case from another
+      path-encoding         a file name that is not UTF-8
+      path-file-type        a symlink or submodule under submissions/ or evidence/
       immutable-edit        a merged filing changed without revision + 1 and a reason
       immutable-delete      a merged filing or register deleted or renamed
+      immutable-review      a merged 销号 decision (reviews/) edited or removed
+      timeliness-future     a new filing's reported_on after today (plan's time zone)
+      timeliness-backdated  a new filing's reported_on before its first commit
       git-shallow           the clone lacks the history to compare (use fetch-depth: 0)
     then shows how status (as of today, or --as-of) moves, as Markdown: after the problems in
     text format, in the --markdown file, and appended to $GITHUB_STEP_SUMMARY when that is set
@@ -51,7 +59,8 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
       tracker check --base origin/${{ github.base_ref }} --format github   # GitHub Actions
       tracker check --base origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME --format junit > check.xml
 
-    Exit codes: 0 passed, 1 problems found, 2 could not run (not a git repository, ...).
+    Exit codes: 0 passed, 1 problems found, 2 could not run (not a git repository, an unknown
+    --base, ...).
     """
     from tracker import check_context
 
@@ -61,8 +70,9 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     day = as_of or date.today()  # once: a run that crosses midnight compares on one day
     context = check_context.start(root, day, max_bytes) if status else None
     try:
+        from tracker.gate.check import CheckSettings, run_check
+        from tracker.gate.report import check_markdown
         from tracker.reporters import REPORTERS, TextReporter
-        from tracker.workflow import CheckSettings, check_markdown, run_check
 
         result = run_check(CheckSettings(root, base, require_signed, day, strict, max_bytes,
                                          status=status), context=context)
@@ -99,8 +109,9 @@ def codeowners_command(root: Path, max_bytes: int, fmt: str, out: Path | None,
     """生成 CODEOWNERS Generate CODEOWNERS from plan/units.yaml.
 
     \b
-    submissions/<unit>/ and evidence/<unit>/ are owned by the unit's editors, the plan and
-    tracker.yaml by the maintainers. Only a marked block is written; other lines are kept.
+    Everything (*) is owned by the maintainers, then submissions/<unit>/ and evidence/<unit>/
+    by the unit's editors (the last matching line wins), as tracker check enforces.
+    Only a marked block is written; other lines are kept.
     Default locations for --check: .github/CODEOWNERS, .gitlab/CODEOWNERS, .gitee/CODEOWNERS.
 
     \b

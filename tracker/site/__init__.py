@@ -7,4 +7,5 @@
     downloads.py       the status as JSON, CSV and XLSX
     mkdocs_backend.py  the only MkDocs-specific code: pages → HTML (strict, offline, zh search)
     build.py           the whole build: load, compute, provenance, generate, render, swap
+    serve.py           `tracker serve`: build into a temporary folder, serve it, remove it on any stop
 """

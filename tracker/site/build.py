@@ -6,12 +6,22 @@ it (tracker.site.timeline over tracker.status) → read provenance
 backend (tracker.site.mkdocs_backend) into a temporary folder next to the output → copy the
 evidence files the pages link to → swap the new site in. A build that fails or is interrupted
 removes its temporary folder and leaves the previous site as it was.
+
+One build at a time per output folder (a lock, `BuildLock`); the next build removes what a
+killed one left (`recover`), and puts a complete site back if one was killed in the middle of
+its swap. On Linux the swap is one atomic exchange of the two folders, so `site/` never goes
+missing; elsewhere it is two renames, and `recover` covers the moment between them.
+See docs/site.md ("Interrupted and overlapping builds").
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import hashlib
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tracker.background import Background
 from tracker.diagnostics import Report
 from tracker.errors import DataErrors, PlanUnusable, TrackerError
 from tracker.model import Repository
@@ -91,19 +102,178 @@ def _check_out(out: Path, root: Path) -> None:
         )
 
 
-def _swap(new: Path, out: Path) -> None:
-    """Put `new` in place of `out`: the old site stays whole until the new one is complete."""
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / "site")
-        try:
-            os.replace(new, out)
-        except BaseException:
-            os.replace(old / "site", out)  # put the old site back
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+class BuildRunning(TrackerError):
+    """Another build is writing the same output folder (exit 2)."""
+
+
+def _lock_file(out: Path) -> Path:
+    """Where the lock of the output folder `out` lives: in the temporary folder, named after
+    the output's absolute path. Not next to the output: in a repository's root a lock file would
+    show up in `git status`, and the site's footer would call every build "uncommitted"."""
+    key = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"tracker-build-{key}.lock"
+
+
+class BuildLock:
+    """An exclusive lock on the output folder, held for the whole build (fcntl.flock; on
+    Windows msvcrt.locking). The system releases it when the process ends, however it ends,
+    so a killed build never leaves a stale lock. A second build of the same output refuses at
+    once (BuildRunning) rather than waiting behind a build that may take minutes.
+
+    The lock file is removed when the build ends (else one would pile up in the temporary
+    folder for every output ever built); a build that opened it just before is told by its
+    inode that it locked a removed file, and opens the path again."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.path = _lock_file(out)
+        self._fd = -1
+
+    def __enter__(self) -> BuildLock:
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            except PermissionError:  # another user's lock file: locking it read-only works
+                fd = os.open(self.path, os.O_RDONLY)
+            try:
+                _lock(fd)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EDEADLK):
+                    raise
+                holder = _holder(self.path)
+                raise BuildRunning(
+                    f"另一个 tracker build 正在生成 {self.out}{holder};不同时运行两个构建 / "
+                    f"another tracker build is writing {self.out}{holder}",
+                    hint="等它完成后再运行(锁在那个进程结束时自动释放,不需要删除任何文件)。"
+                         "Wait for it to finish; its lock goes when that process ends.",
+                ) from None
+            if _same_file(fd, self.path):
+                break
+            os.close(fd)  # the build before removed it meanwhile: lock the path anew
+        self._fd = fd
+        try:  # who holds it, for the message above (best effort: the lock is what counts)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd >= 0:
+            if sys.platform != "win32":  # (Windows cannot remove a file that is open)
+                try:
+                    os.unlink(self.path)
+                except OSError:
+                    pass
+            os.close(self._fd)  # releases the lock
+            self._fd = -1
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        by_name = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (by_name.st_dev, by_name.st_ino)
+
+
+def _lock(fd: int) -> None:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
     else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _holder(path: Path) -> str:
+    try:
+        pid = int(path.read_text("ascii").strip())
+    except (OSError, ValueError):
+        return ""
+    return f"(进程 pid {pid})"
+
+
+def _temporary(out: Path) -> list[Path]:
+    """The temporary folders builds of `out` make beside it: `.site.new-*` (a build under way)
+    and `.site.old-*` (the previous site, between the two renames of a swap)."""
+    prefixes = (f".{out.name}.new-", f".{out.name}.old-")
+    try:
+        entries = list(out.parent.iterdir())
+    except OSError:
+        return []
+    return [p for p in entries
+            if p.name.startswith(prefixes) and p.is_dir() and not p.is_symlink()]
+
+
+def recover(out: Path, say: Callable[[str], None] = lambda _msg: None) -> None:
+    """Clean up after builds of `out` that were killed (call it holding the lock: then no
+    other build of `out` is running, and every temporary folder beside it is a dead build's).
+    If `out` itself is missing — a build killed between the two renames of a swap — the
+    newest complete site left (it has its MARKER, written last) is put back first."""
+    left = _temporary(out)
+    if not left:
+        return
+    if not out.exists():
+        complete = [p / "site" for p in left if (p / "site" / MARKER).is_file()]
+        newest_first = sorted(complete, key=lambda s: (s.parent.name.startswith(f".{out.name}.new-"),
+                                                       s.stat().st_mtime), reverse=True)
+        if newest_first:
+            os.replace(newest_first[0], out)
+            say(f"恢复了被中断的构建留下的网站 {out} / restored the site an interrupted build left")
+    for folder in left:
+        shutil.rmtree(folder, ignore_errors=True)
+    say(f"清理了被中断的构建留下的 {len(left)} 个临时文件夹 / removed {len(left)} temporary "
+        "folder(s) of interrupted builds")
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the folders at `a` and `b` in one atomic step (Linux renameat2 RENAME_EXCHANGE);
+    False where that is not available (another system, an old kernel or C library, a file
+    system without it), and nothing was changed."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # glibc < 2.28, or no such symbol
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put `new` in place of `out`: the old site stays whole until the new one is complete.
+
+    Linux: one atomic exchange, after which `new` holds the old site (its caller removes it).
+    Elsewhere: `out` is renamed aside, then `new` into place; a build killed between the two
+    leaves no `out` until the next build's `recover` puts the newest complete site back."""
+    if not out.exists():
         os.replace(new, out)
+        return
+    if _exchange(new, out):
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(out, old / "site")
+    try:
+        os.replace(new, out)
+    except BaseException:
+        os.replace(old / "site", out)  # put the old site back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _tree_size(folder: Path) -> tuple[int, int]:
@@ -116,16 +286,23 @@ def _tree_size(folder: Path) -> tuple[int, int]:
 
 
 def execute(settings: BuildSettings) -> BuildResult:
-    from tracker import provenance as prov_mod
-    from tracker.repository import load
-    from tracker.site import downloads as downloads_mod
-    from tracker.site import mkdocs_backend, pages
-    from tracker.site import timeline as timeline_mod
-
     say = settings.progress or (lambda _msg: None)
     root = Path(settings.root)
     out = Path(settings.out) if settings.out else default_out(root)
-    as_of = settings.as_of or date.today()
+    from tracker.repository import default_as_of
+
+    as_of = settings.as_of or default_as_of(root, settings.max_bytes)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with BuildLock(out):
+        recover(out, say)
+        return _execute(settings, root, out, as_of, say)
+
+
+def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
+             say: Callable[[str], None]) -> BuildResult:
+    from tracker.repository import load
+    from tracker.site import downloads as downloads_mod
+
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -144,6 +321,23 @@ def execute(settings: BuildSettings) -> BuildResult:
     repo = loaded.repo
     _check_out(out, root)
     lap("load")
+    # Each period's 督办通报 is made in a second process while this one builds the pages (a
+    # province's take seconds: two status computations and a Word document per period); the
+    # links are known now, the files are written into the finished site.
+    reports = downloads_mod.report_links(repo, as_of)
+    with Background(downloads_mod.report_data, repo, [period for period, _, _ in reports]) as job:
+        return _build(settings, root, out, as_of, repo, loaded.report, reports, job, say, lap,
+                      seconds)
+
+
+def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Repository,
+           report: Report, reports: list[tuple[str, str, str]], job: Background,
+           say: Callable[[str], None], lap: Callable[[str], None],
+           seconds: dict[str, float]) -> BuildResult:
+    from tracker import provenance as prov_mod
+    from tracker.site import downloads as downloads_mod
+    from tracker.site import filing_page, mkdocs_backend, pages
+    from tracker.site import timeline as timeline_mod
 
     say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)…")
     timeline = timeline_mod.compute(repo, as_of)
@@ -159,17 +353,22 @@ def execute(settings: BuildSettings) -> BuildResult:
     shipped = downloads_mod.status_files(repo, status, payload)
     content = pages.generate(
         repo, payload, provenance, timeline=timeline,
-        downloads=[(f.path, label) for f, label in shipped], archive=settings.archive,
+        downloads=[(f.path, label) for f, label in shipped],
+        reports=[(path, label) for _, path, label in reports], archive=settings.archive,
     )
     content.files.extend(f for f, _ in shipped)
+    filing_page.add(content, repo, payload, provenance)
     lap("pages")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
+    # One temporary folder beside the output holds the sources (src/) and the new site (site/):
+    # removed on the way out however the build ends (SIGTERM and Ctrl-C included: tracker.cli),
+    # and by the next build if this process is killed outright.
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    work = Path(tempfile.mkdtemp(prefix="tracker-site-src-"))
     try:
         say(f"MkDocs 构建 {len(content.pages)} 个页面(严格模式)…")
         site_dir = staging / "site"
+        work = staging / "src"
+        work.mkdir()
         mkdocs_backend.render(content, work, site_dir, as_of.isoformat())
         lap("mkdocs")
         say(f"复制佐证材料 {len(content.copies)} 个…" if content.copies else "没有需要复制的佐证材料")
@@ -178,17 +377,22 @@ def execute(settings: BuildSettings) -> BuildResult:
             dest = site_dir / item.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(item.source, dest)
+        if reports:
+            say(f"写入各期督办通报 {len(reports)} 份…")
+            for path, data in job.result():
+                (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                (site_dir / path).write_bytes(data)
+            lap("reports")
         # MkDocs skips dot-files in its sources, so the marker is written here.
         (site_dir / MARKER).write_bytes(b"tracker site\n")
         lap("copy")
         _swap(site_dir, out)
         lap("swap")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # (after an exchange: the old site)
     files, size = _tree_size(out)
     say(f"完成:{out}({files} 个文件,{size / 1e6:.1f} MB)")
     return BuildResult(
         out=out, as_of=as_of, pages=len(content.pages), files=files, bytes=size,
-        seconds=seconds, warnings=warnings, report=loaded.report,
+        seconds=seconds, warnings=warnings, report=report,
     )

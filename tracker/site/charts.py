@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date
 
 from tracker.site.escape import escape, one_line
 
@@ -103,8 +103,9 @@ def progress_chart(
         f'<text x="{LEFT - 6}" y="{TOP - 14}" text-anchor="end" fill="#555">'
         f"{escape(unit_label)}</text>"
     )
-    # Year ticks on the x axis.
-    for year in range(x0.year, x1.year + 2):
+    # Year ticks on the x axis (at most ~20 of them; the calendar ends with 9999).
+    step = max(1, (x1.year - x0.year) // 20)
+    for year in range(x0.year, min(x1.year + 1, MAXYEAR) + 1, step):
         d = date(year, 1, 1)
         if x0 <= d <= x1:
             x = px(d)

@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from typing import Any
 
 from tracker.model import Repository
@@ -71,3 +72,38 @@ def normalize_zip(data: bytes, stamp: str) -> bytes:
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, content)
     return out.getvalue()
+
+
+def report_links(repo: Repository, as_of: date) -> list[tuple[str, str, str]]:
+    """(period, site path, label) of the 督办通报 of every period whose filings were due before
+    `as_of` (a report reads filings as of the day after the due date: tracker.report.data),
+    newest first."""
+    from tracker.periods import periods_between
+    from tracker.report.compose import period_zh
+
+    plan = repo.plan
+    out = [(str(p), f"{FOLDER}/report-{p}.docx", f"{period_zh(p)}督办通报")
+           for p in periods_between(plan.info.start, min(as_of, plan.info.end),
+                                    plan.reporting.cadence)
+           if p.due(plan.reporting.due_days) < as_of]
+    return out[::-1]
+
+
+def report_data(repo: Repository, periods: list[str]) -> list[tuple[str, bytes]]:
+    """(site path, .docx bytes) of each period's 督办通报 — what `tracker report --period P`
+    writes. The statuses are shared between periods (a period's end is the next one's
+    "previous"). Plain values only: the site build runs this in a second process."""
+    from tracker.report.compose import compose
+    from tracker.report.data import bulletin, dates_of, parse_period
+    from tracker.report.docx import render_docx
+    from tracker.status import Status
+
+    plan = repo.plan
+    cache: dict[date, Status] = {}
+    out = []
+    for period in sorted(periods, key=lambda p: parse_period(plan, p)):
+        dates = dates_of(plan, parse_period(plan, period))
+        doc = compose(bulletin(plan, repo.filings, dates, repo.reviews, cache=cache), plan,
+                      site_url=repo.config.site_url, demo=repo.config.demo)
+        out.append((f"{FOLDER}/report-{period}.docx", render_docx(doc)))
+    return out

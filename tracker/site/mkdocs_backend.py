@@ -105,6 +105,8 @@ class _Collect(logging.Handler):
 @contextlib.contextmanager
 def _source_date(as_of: str) -> Iterator[None]:
     epoch = int(datetime.fromisoformat(as_of).replace(tzinfo=UTC).timestamp())
+    # The gzip header (sitemap.xml.gz) holds an unsigned 32-bit time: 1970 to 2106.
+    epoch = min(max(epoch, 0), 2**32 - 1)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
@@ -149,7 +151,7 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         file.parent.mkdir(parents=True, exist_ok=True)
         hide = "hide: [toc]\n" if page.wide else ""
         # Material's search plugin leaves a page out of the index with search.exclude.
-        search = "" if page.search else "search:\n  exclude: true\n"
+        search = "" if page.searchable else "search:\n  exclude: true\n"
         # Pages outside the navigation's folders of many pages get only its top level
         # (overrides/partials/nav.html): the full one would be most of each page.
         compact = "tracker_compact_nav: true\n" if page.path.split("/", 1)[0] + "/" in \

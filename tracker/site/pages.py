@@ -47,7 +47,7 @@ from tracker.yamlio import parse_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
-DEMO_BANNER = "演示数据(虚构):本站所有报送数据均为虚构,不代表任何单位的真实进展"
+DEMO_BANNER = "演示数据(虚构),截至 {as_of}:本站所有报送数据均为虚构,不代表任何单位的真实进展"
 NAV_UNIT_LIMIT = 30  # above this many units, unit pages are linked from tables, not the nav
 EVIDENCE_PREFIX = "repo/"  # evidence files are shipped under repo/<their repository path>
 ARCHIVE = "archive/"  # snapshots: archive/<period>/<page>
@@ -77,7 +77,9 @@ class Page:
     body: str  # Markdown: fixed headings and raw HTML blocks
     in_nav: bool = True
     wide: bool = False  # a wide table: the generator may drop side panels (table of contents)
-    search: bool = True  # False: left out of the search index (snapshots, filing texts)
+    # False: left out of the search index (forms, snapshots, filing texts: not reading matter,
+    # or the same words once per period)
+    searchable: bool = True
 
 
 @dataclass
@@ -284,10 +286,11 @@ class Generator:
     def __init__(
         self,
         repo: Repository,
-        timeline: Timeline,
+        timeline: Timeline | dict[str, Any],
         provenance: Provenance,
         downloads: Sequence[tuple[str, str]] = (),
         nav_unit_limit: int = NAV_UNIT_LIMIT,
+        reports: Sequence[tuple[str, str]] = (),
         forge: Forge | None = None,
         snapshot: Snapshot | None = None,
         parent: Generator | None = None,
@@ -295,6 +298,9 @@ class Generator:
         self.repo = repo
         self.plan = repo.plan
         self.root = Path(repo.root)
+        if isinstance(timeline, dict):  # the status JSON alone: one date, no history
+            timeline = Timeline([Moment(date.fromisoformat(str(timeline["as_of"])), None,
+                                        timeline)])
         self.timeline = timeline
         self.st = StatusView(timeline.last.payload)
         self.as_of = self.st.as_of
@@ -302,7 +308,10 @@ class Generator:
         self.forge = forge
         self.snapshot = snapshot
         self.downloads = list(downloads)  # (site path, label)
+        self.reports = list(reports)  # each period's 督办通报 (site path, label), newest first
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
+        # No unit has a goal for any index component: nothing to rank (said, not a table of 0s).
+        self.index_ranks = self.plan.index_ranks()
         self.env: jinja2.Environment = parent.env if parent else _env()
         # Shared with the snapshots' generators: evidence to copy, amendment diffs.
         self.copies: dict[str, ShippedFile] = parent.copies if parent else {}
@@ -686,10 +695,11 @@ class Generator:
         for unit in plan.units:
             if self.by_unit.get(unit):
                 pages.append(Page(f"{TEXTS}{unit}", f"{plan.units[unit].name} 报送原文",
-                                  self.texts_page(unit), in_nav=False, search=False))
+                                  self.texts_page(unit), in_nav=False, searchable=False))
         pages.append(Page("methodology", "计算方法", self.methodology()))
         pages.append(Page("downloads", "下载", self.render("downloads.html", "downloads",
-                                                          downloads=self.downloads)))
+                                                          downloads=self.downloads,
+                                                          reports=self.reports)))
         if archive:
             for moment in self.timeline.snapshots:
                 pages.extend(self.snapshot_pages(moment))
@@ -716,7 +726,7 @@ class Generator:
             copies=[self.copies[k] for k in sorted(self.copies)],
             css=["assets/tracker.css"],
             demo=self.repo.config.demo,
-            banner=DEMO_BANNER if self.repo.config.demo else "",
+            banner=DEMO_BANNER.format(as_of=self.as_of.isoformat()) if self.repo.config.demo else "",
             warnings=warnings,
             js=["assets/tracker.js"],
         )
@@ -738,7 +748,7 @@ class Generator:
         out.append(Page(f"{prefix}units/index", f"单位{tag}", snap.units_index()))
         for page in out:
             page.in_nav = False
-            page.search = False
+            page.searchable = False
         return out
 
     # -- the pages --------------------------------------------------------------------------
@@ -946,7 +956,7 @@ class Generator:
             for r in own:
                 lights[self.light_of("target", r.get("status"))] += 1
             rows.append({
-                "unit": unit, "index": self.st.index_of.get(unit_id),
+                "unit": unit, "index": self.st.index_of.get(unit_id) if self.index_ranks else None,
                 "on_time": sum(1 for r in fr if r.get("status") == "on_time"),
                 "late": sum(1 for r in fr if r.get("status") == "late"),
                 "missing": sum(1 for r in fr if r.get("status") == "missing"),
@@ -986,7 +996,8 @@ class Generator:
         return self.render(
             "unit.html", f"units/{unit_id}", unit=unit, kinds=labels.KIND, targets=targets,
             panels=panels, tasks=tasks, record=record, value_targets=value_targets,
-            index=self.st.index_of.get(unit_id), index_count=len(self.st.index),
+            index=self.st.index_of.get(unit_id) if self.index_ranks else None,
+            index_count=len(self.st.index),
             progress=labels.PROGRESS,
         )
 
@@ -1010,7 +1021,8 @@ class Generator:
                     "changes": self.changes(f),
                     "compared": bool(self.prov.available and self.prov.versions(f.path)),
                 })
-        return self.render("ledger.html", "ledger", rows=rows, prov=self.prov)
+        return self.render("ledger.html", "ledger", rows=rows, prov=self.prov,
+                           received=self.plan.reporting.timeliness == "received")
 
     def texts_page(self, unit_id: str) -> str:
         """Every filing of a unit as filed: its YAML text (escaped), newest first, with each
@@ -1099,6 +1111,7 @@ def generate(
     timeline: Timeline | None = None,
     downloads: Sequence[tuple[str, str]] = (),
     nav_unit_limit: int | None = None,
+    reports: Sequence[tuple[str, str]] = (),
     archive: bool = True,
 ) -> SiteContent:
     """Every page of the site, from the status JSON (and, when given, the timeline of statuses
@@ -1107,7 +1120,7 @@ def generate(
     if timeline is None:
         timeline = Timeline([Moment(date.fromisoformat(str(status["as_of"])), None, status)])
     forge = Forge.from_config(repo.config.forge) if repo.config.forge else None
-    generator = Generator(repo, timeline, provenance, downloads, limit, forge)
+    generator = Generator(repo, timeline, provenance, downloads, limit, reports, forge)
     if not archive:
         generator.archive = []  # no snapshots: no links to other dates
     return generator.generate(archive)

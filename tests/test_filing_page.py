@@ -1,0 +1,460 @@
+"""The filing page (file/<unit>.html) in a real headless Chromium, against the CLI.
+
+A copy of the demo repository (with a `forge:` setting) is built into a site; the tests fill the
+form as a clerk would and compare what the page produces with what tracker's Python produces
+for the same input: `tracker new`'s file, scaffold.render with the same values, amend_text,
+Forge.new_file_url; and they check that `tracker validate` accepts the produced filing, that a
+wrong value shows tracker's own message beside its field, that the page works from file://,
+and that nothing a filing or the plan contains can inject markup or script.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from tests.site_helpers import DEMO, REPO, build
+from tests.test_site_browser import ARGS, CHROMIUM, _Quiet
+from tracker.cli import cli
+from tracker.forge import Forge
+from tracker.periods import Period
+from tracker.scaffold import (
+    _q,
+    amend_text,
+    filing_path,
+    load_for_unit,
+    make_draft,
+    render,
+    schema_reference,
+)
+from tracker.site.filing_page import json_for_script
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FORGE = {"type": "github", "url": "https://github.com/huzhou-postal/jidi-tracker",
+         "branch": "main"}
+AS_OF = date(2024, 6, 30)
+
+
+def make_repo(root: Path, forge: dict[str, str] | None = FORGE) -> Path:
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("site"))
+    config = root / "tracker.yaml"
+    text = config.read_text("utf-8").replace("plan: ../../plan", f"plan: {(REPO / 'plan').as_posix()}")
+    if forge:
+        text += "forge:\n" + "".join(f"  {k}: {v}\n" for k, v in forge.items())
+    config.write_text(text, "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_repo(tmp_path_factory.mktemp("filing") / "repo")
+
+
+@pytest.fixture(scope="module")
+def site(repo: Path) -> Path:
+    out = repo.parent / "site"
+    build(repo, out, AS_OF, provenance=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found (set TRACKER_SKIP_BROWSER=1 to skip browser tests)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Opened:
+    def __init__(self, browser: Any, url: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(url)
+        self.page.wait_for_load_state("load")
+
+    def period(self, period: str, reported_on: str | None = None) -> None:
+        self.page.select_option("#tk-period", period)
+        if reported_on:
+            self.page.fill("#tk-reported-on", reported_on)
+
+    def fill(self, path: str, value: str) -> None:
+        node = self.page.locator(f'[data-path="{path}"]')
+        if node.evaluate("e => e.tagName") == "SELECT":
+            node.select_option(value)
+        else:
+            node.fill(value)
+
+    def text(self) -> str:
+        return str(self.page.evaluate("TrackerFiling.last().text"))
+
+    def messages(self, path: str) -> list[str]:
+        return list(self.page.locator(f'[data-msg-for="{path}"] > span:not(.tk-f-hint)').all_inner_texts())
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def opened(browser: Any, served: str) -> Iterator[Any]:
+    pages: list[Opened] = []
+
+    def open_(path: str) -> Opened:
+        o = Opened(browser, served + path)
+        pages.append(o)
+        return o
+
+    yield open_
+    for o in pages:
+        assert o.errors == [], o.errors
+        assert o.dialogs == []
+        o.close()
+
+
+def python_text(root: Path, unit: str, period: str, reported_on: date,
+                targets: dict[str, dict[str, Any]] | None = None,
+                tasks: dict[str, dict[str, Any]] | None = None) -> str:
+    """What tracker's Python writes for this unit and period with these values filled in."""
+    plan, filings = load_for_unit(root, unit)
+    p = Period.parse(period, plan.reporting.cadence)
+    assert p is not None
+    draft = make_draft(plan, filings, unit, p, reported_on=reported_on)
+    for t in draft.targets:
+        for k, v in (targets or {}).get(t.target.id, {}).items():
+            setattr(t, k, v)
+    for k in draft.tasks:
+        for name, v in (tasks or {}).get(k.task.id, {}).items():
+            setattr(k, name, v)
+    return render(draft, plan, schema_reference(root, filing_path(root, unit, p))).text()
+
+
+def validate(root: Path, text: str, unit: str, period: str) -> tuple[int, dict[str, Any]]:
+    """Write the produced filing into the repository, run `tracker validate` on it, remove it."""
+    path = root / "submissions" / unit / f"{period}.yaml"
+    before = path.read_bytes() if path.exists() else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        result = CliRunner().invoke(
+            cli, ["validate", "--root", str(root), "--format", "json", str(path)])
+        return result.exit_code, json.loads(result.stdout)
+    finally:
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)
+
+
+# --- unit tests (no browser) -------------------------------------------------------------
+
+
+def test_json_for_script_cannot_end_the_script_element() -> None:
+    data = {"note": "</script><script>alert(1)</script><!-- & \u2028\u2029 \u202e\x85\x07\x00"}
+    text = json_for_script(data)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert not any(ch in text for ch in "\u2028\u2029\u202e\x85\x07\x00")
+    assert json.loads(text) == data
+
+
+def test_new_file_page_url_is_the_folder_of_the_new_file() -> None:
+    gitee = Forge("gitee", "https://gitee.com/huzhou/jidi", "main")
+    assert gitee.new_file_url("submissions/anji/2025-Q1.yaml", "x") is None
+    assert gitee.new_file_page_url("submissions/anji/2025-Q1.yaml") == \
+        "https://gitee.com/huzhou/jidi/new/main/submissions/anji"
+    lab = Forge("gitlab", "https://gitlab.example.cn/a/b", "release/2025")
+    assert lab.new_file_page_url("submissions/安吉/x.yaml") == \
+        "https://gitlab.example.cn/a/b/-/new/release%2F2025/submissions/%E5%AE%89%E5%90%89"
+
+
+def test_filing_pages_are_built_and_left_out_of_search(site: Path) -> None:
+    assert (site / "file" / "index.html").is_file()
+    assert (site / "file" / "nantaihu.html").is_file()
+    assert (site / "assets" / "vendor" / "ajv2020.min.js").is_file()
+    assert (site / "assets" / "vendor" / "LICENSE.txt").is_file()
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    assert not [d for d in index["docs"] if d["location"].startswith("file/")
+                and d["location"] != "file/index.html"]
+
+
+# --- in the browser ------------------------------------------------------------------------
+
+
+def test_untouched_form_is_tracker_new_byte_for_byte(opened: Any, repo: Path) -> None:
+    for unit, period in (("nantaihu", "2024-Q1"), ("postal", "2022-Q1")):
+        page = opened(f"file/{unit}.html")
+        page.period(period, "2024-04-09")
+        produced = page.text()
+        result = CliRunner().invoke(cli, ["new", "--root", str(repo), "--unit", unit, "--period",
+                                          period, "--reported-on", "2024-04-09"])
+        assert result.exit_code == 0, result.output
+        written = repo / "submissions" / unit / f"{period}.yaml"
+        try:
+            assert produced.encode("utf-8") == written.read_bytes()
+        finally:
+            written.unlink()
+
+
+TRICKY = [
+    "普通的一句话。",
+    'quotes " and \\ backslash, colon: hash # and - dash',
+    "多行\n第二行\n\n第四行",
+    "emoji 🚚📦 (astral) and tab\tend",
+    "\u2028 line separator, NEL \x85, DEL \x7f, BOM \ufeff",
+    "  leading and trailing spaces  ",
+    "yes",
+    "</script><img src=x onerror=alert(1)>",
+]
+
+
+def test_filled_form_equals_python_render_for_several_inputs(opened: Any, repo: Path) -> None:
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-12")
+    plan, _ = load_for_unit(repo, "nantaihu")
+    targets = [t.id for t in plan.targets.values() if "nantaihu" in t.reported_by]
+    tasks = [t.id for t in plan.tasks_of("nantaihu")]
+    for i, text in enumerate(TRICKY):
+        t_values: dict[str, dict[str, Any]] = {}
+        k_values: dict[str, dict[str, Any]] = {}
+        tid = targets[i % len(targets)]
+        value = 100 + i
+        page.fill(f"targets/{tid}/value", str(value))
+        page.fill(f"targets/{tid}/note", text)
+        t_values[tid] = {"value": value, "note": text}
+        kid = tasks[i % len(tasks)]
+        page.fill(f"tasks/{kid}/progress", "in_progress")
+        page.fill(f"tasks/{kid}/summary", text)
+        page.fill(f"tasks/{kid}/problems", text[::-1])
+        page.fill(f"tasks/{kid}/next_steps", "" if i % 2 else text)
+        k_values[kid] = {"progress": "in_progress", "summary": text, "problems": text[::-1],
+                         "next_steps": "" if i % 2 else text}
+        produced = page.text()
+        expected = python_text(repo, "nantaihu", "2024-Q1", date(2024, 4, 12), t_values, k_values)
+        assert produced == expected, text
+        page.page.evaluate("TrackerFiling.load('2024-Q1', {reportedOn: '2024-04-12'})")
+
+
+def test_filled_form_is_a_valid_filing(opened: Any, repo: Path) -> None:
+    """postal 2022-Q1 has no earlier figures: everything starts empty and must be filled."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    assert page.page.evaluate("TrackerFiling.last().errors") > 0
+    plan, _ = load_for_unit(repo, "postal")
+    for t in plan.targets.values():
+        if "postal" in t.reported_by:
+            page.fill(f"targets/{t.id}/value", "3")
+    for k in plan.tasks_of("postal"):
+        page.fill(f"tasks/{k.id}/progress", "in_progress")
+        page.fill(f"tasks/{k.id}/summary", f"{k.title}:本季度已启动。")
+    # One evidence item with a link.
+    page.page.locator('[data-evidence="tasks/1.1"] button', has_text="添加佐证材料").click()
+    row = page.page.locator('[data-evidence="tasks/1.1"] .tk-f-ev').first
+    row.locator('[data-part="title"]').fill("工作方案")
+    row.locator('[data-part="ref"]').fill("https://www.example.gov.cn/a.html")
+    assert page.page.evaluate("TrackerFiling.last().errors") == 0
+    assert "检查通过" in page.page.locator("#tk-summary").inner_text()
+    code, report = validate(repo, page.text(), "postal", "2022-Q1")
+    assert code == 0 and report["errors"] == 0, report
+
+
+def test_wrong_value_shows_trackers_message_at_the_field(opened: Any, repo: Path) -> None:
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    page.fill("targets/parcel-coverage/value", "abc")
+    page.fill("targets/residential-stations/value", "-2")
+    page.fill("targets/transfer-centres/value", "")
+    page.fill("tasks/1.2/summary", "")
+    shown = {
+        "targets/parcel-coverage/value": page.messages("targets/parcel-coverage/value"),
+        "targets/residential-stations/value": page.messages("targets/residential-stations/value"),
+        "targets/transfer-centres/value": page.messages("targets/transfer-centres/value"),
+        "tasks/1.2/summary": page.messages("tasks/1.2/summary"),
+    }
+    assert shown["targets/parcel-coverage/value"] == [
+        '错误:targets.parcel-coverage.value 应为整数，实际是文字 "abc" [schema-type]']
+    assert shown["targets/transfer-centres/value"][0].startswith(
+        "错误:targets.transfer-centres.value 没有填写(应为整数)")
+    # The same problems, in the same words, from `tracker validate` on the produced file.
+    code, report = validate(repo, page.text(), "nantaihu", "2024-Q1")
+    assert code == 1
+    cli_messages = {f"{d['message']} [{d['rule']}]" for d in report["diagnostics"]}
+    page_messages = {m.split(":", 1)[1] for ms in shown.values() for m in ms
+                     if m.startswith("错误:")}
+    assert page_messages and page_messages <= cli_messages, (page_messages, cli_messages)
+    assert page.page.locator('[data-path="targets/parcel-coverage/value"]').evaluate(
+        "e => e.classList.contains('tk-f-invalid')")
+
+
+def test_cross_file_rules_in_the_page(opened: Any) -> None:
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    prev = page.page.evaluate(
+        "TrackerFiling.model.states[TrackerFiling.model.periods.find(p => p.id === '2024-Q1')"
+        ".state].targets['village-service-points']")
+    page.fill("targets/village-service-points/value", str(prev[1] - 1))
+    (warning,) = page.messages("targets/village-service-points/value")
+    assert warning == (f"警告:指标 village-service-points 的累计值 {prev[1] - 1} 少于上一期 "
+                       f"{prev[0]} 的 {prev[1]} [filing-value-decreased]")
+    page.fill("targets/village-service-points/note", "两个服务点关停")
+    assert page.messages("targets/village-service-points/value") == []
+    page.page.locator('[data-evidence="targets/parcel-coverage"] button',
+                      has_text="添加佐证材料").click()
+    row = page.page.locator('[data-evidence="targets/parcel-coverage"] .tk-f-ev').first
+    row.locator('[data-part="title"]').fill("报道")
+    row.locator('[data-part="ref"]').fill("http://example.gov.cn/a")
+    assert page.messages("targets/parcel-coverage/evidence/0") == [
+        "错误:链接 http://example.gov.cn/a 不是 https 链接 [evidence-url-not-https]"]
+    page.fill("as_of", "2024-04-01")
+    assert page.messages("as_of")[0].startswith(
+        "错误:as_of 2024-04-01 不在期次 2024-Q1(2024-01-01 至 2024-03-31)内")
+    problems = page.page.evaluate(
+        "TrackerFiling.problems({unit: 'nantaihu', period: '2024-Q1', as_of: '2024-03-31',"
+        " reported_on: '2024-04-01', revision: 1, targets: {'no-such-target': {value: 1}}})")
+    assert {p["rule"] for p in problems} == {"plan-unknown-target"}
+
+
+def test_amendment_as_tracker_amend_does(opened: Any, repo: Path) -> None:
+    page = opened("file/anji.html")
+    page.period("2024-Q2")
+    assert page.page.locator("#tk-revision").inner_text() == "2"
+    assert page.page.locator("#tk-reported-on").evaluate("e => e.readOnly")
+    assert page.messages("amendment_reason")  # the reason is required
+    reason = '更正:复核发现转运中心数量"漏报"一个'
+    page.fill("amendment_reason", reason)
+    original = (repo / "submissions" / "anji" / "2024-Q2.yaml").read_text("utf-8")
+    amended, old, new = amend_text(original)
+    assert (old, new) == (1, 2)
+    expected = amended.replace('amendment_reason: ""', f"amendment_reason: {_q(reason)}", 1)
+    assert page.text() == expected
+    code, report = validate(repo, page.text(), "anji", "2024-Q2")
+    assert code == 0, report
+    # A changed figure: the filing is written anew by the renderer, revision 2, reason kept.
+    page.fill("targets/transfer-centres/value", "9")
+    text = page.text()
+    assert "revision: 2" in text and "    value: 9" in text and "由 tracker 网页填报页 生成" in text
+    assert "reported_on: 2024-07-08" in text
+    code, report = validate(repo, text, "anji", "2024-Q2")
+    assert code == 0, report
+
+
+def test_amend_text_port_equals_python(opened: Any, repo: Path) -> None:
+    page = opened("file/deqing.html")
+    texts = [p.read_text("utf-8") for p in sorted((repo / "submissions" / "deqing").glob("*.yaml"))]
+    texts.append(texts[0].replace("\n", "\r\n"))  # CRLF stays CRLF
+    texts.append("unit: x\nrevision: 3   # 注释\namendment_reason: |\n  第一行\n  第二行\n\nnext: 1\n")
+    texts.append("revision: 1\namendment_reason: 旧原因\u2028仍是同一行\ntargets: {}\n")
+    got = page.page.evaluate("ts => ts.map(t => TrackerFiling.amendText(t, ''))", texts)
+    assert got == [amend_text(t)[0] for t in texts]
+
+
+def test_forge_link_carries_the_path_and_the_content(opened: Any) -> None:
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    page.fill("targets/parcel-coverage/note", "含 & ? # + % 空格 和 换行\n第二行")
+    href = page.page.locator("#tk-forge").get_attribute("href")
+    forge = Forge.from_config(FORGE)
+    assert forge is not None
+    assert href == forge.new_file_url("submissions/nantaihu/2024-Q1.yaml", page.text())
+    parts = urlsplit(href)
+    assert parts.netloc == "github.com" and parts.path.endswith("/new/main/submissions/nantaihu")
+    cases = [("github", "main", "submissions/东区/2024-Q1.yaml", "a b&c=d?#+%\n中文 🚚"),
+             ("gitlab", "release/2025", "submissions/x/2024.yaml", "~!*'()"),
+             ("github", "dev branch", "top.yaml", "")]
+    for kind, branch, path, content in cases:
+        f = Forge(kind, "https://forge.example.cn/o/r", branch)
+        js = page.page.evaluate("a => [TrackerFiling.newFileUrl(a[0], a[1], a[2]),"
+                                " TrackerFiling.newFilePageUrl(a[0], a[1])]",
+                                [{"type": kind, "url": f.url, "branch": branch}, path, content])
+        assert js == [f.new_file_url(path, content), f.new_file_page_url(path)]
+
+
+def test_works_from_file_url_without_requests(browser: Any, site: Path) -> None:
+    o = Opened(browser, (site / "file" / "nantaihu.html").as_uri())
+    try:
+        o.period("2024-Q1", "2024-04-09")
+        assert o.text().startswith("# yaml-language-server: $schema=")
+        assert o.page.locator("#tk-period").input_value() == "2024-Q1"
+        assert [u for u in o.requests if urlsplit(u).scheme not in ("file", "data", "blob")] == []
+        with o.page.expect_download() as info:
+            o.page.click("#tk-download")
+        download = info.value
+        assert download.suggested_filename == "2024-Q1.yaml"
+        assert Path(download.path()).read_text("utf-8") == o.text()
+        assert o.errors == []
+    finally:
+        o.close()
+
+
+def test_served_page_requests_only_its_own_server(opened: Any, served: str) -> None:
+    page = opened("file/anji.html")
+    outside = [u for u in page.requests if urlsplit(u).scheme not in ("data", "blob")
+               and urlsplit(u).hostname != "127.0.0.1"]
+    assert outside == []
+
+
+HOSTILE = "</script><script>alert('x')</script><img src=x onerror=alert(1)>{{7*7}}&lt;b&gt;"
+
+
+def test_hostile_strings_stay_text(browser: Any, tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo")
+    filing = root / "submissions" / "anji" / "2024-Q2.yaml"
+    text = filing.read_text("utf-8").replace(
+        "note: 住宅小区快递末端驿站累计130个", f"note: {_q(HOSTILE)}", 1)
+    assert HOSTILE not in filing.read_text("utf-8") and _q(HOSTILE) in text
+    filing.write_text(text, "utf-8")
+    site = tmp_path / "site"
+    build(root, site, AS_OF, provenance=False)
+    html = (site / "file" / "anji.html").read_text("utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    o = Opened(browser, (site / "file" / "anji.html").as_uri())
+    try:
+        o.period("2024-Q2")
+        note = o.page.locator('[data-path="targets/residential-stations/note"]')
+        assert note.input_value() == HOSTILE
+        assert o.page.locator("img[src=x]").count() == 0
+        # The only script holding the string is the JSON block, where it is data.
+        holders = o.page.evaluate(
+            "[...document.scripts].filter(s => s.textContent.includes('alert'))"
+            ".map(s => s.type + '|' + s.id)")
+        assert holders == ["application/json|tk-filing-model"]
+        assert HOSTILE in o.text()  # kept as text inside the YAML string
+        o.page.fill("#tk-reason", HOSTILE)
+        assert o.page.locator("img[src=x]").count() == 0
+        assert o.dialogs == [] and o.errors == []
+    finally:
+        o.close()

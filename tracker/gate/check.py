@@ -1,0 +1,233 @@
+"""`tracker check --base REF`: the command that runs every family of rules once.
+
+A pull request is judged by what it would do to the base branch (docs/workflow.md §3).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tracker.background import Background
+from tracker.diagnostics import Diagnostic, Report, diag
+from tracker.errors import GitError
+from tracker.gate import history
+from tracker.gate.authorization import authorize, base_units, signatures
+from tracker.gate.delta import context_docs, status_delta
+from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
+from tracker.gate.immutability import immutability
+from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
+from tracker.gate.timeliness import timeliness, today_in
+from tracker.repository import (
+    CONFIG_FILE,
+    PLAN_FILES,
+    Scope,
+    display_path,
+    find_plan_dir,
+    load,
+    load_config,
+    load_plan,
+)
+from tracker.schema import validator
+from tracker.yamlio import DEFAULT_MAX_BYTES
+
+# --- settings and results -----------------------------------------------------------------
+
+
+@dataclass
+class CheckSettings:
+    root: Path = Path(".")
+    base: str = "origin/main"
+    require_signed: bool = False
+    as_of: date | None = None
+    strict: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    lang: str = "zh"
+    status: bool = True  # compute the status delta
+    today: date | None = None  # the day reported_on may not be after (default: today where the plan is)
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    base: str
+    commits: list[Commit] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    delta_markdown: str = ""
+    delta: Any = None
+    full: bool = False  # the plan or configuration changed: everything was checked
+
+
+def _shallow(shown: str, message: str) -> Diagnostic:
+    return diag(shown, None, "git-shallow", message)
+
+
+def _locate(settings: CheckSettings, git: Git) -> tuple[Where, bool]:
+    out = git.run("rev-parse", "--show-toplevel", "--is-shallow-repository", check=False)
+    if out.returncode != 0:
+        raise GitError(f"{display_path(settings.root)} 不在 git 仓库中",
+                       hint="tracker check 比较两个提交，需要在 git 仓库(的克隆)中运行。")
+    top_text, shallow = out.stdout.decode("utf-8", "replace").splitlines()[:2]
+    top = Path(top_text).resolve()
+    root = settings.root.resolve()
+    prefix = Path(os.path.relpath(root, top)).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    report = Report()
+    config = load_config(root, report, settings.max_bytes)
+    plan_dir = find_plan_dir(root, config).resolve()
+    plan_rel = Path(os.path.relpath(plan_dir, top)).as_posix()
+    plan_git = None if plan_rel.startswith("..") else plan_rel
+    return Where(top, root, prefix, plan_git), shallow.strip() == "true"
+
+
+def run_check(settings: CheckSettings, context: Background | None = None) -> CheckResult:
+    """Check the pull request BASE...HEAD. `context`, if given, is `context_docs` already
+    running in a second process (started by the caller; closed by it too)."""
+    if not settings.base or settings.base.startswith("-") or any(
+            c.isspace() or ord(c) < 0x20 for c in settings.base):
+        # It would reach git as an option (`--output=FILE` writes a file), not a revision.
+        raise GitError(f"--base {settings.base!r} 不是分支名或提交",
+                       hint="例如 tracker check --base origin/main。")
+    where, shallow = _locate(settings, Git(settings.root))
+    # Every path below is the toplevel's (git's own), and git reads pathspecs and prints
+    # ls-tree names relative to its working folder: run it at the toplevel, so a repository
+    # in a subfolder (examples/demo) is checked like one at the top.
+    git = Git(where.top)
+    base = settings.base
+    root_shown = display_path(where.root)
+    if shallow:
+        report = Report([_shallow(
+            root_shown,
+            "仓库是浅克隆(shallow clone)：缺少比较所需的提交历史，无法判断这次改动由谁做了什么",
+        )], [root_shown])
+        return CheckResult(report, base)
+
+    # The two reads are independent: they run side by side. Neither is restricted to some
+    # folders: every path of the repository has an owner (tracker.gate.paths).
+    log_proc = git.start(*history.LOG_ARGS, f"{base}..HEAD", "--")
+    diff_proc = git.start(*history.DIFF_ARGS, f"{base}...HEAD", "--")
+
+    # The status delta reads every unit's latest filing (those the pull request leaves alone
+    # are the same at the base): that read runs in a second process, started now, while this
+    # one reads git and validates (tracker.background). Both need the schema validators:
+    # compiled once, here, before the fork.
+    day = settings.as_of or date.today()
+    own = None
+    try:
+        if settings.status and context is None:
+            for kind in ("config", *PLAN_FILES, "filing"):
+                validator(kind)
+            context = own = Background(context_docs, where.root, day, settings.max_bytes)
+        return _check(settings, git, where, day, context, log_proc, diff_proc)
+    finally:
+        for proc in (log_proc, diff_proc):
+            if proc.returncode is None:  # not read: something failed first
+                proc.kill()
+                proc.communicate()
+        if own is not None:
+            own.close()
+
+
+def _check(settings: CheckSettings, git: Git, where: Where, day: date,
+           context: Background | None, log_proc: subprocess.Popen[bytes],
+           diff_proc: subprocess.Popen[bytes]) -> CheckResult:
+    base = settings.base
+    root_shown = display_path(where.root)
+    # The plan does not depend on what git says: read it while git works.
+    plan_part = load_plan(where.root, max_bytes=settings.max_bytes)
+    log = git.finish(log_proc, check=False)
+    diff = git.finish(diff_proc, check=False)
+    if log.returncode != 0:
+        known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
+        if known.returncode != 0:
+            raise GitError(f"--base 指定的 {base} 不存在：没有这个分支、标签或提交",
+                           hint="检查拼写(例如 origin/main)；在 CI 中先取回目标分支"
+                                "(git fetch origin main，或 checkout 时 fetch-depth: 0)。")
+        raise GitError(f"git log 失败：{log.stderr.decode('utf-8', 'replace').strip()}")
+    if diff.returncode != 0:
+        return CheckResult(Report([_shallow(
+            root_shown, f"{base} 与 HEAD 没有共同的祖先提交：历史不完整(浅克隆)或不是同一个仓库")],
+            [root_shown]), base)
+    changes = parse_raw_diff(diff.stdout)
+    # Which commits changed each path (a merge's own resolution included).
+    commits = history.read(git, log.stdout, changes)
+    folders = folders_to_list(changes, where)
+    listing_proc = git.start("ls-tree", "-z", "HEAD", "--", *folders) if folders else None
+
+    # What to validate: the files the pull request adds or changes, and everything they touch.
+    touched: set[str] = set()
+    full = False
+    for ch in changes:
+        rel = where.rel(ch.path)
+        if where.is_plan(ch.path):
+            full = True
+        elif rel is not None and rel.startswith("evidence/") and ch.status in ("D", "R"):
+            full = True  # a filing anywhere may cite the file that went away
+        elif rel is not None and ch.status != "D" and rel.startswith("submissions/") \
+                and len(rel.split("/")) >= 3 and is_utf8(rel):
+            touched.add(rel)
+    scope = Scope.of(touched)
+    scope.full = full
+    # 销号 decisions are read whatever the scope; the changed ones are reported.
+    scope.files |= {rel for ch in changes if ch.status != "D"
+                    and kind_of(rel := where.rel(ch.path)) == "review" and rel is not None}
+    if full and context is not None:
+        context.close()  # the plan changed: the delta reads the base in full instead
+        context = None
+    names = [f"{base}:{where.prefix}{CONFIG_FILE}"]
+    if where.plan_git:
+        names.append(f"{base}:{where.plan_git}/units.yaml")
+    for ch in changes:
+        kind = kind_of(where.rel(ch.path))
+        if ch.status in ("M", "T") and kind in ("filing", "review"):
+            names += [ch.old_blob, ch.new_blob]
+        elif ch.status in ("D", "R") and kind_of(where.rel(ch.old_path or ch.path)) in ("filing",
+                                                                                       "review"):
+            names.append(ch.old_blob)
+    pending = start_cat_blobs(git, names)  # read by git while the files are validated
+    try:
+        loaded = load(where.root, max_bytes=settings.max_bytes, scope=scope, plan=plan_part)
+    except BaseException:
+        pending.close()
+        if listing_proc is not None:
+            listing_proc.kill()
+            listing_proc.communicate()
+        raise
+    blobs = pending.result()
+    listing = parse_listing(git.finish(listing_proc).stdout) if listing_proc is not None else None
+    report = loaded.report
+    head_plan = loaded.repo.plan if loaded.repo is not None else None
+    head_units = loaded.docs.get("units")
+    units, maintainers, _ = base_units(git, where, base, blobs, head_plan,
+                                       head_units.text if head_units is not None else None)
+    paths = path_rules(changes, where, units, listing)
+    if paths:
+        # The same files' "will not be read" warnings say less than the errors about them.
+        refused = {d.path for d in paths}
+        report.diagnostics = [d for d in report.diagnostics
+                              if not (d.rule == "file-unexpected" and d.path in refused)]
+    report.extend(paths)
+    report.extend(authorize(commits, where, units, maintainers))
+    report.extend(immutability(changes, where, blobs))
+    if head_plan is not None and loaded.repo is not None:
+        zone = head_plan.info.timezone
+        report.extend(timeliness(changes, where, commits, loaded.repo.filings, zone,
+                                 settings.today or today_in(zone)))
+    if settings.require_signed:
+        report.extend(signatures(git, where, commits))
+    if full and head_plan is not None:
+        from tracker.codeowners import codeowners_diagnostics
+
+        report.extend(codeowners_diagnostics(where.root, head_plan))
+    if settings.strict:
+        report = report.promote_warnings()
+    changed_by = [c for c in commits if c.files]
+    result = CheckResult(report, base, changed_by, changes, full=full)
+    if settings.status and loaded.repo is not None:
+        result.delta, result.delta_markdown = status_delta(
+            settings, git, where, loaded, scope, changes, blobs, context)
+    return result

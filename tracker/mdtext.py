@@ -1,0 +1,16 @@
+"""Text from data that stays text in Markdown (reminders, the 通报)."""
+
+from __future__ import annotations
+
+import re
+
+_MD = re.compile(r"([\\`*_\[\]~|])")
+
+
+def md_text(text: str) -> str:
+    """`text` on one line, HTML special characters as entities, and the characters that make
+    emphasis, code, links or table cells escaped (with `[` and `]` escaped, parentheses are
+    plain: no link can form)."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD.sub(r"\\\1", text)
