@@ -156,8 +156,10 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         # (overrides/partials/nav.html): the full one would be most of each page.
         compact = "tracker_compact_nav: true\n" if page.path.split("/", 1)[0] + "/" in \
             FOLDERS_NOT_IN_NAV else ""
+        banner = f"tracker_banner: {yaml_string(title_html(page.banner))}\n" if page.banner \
+            else ""
         front = (f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}{search}{compact}"
-                 "---\n\n")
+                 f"{banner}---\n\n")
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:
             # Whole folders of pages outside the navigation (snapshots, filing texts) are one

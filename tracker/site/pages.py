@@ -80,6 +80,7 @@ class Page:
     # False: left out of the search index (forms, snapshots, filing texts: not reading matter,
     # or the same words once per period)
     searchable: bool = True
+    banner: str | None = None  # this page's banner, when not the site's (a snapshot's date)
 
 
 @dataclass
@@ -749,6 +750,8 @@ class Generator:
         for page in out:
             page.in_nav = False
             page.searchable = False
+            if self.repo.config.demo:
+                page.banner = DEMO_BANNER.format(as_of=moment.day.isoformat())
         return out
 
     # -- the pages --------------------------------------------------------------------------
