@@ -180,6 +180,8 @@ def test_root_below_the_git_top_level(history: Path, tmp_path: Path) -> None:
     prov = provenance.read(nested)
     assert prov.state == STATE_OK
     assert set(prov.files) >= {"submissions/east/2024-Q2.yaml", "submissions/west/说明.txt"}
+    # The forge sees paths from the git top level: the site's file links carry the prefix.
+    assert prov.prefix == "data/仓库/"
 
 
 def test_shallow_clone_is_reported_not_attributed(history: Path, tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ DEFAULT_LAGGING = 0.8
 DEFAULT_WARN_DAYS = 90
 # The plan files' settings that are this tool's unless `plan.from_text` lists them as the plan
 # text's own (docs/decisions.md, "Settings and the plan's words").
-SETTINGS = ("cadence", "due_days", "required", "thresholds", "warn_days", "closure",
-            "baselines", "index")
+SETTINGS = ("cadence", "due_days", "required", "timeliness", "thresholds", "warn_days",
+            "closure", "baselines", "index")
 # plan.timezone when plan/tasks.yaml gives none: the plan's "today" and received dates.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # reporting.remind_days (tracker remind) when plan/targets.yaml gives none (docs/notify.md).

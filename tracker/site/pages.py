@@ -455,6 +455,8 @@ class Generator:
             ("报送周期", f"{cadence}一期", "cadence"),
             ("报送期限", f"期末后 {r.due_days} 天内", "due_days"),
             ("预警阈值", thresholds, "thresholds"),
+            ("按时的判断依据", "报送合并进主分支的日期" if r.timeliness == "received"
+             else "报送文件中填写的报送日期(reported_on)", "timeliness"),
             ("临期预警", f"期限前 {th.warn_days} 天内", "warn_days"),
             ("销号方式", "牵头单位申请、计划维护人员复核" if plan.info.closure == "review"
              else "牵头单位报送已完成并附佐证即销号", "closure"),
