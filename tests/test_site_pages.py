@@ -43,8 +43,7 @@ def _content(tmp_path: Path) -> pages.SiteContent:
     root = copy_base(tmp_path / "repo")
     loaded = load(root)
     assert loaded.repo is not None
-    return pages.generate(loaded.repo, SPEC_STATUS, disabled(),
-                          history={"stations": [(date(2024, 3, 31), 2.0)]})
+    return pages.generate(loaded.repo, SPEC_STATUS, disabled())
 
 
 def test_generates_every_page_from_the_spec_shape(tmp_path: Path) -> None:
@@ -129,15 +128,53 @@ def test_v2_codes_show_their_labels_and_lights(tmp_path: Path) -> None:
     root = copy_base(tmp_path / "repo")
     loaded = load(root)
     assert loaded.repo is not None
-    content = pages.generate(loaded.repo, status, disabled(), history={})
+    content = pages.generate(loaded.repo, status, disabled())
     body = {p.path: p.body for p in content.pages}
-    blue = re.compile(r'<span class="tk-status tk-blue"[^>]*><span class="tk-dot" '
-                      r'aria-hidden="true"></span>临期</span>')
+    blue = re.compile(r'<span class="tk-status tk-blue"[^>]*>临期</span>')
     station = body["targets/stations"]
     assert '<span class="tk-status tk-green">' in station and blue.search(station)
     assert not blue.search(body["targets/centres"])
     assert "达标 1/2 个单位" in body["targets/centres"]
     task = body["tasks/1.1"]
-    assert '<span class="tk-status tk-yellow"><span class="tk-dot" aria-hidden="true"></span>待审核销号' in task
+    assert '<span class="tk-status tk-yellow">待审核销号' in task
     assert "临期" in task
-    assert '<span class="tk-status tk-yellow"><span class="tk-dot" aria-hidden="true"></span>待报送' in body["units/east"]
+    assert '<span class="tk-status tk-yellow">待报送' in body["units/east"]
+
+
+def test_relative_links_equal_posixpath_relpath() -> None:
+    import itertools
+    import posixpath
+
+    folders = ["", "targets", "texts", "archive/2024-Q1", "archive/2024-Q1/targets",
+               "archive/2023-Q4/targets", "repo/evidence/东区"]
+    paths = ["index.html", "targets/x.html", "archive/2024-Q1/index.html",
+             "archive/2024-Q1/targets/x.html", "texts/a.html", "repo/evidence/东区/a.pdf",
+             "archive/2023-Q4/units/index.html"]
+    for folder, path in itertools.product(folders, paths):
+        assert pages.relative(folder, path) == posixpath.relpath(path, folder or "."), (folder, path)
+
+
+def test_a_line_break_from_data_in_a_page_stops_the_build() -> None:
+    import pytest
+
+    headings = frozenset({"## 指标 {#targets}"})
+    pages.check_blocks('<div class="a">x</div>\n\n## 指标 {#targets}\n\n<p>y</p>\n', headings, "p")
+    for forged in ("<div>a\n\n# 标题</div>", "<div>a\n\n[x](javascript:alert(1))</div>",
+                   "<div>a\n\n## 别的 {#x}</div>"):
+        with pytest.raises(pages.PageStructureError):
+            pages.check_blocks(forged, headings, "p")
+
+
+def test_raw_html_blocks_are_stashed_with_the_same_output() -> None:
+    import markdown
+
+    from tracker.site import mkdocs_backend
+
+    source = ('<div class="tk-lead">\n<p>*不是强调* [不是](链接) `不是代码`</p>\n</div>\n\n'
+              "## 标题 {#h}\n\n<table>\n<tr><td>| a |</td></tr>\n</table>\n")
+    plain = markdown.Markdown(extensions=["attr_list", "toc"]).convert(source)
+    stashed = markdown.Markdown(extensions=["attr_list", "toc", mkdocs_backend.RawHtmlBlocks()]
+                                ).convert(source)
+    assert [line for line in stashed.splitlines() if line.strip()] == \
+        [line for line in plain.splitlines() if line.strip()]
+    assert '<h2 id="h">标题</h2>' in stashed and "*不是强调*" in stashed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -26,7 +28,9 @@ def history(tmp_path: Path) -> Path:
     east_q2 = root / "submissions/east/2024-Q2.yaml"
     amended = east_q2.read_text(encoding="utf-8")
     east_q2.write_text(amended.replace("revision: 2", "revision: 1").replace(
-        "amendment_reason: 更正服务站数量\n", ""), encoding="utf-8")
+        "amendment_reason: 更正服务站数量\n", "").replace("stations:\n    value: 3",
+                                                        "stations:\n    value: 2"),
+        encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", "plan", "evidence", "submissions/east", "submissions/office", author=ALICE)
     git(root, "commit", "-qm", "first filings", author=ALICE, date="2024-07-12T09:00:00+08:00")
@@ -77,11 +81,82 @@ def test_ledger_shows_provenance(history: Path, tmp_path: Path) -> None:
                 "submissions/east/2024-Q2.yaml").strip()
     amend = git(history, "log", "-1", "--format=%H", "--",
                 "submissions/east/2024-Q2.yaml").strip()
-    assert f"{added[:10]} 张三 2024-07-12" in row
-    assert f"{amend[:10]} Bob Li 2024-08-01" in row
-    # A figure that this filing feeds links to its ledger row.
-    target = (out / "targets/stations.html").read_text(encoding="utf-8")
+    # Without a forge there is nothing to link to: the full hash, to paste into git show.
+    assert f"{added} 张三 2024-07-12" in row
+    assert f"{amend} Bob Li 2024-08-01" in row
+    assert "https://" not in ledger
+    # The amendment's old value, read from git: 2 → 3.
+    assert "第 2 版" in row and "服务站:2 → 3" in row
+    # A figure that this filing feeds links to its ledger row, and says what it was before.
+    target = main_content((out / "targets/stations.html").read_text(encoding="utf-8"))
     assert 'href="../ledger.html#f-east-2024-Q2" class="tk-figure-link"' in target
+    assert "修订前 2" in text_of(target)
+
+
+def test_every_filing_text_is_published_escaped_with_earlier_versions(
+        history: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(history, out, date(2024, 6, 30))
+    page = main_content((out / "texts/east.html").read_text(encoding="utf-8"))
+    block = page[page.index('id="t-east-2024-Q2"'):]
+    block = block[:block.index("</details>\n</details>") if "</details>\n</details>" in block
+                  else len(block)]
+    current = (history / "submissions/east/2024-Q2.yaml").read_text(encoding="utf-8")
+    texts = re.findall(r'<pre class="tk-filing-text">(.*?)</pre>', block, re.S)
+    # The current text, then the version before the amendment, each exactly as filed.
+    assert html.unescape(texts[0]) == current.rstrip("\n")
+    assert "value: 2" in html.unescape(texts[1]) and "revision: 1" in html.unescape(texts[1])
+    assert "\n" not in texts[0]  # line breaks are character references in the page source
+    # Every filing of the unit has its block, and the ledger links each row to it.
+    for f in sorted((history / "submissions/east").glob("*.yaml")):
+        assert f'id="t-east-{f.stem}"' in page
+    ledger = (out / "ledger.html").read_text(encoding="utf-8")
+    assert 'href="texts/east.html#t-east-2024-Q2"' in ledger
+
+
+def test_earlier_versions_are_read_by_one_cat_file_process(
+        history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    original = subprocess.run
+
+    def spy(args, *a, **kw):  # type: ignore[no-untyped-def]
+        calls.append(list(args))
+        return original(args, *a, **kw)
+
+    monkeypatch.setattr(provenance.subprocess, "run", spy)
+    prov = provenance.read(history)
+    cat = [c for c in calls if "cat-file" in c]
+    assert len(cat) == 1 and "--batch" in cat[0]
+    versions = prov.versions("submissions/east/2024-Q2.yaml")
+    assert len(versions) == 1 and versions[0].commit.author == "张三"
+    assert versions[0].text is not None and "value: 2" in versions[0].text
+    assert prov.versions("submissions/east/2024-Q1.yaml") == []
+
+
+def test_parse_batch_output() -> None:
+    sha = "a" * 40
+    data = (f"{sha} blob 3\nabc\n".encode() + b"HEAD:nope missing\n"
+            + f"{sha} blob 0\n\n".encode())
+    assert provenance.parse_batch(data, 3) == [b"abc", None, b""]
+    assert provenance.parse_batch(b"", 2) == [None, None]
+
+
+def test_with_a_forge_commits_and_files_link_to_it(history: Path, tmp_path: Path) -> None:
+    (history / "tracker.yaml").write_text(
+        "forge:\n  type: gitlab\n  url: https://git.example.gov.cn/postal/jidi\n",
+        encoding="utf-8")
+    out = tmp_path / "site"
+    build(history, out, date(2024, 6, 30))
+    ledger = main_content((out / "ledger.html").read_text(encoding="utf-8"))
+    row = ledger[ledger.index('id="f-east-2024-Q2"'):]
+    row = row[:row.index("</tr>")]
+    added = git(history, "log", "--diff-filter=A", "--format=%H", "--",
+                "submissions/east/2024-Q2.yaml").strip()
+    base = "https://git.example.gov.cn/postal/jidi/-"
+    assert f'href="{base}/commit/{added}"' in row
+    assert f'href="{base}/blob/{added}/submissions/east/2024-Q2.yaml"' in row
+    assert f'href="{base}/commits/main/submissions/east/2024-Q2.yaml"' in row
+    assert 'rel="noopener noreferrer"' in row
 
 
 def test_uncommitted_filing_is_flagged(history: Path) -> None:
@@ -105,6 +180,8 @@ def test_root_below_the_git_top_level(history: Path, tmp_path: Path) -> None:
     prov = provenance.read(nested)
     assert prov.state == STATE_OK
     assert set(prov.files) >= {"submissions/east/2024-Q2.yaml", "submissions/west/说明.txt"}
+    # The forge sees paths from the git top level: the site's file links carry the prefix.
+    assert prov.prefix == "data/仓库/"
 
 
 def test_shallow_clone_is_reported_not_attributed(history: Path, tmp_path: Path) -> None:

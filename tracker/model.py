@@ -20,6 +20,10 @@ from tracker.yamlio import Document
 DEFAULT_LAGGING = 0.8
 # thresholds.warn_days (临期预警) when plan/targets.yaml gives none (SPEC).
 DEFAULT_WARN_DAYS = 90
+# The plan files' settings that are this tool's unless `plan.from_text` lists them as the plan
+# text's own (docs/decisions.md, "Settings and the plan's words").
+SETTINGS = ("cadence", "due_days", "required", "timeliness", "thresholds", "warn_days",
+            "closure", "baselines", "index")
 # plan.timezone when plan/tasks.yaml gives none: the plan's "today" and received dates.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # reporting.remind_days (tracker remind) when plan/targets.yaml gives none (docs/notify.md).
@@ -64,7 +68,14 @@ class PlanInfo(NamedTuple):
     source: str = ""
     language: str = ""  # zh | en: the default label language (tracker.language)
     closure: str = "self"  # how a task is closed (销号): "self" | "review"
+    # Settings the plan's own text states (plan.from_text); every other setting of the plan
+    # files (cadence, due days, thresholds, closure, baselines, the index) is this tool's.
+    from_text: tuple[str, ...] = ()
     timezone: str = DEFAULT_TIMEZONE  # IANA name (docs/decisions.md)
+
+    def quotes(self, setting: str) -> bool:
+        """Whether `setting` (one of SETTINGS) is the plan text's own, not a tool setting."""
+        return setting in self.from_text
 
 
 class Task(NamedTuple):
@@ -77,6 +88,11 @@ class Task(NamedTuple):
     due: date
     kind: str = "key_task"
     lead_named: bool = True
+    # "plan": the plan lists the units; "inferred": the plan names none (or not all), and the
+    # plan's maintainers read them from the text (工作保障 items). Shown as such on the site.
+    units_source: str = "plan"
+    note: str = ""  # the maintainers' explanation of how the task was read (not the plan's words)
+    due_given: bool = True  # False: the plan gives no date; `due` is the plan's end
 
     @property
     def lead(self) -> str | None:
@@ -111,6 +127,7 @@ class Target(NamedTuple):
     reported_by: tuple[str, ...]  # expanded
     per_unit: PerUnit | None = None
     description: str = ""
+    baseline_given: bool = True  # False: the tool default (plan start, 0) applies
 
     @property
     def goal(self) -> int:
@@ -402,6 +419,7 @@ def build_plan(
         language=p.get("language", ""),
         closure=p.get("closure", "self"),
         timezone=p.get("timezone", DEFAULT_TIMEZONE),
+        from_text=tuple(p.get("from_text") or ()),
     )
     plan = Plan(
         info=info, units=units, groups=groups, tasks={}, targets={},
@@ -414,6 +432,8 @@ def build_plan(
             units=plan.expand(t["units"]), unit_refs=tuple(t["units"]),
             due=_date(t["due"]) if "due" in t else info.end, kind=t.get("kind", "key_task"),
             lead_named=t.get("lead") != "none",
+            units_source=t.get("units_source", "plan"), note=t.get("note", ""),
+            due_given="due" in t,
         )
     r = targets_data["reporting"]
     plan.reporting = Reporting(r["cadence"], int(r["due_days"]), plan.expand(r["required"]),
@@ -446,6 +466,7 @@ def build_plan(
             milestones=tuple(Point(_date(m["by"]), int(m["value"])) for m in t["milestones"]),
             reported_by=plan.expand(t.get("reported_by") or r["required"]),
             per_unit=per_unit, description=t.get("description", ""),
+            baseline_given=bool(t.get("baseline")),
         )
     if "index" in targets_data:
         ix = targets_data["index"]

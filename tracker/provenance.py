@@ -8,6 +8,10 @@ to the one commit it has would be wrong, so provenance reports the clone as shal
 also shown on the site) and attributes nothing. `enabled=False` and a root outside any git
 repository give an empty provenance that says why.
 
+For every amended file, the text of each earlier version (what the amendment changed) is read
+too: all of them in ONE `git cat-file --batch` process fed every `<commit>:<path>` at once,
+never one `git show` per version.
+
 `received_dates` reads, also in one pass, the day each filing reached the main line: what
 `reporting.timeliness: received` judges on time / late by (the loader fills Filing.received_on).
 """
@@ -15,6 +19,8 @@ repository give an empty provenance that says why.
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -68,6 +74,15 @@ class FileHistory:
         }
 
 
+@dataclass(frozen=True)
+class Version:
+    """An earlier version of an amended file: the commit that wrote it and its text (None when
+    git could not give it back, e.g. a file that is not UTF-8)."""
+
+    commit: Commit
+    text: str | None
+
+
 @dataclass
 class Provenance:
     state: str
@@ -77,6 +92,9 @@ class Provenance:
     files: dict[str, FileHistory] = field(default_factory=dict)  # repository-relative paths
     uncommitted: set[str] = field(default_factory=set)  # new or modified, not committed
     warnings: list[str] = field(default_factory=list)
+    # path → its versions before the latest commit, oldest first (amended files only)
+    earlier: dict[str, list[Version]] = field(default_factory=dict)
+    prefix: str = ""  # the repository root's path inside the git repository ("" or "a/b/")
 
     @property
     def available(self) -> bool:
@@ -85,13 +103,19 @@ class Provenance:
     def of(self, path: str) -> FileHistory | None:
         return self.files.get(path)
 
+    def versions(self, path: str) -> list[Version]:
+        """The file's earlier versions (oldest first); empty when it was never amended."""
+        return self.earlier.get(path, [])
+
 
 def disabled(message: str = "本次构建关闭了来源追溯(--no-provenance)。") -> Provenance:
     return Provenance(STATE_OFF, message)
 
 
-def read(root: Path, *, enabled: bool = True, folder: str = "submissions") -> Provenance:
-    """Provenance of every file under `root/folder`, from the git repository holding `root`."""
+def read(root: Path, *, enabled: bool = True, folder: str = "submissions",
+         versions: bool = True) -> Provenance:
+    """Provenance of every file under `root/folder`, from the git repository holding `root`;
+    with `versions`, also the text of every earlier version of each amended file."""
     if not enabled:
         return disabled()
     try:
@@ -105,7 +129,7 @@ def read(root: Path, *, enabled: bool = True, folder: str = "submissions") -> Pr
             STATE_NOT_GIT, "仓库目录不在 git 版本库中,无法追溯每份报送的提交记录。"
         )
     try:
-        return _read(repo, Path(root), folder)
+        return _read(repo, Path(root), folder, versions)
     except git.GitCommandError as exc:
         text = _text((exc.stderr or str(exc)).strip())
         message = f"读取 git 历史失败:{text[:200]}"
@@ -114,7 +138,7 @@ def read(root: Path, *, enabled: bool = True, folder: str = "submissions") -> Pr
         repo.close()
 
 
-def _read(repo: object, root: Path, folder: str) -> Provenance:
+def _read(repo: object, root: Path, folder: str, versions: bool = True) -> Provenance:
     import git
 
     assert isinstance(repo, git.Repo)
@@ -160,7 +184,68 @@ def _read(repo: object, root: Path, folder: str) -> Provenance:
         "--", f"{prefix}{folder}",
     )
     files = parse_log(out, prefix)
-    return Provenance(STATE_OK, head=head, dirty=dirty, files=files, uncommitted=uncommitted)
+    earlier = read_versions(top, files, prefix) if versions else {}
+    return Provenance(STATE_OK, head=head, dirty=dirty, files=files, uncommitted=uncommitted,
+                      earlier=earlier, prefix=prefix)
+
+
+def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = ""
+                  ) -> dict[str, list[Version]]:
+    """For each amended file, the text at every commit before its latest one (oldest first).
+
+    One `git cat-file --batch` process for all of them (a province may have hundreds of
+    amendments; one `git show` each would start hundreds of processes)."""
+    wanted: list[tuple[str, Commit]] = []
+    for rel, history in files.items():
+        if not history.amended or "\n" in rel:  # a name with a newline cannot be asked for
+            continue
+        wanted.extend((rel, c) for c in history.commits[:-1])
+    if not wanted:
+        return {}
+    blobs = cat_files(top, [f"{c.sha}:{prefix}{rel}" for rel, c in wanted])
+    out: dict[str, list[Version]] = {}
+    for (rel, commit), blob in zip(wanted, blobs, strict=True):
+        text = None
+        if blob is not None:
+            try:
+                text = blob.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = None
+        out.setdefault(rel, []).append(Version(commit, text))
+    return out
+
+
+def cat_files(top: Path, specs: Sequence[str]) -> list[bytes | None]:
+    """The contents of `<rev>:<path>` objects, in order (None for one git does not have), read
+    by a single `git cat-file --batch` process fed every request at once."""
+    if not specs:
+        return []
+    request = "".join(f"{spec}\n" for spec in specs).encode("utf-8")
+    done = subprocess.run(
+        ["git", "-c", "core.quotepath=off", "cat-file", "--batch"], cwd=top, input=request,
+        capture_output=True, check=True,
+    )
+    return parse_batch(done.stdout, len(specs))
+
+
+def parse_batch(data: bytes, count: int) -> list[bytes | None]:
+    """Parse `git cat-file --batch` output: per request a header line `<sha> <type> <size>`
+    followed by the contents and a newline, or `<name> missing` / `<name> ambiguous`."""
+    out: list[bytes | None] = []
+    pos = 0
+    while len(out) < count and pos < len(data):
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) == 3 and len(header[0]) in (40, 64) and header[2].isdigit() \
+                and header[1] in (b"blob", b"tree", b"commit", b"tag"):
+            size = int(header[2])
+            out.append(data[pos:pos + size] if header[1] == b"blob" else None)
+            pos += size + 1
+        else:
+            out.append(None)
+    out.extend([None] * (count - len(out)))
+    return out
 
 
 def _text(field: str) -> str:

@@ -45,15 +45,21 @@ def _run(settings: BuildSettings) -> None:
     "--no-provenance", is_flag=True,
     help="不读取 git 历史(不显示每份报送的录入/修订提交)。Skip git provenance.",
 )
+@click.option(
+    "--no-archive", is_flag=True,
+    help="不生成各期末快照(archive/<期次>/)。Skip the snapshots of past period ends.",
+)
 def build(
     root: Path, max_bytes: int, out: Path | None, as_of: date | None, no_provenance: bool,
-    debug: bool,
+    no_archive: bool, debug: bool,
 ) -> None:
     """生成审计网站 Build the audit site (static HTML, works offline).
 
     \b
-    Pages: a dashboard, one page per target, task and unit, the filings ledger with git
-    provenance, the methodology, and the status as JSON/CSV/XLSX downloads.
+    Pages: the 督办 overview (unit × target matrix, red and yellow list, due soon, awaiting
+    review, filings, changes since the previous period end), one page per target, task and
+    unit, the filings ledger with git provenance and every filing's text, the methodology,
+    the status as JSON/CSV/XLSX downloads, and a snapshot of every past period end.
     The site is built into a temporary folder and swapped in only when complete: a failed
     or interrupted build (Ctrl-C, SIGTERM) leaves the previous site untouched and removes its
     temporary folder. One build at a time per output folder: a second one refuses (exit 2).
@@ -63,11 +69,13 @@ def build(
       tracker build
       tracker build --root examples/demo --as-of 2024-06-30
       tracker build --out /srv/www/tracker --no-provenance
+      tracker build --no-archive
 
     Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run (or another
     build of the same output is running), 130 interrupted by Ctrl-C, 143 by SIGTERM.
     """
-    _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress))
+    _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress,
+                       archive=not no_archive))
 
 
 @cli.command()
@@ -78,9 +86,11 @@ def build(
 @click.option("--bind", default="127.0.0.1", show_default=True,
               help="监听地址;0.0.0.0 允许局域网访问。Address to listen on.")
 @click.option("--no-provenance", is_flag=True, help="不读取 git 历史。Skip git provenance.")
+@click.option("--no-archive", is_flag=True,
+              help="不生成各期末快照(预览更快)。Skip the snapshots of past period ends.")
 def serve(
     root: Path, max_bytes: int, as_of: date | None, port: int, bind: str, no_provenance: bool,
-    debug: bool,
+    no_archive: bool, debug: bool,
 ) -> None:
     """本地预览网站 Build the site into a temporary folder and serve it (Ctrl+C to stop).
 
@@ -93,7 +103,8 @@ def serve(
     from tracker.site.serve import serve as serve_site
 
     serve_site(
-        ServeSettings(BuildSettings(root, None, as_of, not no_provenance, max_bytes, _progress),
+        ServeSettings(BuildSettings(root, None, as_of, not no_provenance, max_bytes, _progress,
+                                    archive=not no_archive),
                       bind, port),
         build=_run, announce=lambda message: click.echo(f"tracker serve: {message}", err=True),
     )

@@ -1,6 +1,7 @@
 """`tracker build` as a library call: settings in, a finished site (or an untouched old one) out.
 
-Steps: load and check the repository → compute the status (tracker.status) → read provenance
+Steps: load and check the repository → compute the status at D and at every period end before
+it (tracker.site.timeline over tracker.status) → read provenance
 (tracker.provenance) → generate pages (tracker.site.pages) → render them with the generator
 backend (tracker.site.mkdocs_backend) into a temporary folder next to the output → copy the
 evidence files the pages link to → swap the new site in. A build that fails or is interrupted
@@ -27,13 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from tracker.background import Background
 from tracker.diagnostics import Report
 from tracker.errors import DataErrors, PlanUnusable, TrackerError
 from tracker.model import Repository
-from tracker.periods import periods_between
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 MARKER = ".tracker-site"  # written into every built site; only such a folder is ever replaced
@@ -47,6 +46,7 @@ class BuildSettings:
     provenance: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     progress: Callable[[str], None] | None = None  # progress lines (the CLI prints to stderr)
+    archive: bool = True  # a snapshot of every past period end under archive/<period>/
 
 
 @dataclass
@@ -82,25 +82,10 @@ def default_out(root: Path) -> Path:
 
 
 def history_dates(repo: Repository, as_of: date) -> list[date]:
-    """The dates the charts plot: every period end of the plan up to D, and D itself."""
-    plan = repo.plan
-    end = min(as_of, plan.info.end)
-    days = [p.end for p in periods_between(plan.info.start, end, plan.reporting.cadence)]
-    if as_of >= plan.info.start and (not days or days[-1] != as_of):
-        days.append(as_of)
-    return [d for d in days if d <= as_of]
+    """The dates the site reads the status at: every period end of the plan up to D, and D."""
+    from tracker.site.timeline import history_dates as dates
 
-
-def city_history(repo: Repository, as_of: date, compute: Callable[[Repository, date], Any],
-                 to_json: Callable[[Any], dict[str, Any]]) -> dict[str, list[tuple[date, float]]]:
-    """The city actual of each target at each chart date, as the status engine computes it."""
-    history: dict[str, list[tuple[date, float]]] = {t: [] for t in repo.plan.targets}
-    for day in history_dates(repo, as_of):
-        payload = to_json(compute(repo, day))
-        for row in payload["targets"]:
-            if row["scope"] == "city" and row.get("actual") is not None:
-                history[row["target"]].append((day, float(row["actual"])))
-    return history
+    return [d for d, _ in dates(repo, as_of)]
 
 
 def _check_out(out: Path, root: Path) -> None:
@@ -350,14 +335,13 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
            say: Callable[[str], None], lap: Callable[[str], None],
            seconds: dict[str, float]) -> BuildResult:
     from tracker import provenance as prov_mod
-    from tracker import status as engine
     from tracker.site import downloads as downloads_mod
     from tracker.site import filing_page, mkdocs_backend, pages
+    from tracker.site import timeline as timeline_mod
 
-    say(f"计算状态(截至 {as_of.isoformat()})…")
-    status = engine.compute(repo, as_of)
-    payload = engine.to_json(status, repo.plan)
-    history = city_history(repo, as_of, engine.compute, engine.to_json)
+    say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)…")
+    timeline = timeline_mod.compute(repo, as_of)
+    status, payload = timeline.last.status, timeline.last.payload
     lap("status")
 
     say("读取来源(git 历史)…" if settings.provenance else "来源追溯已关闭(--no-provenance)")
@@ -368,9 +352,9 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
     say("生成页面…")
     shipped = downloads_mod.status_files(repo, status, payload)
     content = pages.generate(
-        repo, payload, provenance, history=history,
+        repo, payload, provenance, timeline=timeline,
         downloads=[(f.path, label) for f, label in shipped],
-        reports=[(path, label) for _, path, label in reports],
+        reports=[(path, label) for _, path, label in reports], archive=settings.archive,
     )
     content.files.extend(f for f, _ in shipped)
     filing_page.add(content, repo, payload, provenance)

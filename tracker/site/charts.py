@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import MAXYEAR, date
 
-from tracker.site.escape import escape
+from tracker.site.escape import escape, one_line
 
 WIDTH = 680
 HEIGHT = 300
@@ -84,7 +84,10 @@ def progress_chart(
 
     out: list[str] = []
     add = out.append
-    label = f"{title}:实际值与预期进度"
+    # One line: a line break from the plan's text must not reach the page source (a blank
+    # line would end the raw HTML block the chart sits in).
+    label = one_line(f"{title}:实际值与预期进度")
+    unit_label = one_line(unit_label)
     add(
         f'<svg class="tk-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="100%" role="img" aria-label="{escape(label)}" font-size="12">'
@@ -174,4 +177,82 @@ def progress_chart(
     )
     add(f'<text x="{lx + 28}" y="{ly}" fill="#333">目标节点</text>')
     add("</svg>")
+    return "".join(out)
+
+
+# --- small multiples: one small chart per unit ---------------------------------------------
+
+PANEL_W, PANEL_H = 200, 90
+P_LEFT, P_RIGHT, P_TOP, P_BOTTOM = 4, 4, 6, 6
+LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#c79100", "red": "#c62828", "grey": "#757575",
+                 "blue": "#1565c0"}
+
+
+def unit_expected(points: Sequence[tuple[date, float]], unit_goal: float | None,
+                  city_goal: float) -> list[tuple[date, float]]:
+    """A unit's expected curve: the city's points scaled by unit goal ÷ city goal (SPEC)."""
+    if unit_goal is None:
+        return []
+    if not city_goal:
+        return [(d, 0.0) for d, _ in points]
+    return [(d, v * unit_goal / city_goal) for d, v in points]
+
+
+def panel(
+    *,
+    label: str,
+    expected: Sequence[tuple[date, float]],
+    actual: Sequence[tuple[date, float]],
+    goal: float | None,
+    as_of: date,
+    start: date,
+    end: date,
+    light: str = "grey",
+) -> str:
+    """A small chart (small multiples): one scope's actual against its own expected curve.
+
+    The y axis runs from 0 to the scope's own goal (or its highest actual, if higher), so every
+    panel's expected line has the same shape and the eye compares only the actual lines, with
+    six units or ninety. The actual line takes the colour of the scope's light at D. No axis
+    text (the figures are written beside the panel in HTML); `label` is the accessible name.
+    """
+    x0 = min([start, *(d for d, _ in expected), *(d for d, _ in actual)])
+    x1 = max([end, as_of, *(d for d, _ in expected), *(d for d, _ in actual)])
+    span = max((x1 - x0).days, 1)
+    top = max([1.0, goal or 0.0, *(v for _, v in actual)]) * 1.08
+    w = PANEL_W - P_LEFT - P_RIGHT
+    h = PANEL_H - P_TOP - P_BOTTOM
+
+    def px(d: date) -> str:
+        return _c(P_LEFT + w * (d - x0).days / span)
+
+    def py(v: float) -> str:
+        return _c(P_TOP + h * (1 - v / top))
+
+    colour = LIGHT_COLOURS.get(light, LIGHT_COLOURS["grey"])
+    label = one_line(label)
+    out = [
+        f'<svg class="tk-panel" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PANEL_W} '
+        f'{PANEL_H}" width="100%" role="img" aria-label="{escape(label)}">',
+        f"<title>{escape(label)}</title>",
+        f'<rect x="{P_LEFT}" y="{P_TOP}" width="{w}" height="{h}" fill="none" stroke="#e0e0e0"/>',
+    ]
+    if goal is not None:
+        out.append(f'<line x1="{P_LEFT}" y1="{py(goal)}" x2="{PANEL_W - P_RIGHT}" y2="{py(goal)}" '
+                   f'stroke="#bdbdbd" stroke-dasharray="1 2"/>')
+    exp = list(expected)
+    if exp and exp[-1][0] < x1:
+        exp.append((x1, exp[-1][1]))
+    if exp:
+        pts = " ".join(f"{px(d)},{py(v)}" for d, v in exp)
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{COLOR_EXPECTED}" '
+                   f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+    out.append(f'<line x1="{px(as_of)}" y1="{P_TOP}" x2="{px(as_of)}" y2="{PANEL_H - P_BOTTOM}" '
+               f'stroke="{COLOR_ASOF}" stroke-dasharray="2 2"/>')
+    if actual:
+        pts = " ".join(f"{px(d)},{py(v)}" for d, v in actual)
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.2"/>')
+        d, v = actual[-1]
+        out.append(f'<circle cx="{px(d)}" cy="{py(v)}" r="2.5" fill="{colour}"/>')
+    out.append("</svg>")
     return "".join(out)

@@ -27,15 +27,66 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import markdown
+import markdown.extensions
+import markdown.preprocessors
 import yaml
 
 from tracker.errors import TrackerError
 from tracker.site.escape import title_html, yaml_string
-from tracker.site.pages import TEMPLATES, NavSection, SiteContent
+from tracker.site.pages import ARCHIVE, TEMPLATES, TEXTS, NavSection, SiteContent
 
 # Chinese search: split on whitespace, the zero-width space jieba's segments are joined with,
 # full-width punctuation and hyphens (Material's default for zh, written out so it is visible).
 SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：“”‘’《》（）()【】,.;:!?]+"
+
+
+# Folders whose pages are never in the navigation (Material renders the whole navigation into
+# every page: snapshots and filing texts there would make every page large).
+FOLDERS_NOT_IN_NAV = (ARCHIVE, TEXTS)
+
+
+class RawHtmlBlocks(markdown.extensions.Extension):
+    """Put tracker's raw HTML blocks into Markdown's stash before Markdown parses them.
+
+    A page body is fixed Markdown headings and raw HTML blocks separated by blank lines (no
+    data brings a newline into a page: tracker.site.pages). Python-Markdown would run an HTML
+    parser over every block to find where it ends (and MkDocs another, to collect anchors for
+    Markdown links, of which these pages have none): most of the build time of a large site.
+    A block that starts with `<` is stored as is instead: the pages come out the same, but for
+    blank lines between blocks, and Markdown can see even less of the data than before.
+    """
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        # After normalize_whitespace (30), before MkDocs' raw-HTML anchor scan (21) and
+        # Python-Markdown's html_block (20).
+        md.preprocessors.register(_StashBlocks(md), "tracker_raw_html", 25)
+
+
+class _StashBlocks(markdown.preprocessors.Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        block: list[str] = []
+
+        def flush() -> None:
+            if block and block[0].startswith("<"):
+                out.append(self.md.htmlStash.store("\n".join(block)))
+            else:
+                out.extend(block)
+            block.clear()
+
+        for line in lines:
+            if line.strip():
+                block.append(line)
+            else:
+                flush()
+                out.append(line)
+        flush()
+        return out
+
+
+def makeExtension(**kwargs: Any) -> RawHtmlBlocks:  # noqa: N802 - Markdown's API
+    return RawHtmlBlocks(**kwargs)
 
 
 class SiteBuildError(TrackerError):
@@ -87,6 +138,8 @@ def write_sources(content: SiteContent, work: Path) -> Path:
     docs.mkdir(parents=True)
     overrides.mkdir()
     shutil.copyfile(TEMPLATES / "mkdocs_main.html", overrides / "main.html")
+    (overrides / "partials").mkdir()
+    shutil.copyfile(TEMPLATES / "mkdocs_nav.html", overrides / "partials" / "nav.html")
     titles = {}
     in_nav = set()
     for item in content.nav:
@@ -97,12 +150,26 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         file = docs / f"{page.path}.md"
         file.parent.mkdir(parents=True, exist_ok=True)
         hide = "hide: [toc]\n" if page.wide else ""
-        if not page.searchable:
-            hide += "search:\n  exclude: true\n"
-        front = f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}---\n\n"
+        # Material's search plugin leaves a page out of the index with search.exclude.
+        search = "" if page.searchable else "search:\n  exclude: true\n"
+        # Pages outside the navigation's folders of many pages get only its top level
+        # (overrides/partials/nav.html): the full one would be most of each page.
+        compact = "tracker_compact_nav: true\n" if page.path.split("/", 1)[0] + "/" in \
+            FOLDERS_NOT_IN_NAV else ""
+        banner = f"tracker_banner: {yaml_string(title_html(page.banner))}\n" if page.banner \
+            else ""
+        front = (f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}{search}{compact}"
+                 f"{banner}---\n\n")
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:
-            not_in_nav.append(f"/{page.path}.md")
+            # Whole folders of pages outside the navigation (snapshots, filing texts) are one
+            # pattern each, not thousands of lines.
+            folder = page.path.split("/", 1)[0] + "/"
+            if folder in FOLDERS_NOT_IN_NAV:
+                if f"/{folder}" not in not_in_nav:
+                    not_in_nav.append(f"/{folder}")
+            else:
+                not_in_nav.append(f"/{page.path}.md")
     for shipped in content.files:
         file = docs / shipped.path
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -121,8 +188,10 @@ def write_sources(content: SiteContent, work: Path) -> Path:
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
         "plugins": [{"search": {"lang": list(SEARCH_LANGS), "separator": SEARCH_SEPARATOR}}],
-        "markdown_extensions": ["attr_list", {"toc": {"permalink": True}}],
+        "markdown_extensions": ["attr_list", {"toc": {"permalink": True}},
+                                "tracker.site.mkdocs_backend"],
         "extra_css": list(content.css),
+        "extra_javascript": list(content.js),
         "extra": {
             "generator": False,
             "tracker_banner": title_html(content.banner) if content.banner else "",

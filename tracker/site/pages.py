@@ -11,10 +11,16 @@ rule is computed here.
 
 Bodies are raw HTML blocks rendered by Jinja2 with autoescape (see tracker.site.escape), with
 fixed Markdown headings between them for the table of contents.
+
+The site shows more than one date: a `Timeline` (tracker.site.timeline) holds the status at
+every period end up to D. The live pages show D; each period end also gets a snapshot under
+`archive/<period>/` (the overview, the targets, the task list and the unit list), with links
+between the same page at every date.
 """
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -27,18 +33,41 @@ from urllib.parse import quote
 
 import jinja2
 
+from tracker.delta import Delta, diff
 from tracker.diagnostics import RULES, Severity
+from tracker.errors import TrackerError
+from tracker.forge import Forge
 from tracker.model import Evidence, Filing, Repository, Target, Task
 from tracker.periods import LABEL_ZH
-from tracker.provenance import Provenance
+from tracker.provenance import Commit, Provenance
 from tracker.site import charts, labels
 from tracker.site.escape import Markup, clean_text, escape, https_url, one_line, repo_path
+from tracker.site.timeline import Moment, Timeline
+from tracker.yamlio import parse_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 DEMO_BANNER = "演示数据(虚构),截至 {as_of}:本站所有报送数据均为虚构,不代表任何单位的真实进展"
 NAV_UNIT_LIMIT = 30  # above this many units, unit pages are linked from tables, not the nav
 EVIDENCE_PREFIX = "repo/"  # evidence files are shipped under repo/<their repository path>
+ARCHIVE = "archive/"  # snapshots: archive/<period>/<page>
+TEXTS = "texts/"  # every filing's text, one page per unit: texts/<unit>
+
+
+def in_snapshot(path: str) -> bool:
+    """Whether a snapshot carries this page (the rest of a snapshot links to the live site)."""
+    return path in ("index", "targets/index", "tasks/index", "units/index") \
+        or path.startswith("targets/")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    period: str
+    day: date
+
+    @property
+    def prefix(self) -> str:
+        return f"{ARCHIVE}{self.period}/"
 
 
 @dataclass
@@ -48,7 +77,10 @@ class Page:
     body: str  # Markdown: fixed headings and raw HTML blocks
     in_nav: bool = True
     wide: bool = False  # a wide table: the generator may drop side panels (table of contents)
-    searchable: bool = True  # False: left out of the search index (forms, not reading matter)
+    # False: left out of the search index (forms, snapshots, filing texts: not reading matter,
+    # or the same words once per period)
+    searchable: bool = True
+    banner: str | None = None  # this page's banner, when not the site's (a snapshot's date)
 
 
 @dataclass
@@ -75,6 +107,7 @@ class SiteContent:
     demo: bool
     banner: str  # shown on every page when not empty
     warnings: list[str] = field(default_factory=list)
+    js: list[str] = field(default_factory=list)  # scripts every page loads (site paths)
 
 
 # --- reading the status JSON ---------------------------------------------------------------
@@ -161,6 +194,45 @@ def ratio(part: Any, whole: Any) -> float:
         return 0.0
 
 
+class PageStructureError(TrackerError):
+    """A page body broke its own contract (a defect of tracker, never of the data)."""
+
+
+@functools.cache
+def template_headings(template: str) -> frozenset[str]:
+    """The Markdown heading lines a template writes (literal text, no data)."""
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line.startswith("#"))
+
+
+def check_blocks(body: str, headings: frozenset[str], page: str) -> None:
+    """A page body is raw HTML blocks and the template's fixed headings, separated by blank
+    lines: every block starts with `<` (escaped data never does: `<` becomes `&lt;`) or is one
+    of the template's heading lines. A block of anything else means a line break from data
+    reached the page source, where Markdown could read what follows as Markdown; the build
+    stops instead of publishing such a page."""
+    for block in re.split(r"\n[ \t]*\n", body):
+        block = block.strip("\n")
+        if not block or block.startswith("<") or block in headings:
+            continue
+        raise PageStructureError(
+            f"页面 {page} 的结构不符合约定(数据中的换行进入了页面源文件):{block[:60]!r}",
+            hint="这是 tracker 的缺陷,请附 --debug 输出报告;原有的网站没有被改动。",
+        )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def relative(folder: str, path: str) -> str:
+    """`path` relative to `folder`, both site paths ('/'-separated, normalised, no '..'):
+    posixpath.relpath's answer without its calls to the file system's current folder."""
+    here = folder.split("/") if folder else []
+    there = path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
 def anchor_filing(unit: str, period: str) -> str:
     return f"f-{unit}-{period}"
 
@@ -180,6 +252,12 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def pre_text(text: str) -> Markup:
+    """Text for a <pre>: escaped, line breaks as `&#10;` character references, so the page
+    source holds no raw newline from data (a blank line would end the raw HTML block)."""
+    return Markup("&#10;").join(escape(clean_text(line)) for line in text.splitlines())
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -196,6 +274,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["num"] = fmt_num
     env.filters["one_line"] = one_line
+    env.filters["pre"] = pre_text
     env.globals["pct"] = fmt_pct
     env.globals["ratio"] = ratio
     return env
@@ -208,27 +287,40 @@ class Generator:
     def __init__(
         self,
         repo: Repository,
-        status: dict[str, Any],
+        timeline: Timeline | dict[str, Any],
         provenance: Provenance,
-        history: dict[str, list[tuple[date, float]]] | None = None,
         downloads: Sequence[tuple[str, str]] = (),
         nav_unit_limit: int = NAV_UNIT_LIMIT,
         reports: Sequence[tuple[str, str]] = (),
+        forge: Forge | None = None,
+        snapshot: Snapshot | None = None,
+        parent: Generator | None = None,
     ) -> None:
         self.repo = repo
         self.plan = repo.plan
         self.root = Path(repo.root)
-        self.st = StatusView(status)
+        if isinstance(timeline, dict):  # the status JSON alone: one date, no history
+            timeline = Timeline([Moment(date.fromisoformat(str(timeline["as_of"])), None,
+                                        timeline)])
+        self.timeline = timeline
+        self.st = StatusView(timeline.last.payload)
         self.as_of = self.st.as_of
         self.prov = provenance
-        self.history = history or {}
+        self.forge = forge
+        self.snapshot = snapshot
         self.downloads = list(downloads)  # (site path, label)
         self.reports = list(reports)  # each period's 督办通报 (site path, label), newest first
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
         # No unit has a goal for any index component: nothing to rank (said, not a table of 0s).
         self.index_ranks = self.plan.index_ranks()
-        self.env = _env()
-        self.copies: dict[str, ShippedFile] = {}
+        self.env: jinja2.Environment = parent.env if parent else _env()
+        # Shared with the snapshots' generators: evidence to copy, amendment diffs.
+        self.copies: dict[str, ShippedFile] = parent.copies if parent else {}
+        self._changes: dict[str, list[dict[str, Any]]] = parent._changes if parent else {}
+        # The period ends that have a snapshot, newest first (the date links on every page).
+        self.archive: list[Moment] = (parent.archive if parent else
+                                      list(reversed(timeline.snapshots)))
+        self.live_as_of: date = parent.live_as_of if parent else self.as_of
         self.visible = sorted(
             (f for f in repo.filings if f.as_of <= self.as_of),
             key=lambda f: (f.as_of, f.period, f.revision, f.unit),
@@ -238,28 +330,49 @@ class Generator:
             self.by_unit[f.unit].append(f)
         self.by_path = {f.path: f for f in repo.filings}
         self.unit_order = {u: i for i, u in enumerate(self.plan.units)}
-        self.page = "index"  # the page being rendered (for relative links)
+        self._unit_links: dict[tuple[str, str], Markup] = {}
+        self._latest: dict[str, dict[str, Filing]] | None = None
+        self.page = "index"  # the page being rendered (its full site path, for relative links)
+        self.logical = "index"  # the same page's path in the live site
 
     # -- links -----------------------------------------------------------------------------
 
+    def _dest(self, to: str) -> str:
+        """Where a link to page `to` goes: inside this snapshot when it carries the page."""
+        if self.snapshot is not None and in_snapshot(to):
+            return self.snapshot.prefix + to
+        return to
+
     def url(self, to: str, anchor: str = "") -> str:
         """Relative URL from the page being rendered to page `to` (a site path)."""
-        here = posixpath.dirname(self.page)
-        rel = posixpath.relpath(to + ".html", here or ".")
+        rel = relative(posixpath.dirname(self.page), self._dest(to) + ".html")
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def live_url(self, to: str, anchor: str = "") -> str:
+        """Relative URL to a page of the live site (never a snapshot's)."""
+        rel = relative(posixpath.dirname(self.page), to + ".html")
         return rel + (f"#{anchor}" if anchor else "")
 
     def file_url(self, path: str) -> str:
-        here = posixpath.dirname(self.page)
-        return posixpath.relpath(path, here or ".")
+        return relative(posixpath.dirname(self.page), path)
 
     def link(self, to: str, text: Any, anchor: str = "", cls: str = "") -> Markup:
         attr = f' class="{escape(cls)}"' if cls else ""
         return Markup(f'<a href="{escape(self.url(to, anchor))}"{attr}>{escape(one_line(text))}</a>')
 
     def unit_link(self, unit: str) -> Markup:
-        if unit in self.plan.units:
-            return self.link(f"units/{unit}", self.plan.label(unit))
-        return Markup(escape(unit))
+        # The same few links are written thousands of times (tables of every unit on pages of
+        # a few folders): made once per folder.
+        key = (posixpath.dirname(self.page), unit)
+        found = self._unit_links.get(key)
+        if found is None:
+            found = (self.link(f"units/{unit}", self.plan.label(unit)) if unit in self.plan.units
+                     else Markup(escape(unit)))
+            self._unit_links[key] = found
+        return found
+
+    def scope_link(self, scope: str) -> Markup:
+        return Markup("全市") if scope == "city" else self.unit_link(scope)
 
     def task_link(self, task: str, with_title: bool = True) -> Markup:
         t = self.plan.tasks.get(task)
@@ -267,19 +380,27 @@ class Generator:
             return Markup(escape(task))
         return self.link(f"tasks/{task}", f"{task} {t.title}" if with_title else task)
 
-    def target_link(self, target: str) -> Markup:
+    def target_link(self, target: str, anchor: str = "") -> Markup:
         t = self.plan.targets.get(target)
-        return self.link(f"targets/{target}", t.title if t else target)
+        return self.link(f"targets/{target}", t.title if t else target, anchor)
 
     def filing_link(self, unit: str, period: str, text: Any | None = None) -> Markup:
         return self.link("ledger", period if text is None else text, anchor_filing(unit, period))
 
+    def text_link(self, unit: str, period: str, text: str = "原文") -> Markup:
+        return self.link(f"{TEXTS}{unit}", text, anchor_text(unit, period))
+
     def light(self, kind: str, code: str | None) -> Markup:
         text, colour = labels.status(kind, code)
-        return Markup(
-            f'<span class="tk-status tk-{colour}"><span class="tk-dot" aria-hidden="true"></span>'
-            f"{escape(text)}</span>"
-        )
+        # The coloured dot is drawn by CSS (.tk-status::before): a light is written on many
+        # rows of many pages, so its markup is kept short.
+        return Markup(f'<span class="tk-status tk-{colour}">{escape(text)}</span>')
+
+    def label(self, kind: str, code: str | None) -> str:
+        return labels.status(kind, code)[0]
+
+    def light_of(self, kind: str, code: str | None) -> str:
+        return labels.status(kind, code)[1]
 
     def row_light(self, kind: str, row: dict[str, Any] | None) -> Markup:
         """A status row's light, the blue 临期 light beside it when it is due soon, and for a
@@ -289,7 +410,7 @@ class Generator:
         out = self.light(kind, row.get("status"))
         if row.get("due_soon"):
             out += Markup(' <span class="tk-status tk-blue" title="期限在预警天数之内且未完成">'
-                          '<span class="tk-dot" aria-hidden="true"></span>临期</span>')
+                          '临期</span>')
         if row.get("units") is not None and row.get("units_met") is not None \
                 and kind == "target":
             out += Markup(f' <span class="tk-meta tk-nw">达标 {int(row["units_met"])}/'
@@ -304,6 +425,90 @@ class Generator:
             f'<span style="width:{width}%"></span></span>'
             + (f" {escape(text)}" if label else "") + "</span>"
         )
+
+    # -- the plan's words and this tool's settings ---------------------------------------------
+
+    def setting(self, name: str, what: str = "") -> Markup:
+        """The label beside a setting of the plan files: the plan text's own (plan.from_text)
+        or this tool's (原文未规定 · 本工具设定), linked to where the methodology explains it."""
+        if self.plan.info.quotes(name):
+            return Markup('<span class="tk-plan-words" title="计划原文规定">(计划原文)</span>')
+        title = f"{what}:实施方案原文未规定,是本工具(计划维护人员)的设定" if what else \
+            "实施方案原文未规定,是本工具(计划维护人员)的设定"
+        return Markup(
+            f'<a class="tk-setting" href="{escape(self.live_url("methodology", "settings"))}" '
+            f'title="{escape(title)}">(原文未规定 · 本工具设定)</a>'
+        )
+
+    def settings_summary(self) -> list[tuple[str, str, str]]:
+        """(what, value, setting name) of every setting that decides a light or a due date."""
+        plan = self.plan
+        r = plan.reporting
+        th = plan.thresholds
+        cadence = labels.CADENCE.get(r.cadence, r.cadence)
+        if th.points is not None:
+            lag, off = (fmt_num(x) for x in th.points)
+            thresholds = f"落后序时进度 {lag} 个百分点起为滞后,{off} 个百分点起为严重滞后"
+        else:
+            thresholds = f"实际值低于序时进度为滞后,低于其 {fmt_num(round(th.lagging * 100, 1))}% 为严重滞后"
+        out = [
+            ("报送周期", f"{cadence}一期", "cadence"),
+            ("报送期限", f"期末后 {r.due_days} 天内", "due_days"),
+            ("预警阈值", thresholds, "thresholds"),
+            ("按时的判断依据", "报送合并进主分支的日期" if r.timeliness == "received"
+             else "报送文件中填写的报送日期(reported_on)", "timeliness"),
+            ("临期预警", f"期限前 {th.warn_days} 天内", "warn_days"),
+            ("销号方式", "牵头单位申请、计划维护人员复核" if plan.info.closure == "review"
+             else "牵头单位报送已完成并附佐证即销号", "closure"),
+        ]
+        return out
+
+    # -- provenance: commits, forge links, filing texts ---------------------------------------
+
+    def commit_ref(self, commit: Commit, path: str = "") -> Markup:
+        """A commit: with a forge, linked to the forge's commit view (the diff) and to the file
+        at that commit; without one, the full hash (nothing to link to)."""
+        who = f'{escape(one_line(commit.author))} <span class="tk-nw">{escape(commit.day)}</span>'
+        if self.forge is None:
+            return Markup(f'<code class="tk-hash">{escape(commit.sha)}</code><br>{who}')
+        links = (f'<a class="tk-ext" href="{escape(self.forge.commit_url(commit.sha))}" '
+                 f'rel="noopener noreferrer" target="_blank" title="{escape(commit.sha)}">'
+                 f'<code>{escape(commit.short)}</code></a>')
+        if path:
+            links += (f' <a class="tk-ext" href="{escape(self.forge.file_url(self.repo_rel(path), commit.sha))}" '
+                      f'rel="noopener noreferrer" target="_blank">文件</a>')
+        return Markup(f"{links}<br>{who}")
+
+    def history_link(self, path: str) -> Markup:
+        if self.forge is None:
+            return Markup("")
+        return Markup(f'<a class="tk-ext" href="{escape(self.forge.history_url(self.repo_rel(path)))}" '
+                      f'rel="noopener noreferrer" target="_blank">全部修改记录</a>')
+
+    def repo_rel(self, path: str) -> str:
+        """A path inside the repository root as the forge sees it (from the git top level)."""
+        return self.prov.prefix + path
+
+    def changes(self, f: Filing) -> list[dict[str, Any]]:
+        """What the latest amendment of a filing changed: [{what, key, old, new}], from the
+        text of its previous version in git (empty when git has no earlier version)."""
+        cached = self._changes.get(f.path)
+        if cached is not None:
+            return cached
+        versions = self.prov.versions(f.path) if self.prov.available else []
+        out: list[dict[str, Any]] = []
+        if versions and versions[-1].text is not None:
+            out = value_changes(versions[-1].text, f, self.plan)
+        self._changes[f.path] = out
+        return out
+
+    def change_of(self, f: Filing | None, target: str) -> dict[str, Any] | None:
+        if f is None or f.revision < 2:
+            return None
+        return next((c for c in self.changes(f) if c["kind"] == "target" and c["key"] == target),
+                    None)
+
+    # -- evidence and figures ---------------------------------------------------------------
 
     def evidence(self, items: Iterable[Evidence]) -> Markup:
         parts = []
@@ -346,16 +551,23 @@ class Generator:
             "unit": unit, "t": t, "row": row, "value": value, "source": src, "filing": filing,
             "report": filing.targets.get(t.id) if filing else None,
             "goal": row.get("goal") if row else self.plan.unit_goal(t, unit),
+            "change": self.change_of(filing, t.id),
         }
 
     def figure_link(self, fig: dict[str, Any]) -> Markup:
-        """A unit figure linked to the ledger row of the filing it came from (its provenance)."""
+        """A unit figure linked to the ledger row of the filing it came from (its provenance);
+        an amended figure also says what it was before the amendment."""
         text = fmt_num(fig["value"])
         src = fig["source"]
         if src is None or fig["value"] is None:
             return Markup(escape(text))
-        return self.link("ledger", text, anchor_filing(src["unit"], src["period"]),
-                         cls="tk-figure-link")
+        out = self.link("ledger", text, anchor_filing(src["unit"], src["period"]),
+                        cls="tk-figure-link")
+        change = fig.get("change")
+        if change:
+            out += Markup(f'<br><span class="tk-meta tk-nw" title="第 {int(fig["filing"].revision)} 版修订">'
+                          f'修订前 {escape(fmt_num(change["old"]))}</span>')
+        return out
 
     def filing_at(self, src: dict[str, Any]) -> Filing | None:
         path = src.get("path")
@@ -366,11 +578,18 @@ class Generator:
     # -- helpers over filings (display only: which report to show, not what status it gives) -
 
     def latest_task_reports(self, task: Task) -> dict[str, Filing]:
-        latest: dict[str, Filing] = {}
-        for f in self.visible:
-            if task.id in f.tasks:
-                latest[f.unit] = f
-        return latest
+        """Each unit's latest filing (as_of ≤ D) that reports the task."""
+        if self._latest is None:
+            self._latest = defaultdict(dict)
+            for f in self.visible:
+                for task_id in f.tasks:
+                    self._latest[task_id][f.unit] = f
+        return self._latest.get(task.id, {})
+
+    def silent_units(self, task: Task) -> list[str]:
+        """The task's units with no report on it (as_of ≤ D), in the task's order."""
+        reported = self.latest_task_reports(task)
+        return [u for u in task.units if u not in reported]
 
     def filing_of(self, unit: str, period: str) -> Filing | None:
         for f in self.by_unit.get(unit, []):
@@ -391,18 +610,66 @@ class Generator:
             return "按计划分配到各单位"
         return f"每个报送单位至少 {rule.minimum}{target.unit_label}"
 
+    # -- charts -------------------------------------------------------------------------------
+
+    def unit_chart(self, t: Target, unit: str, goal: Any, row: dict[str, Any] | None) -> Markup:
+        points = [(p.by, float(p.value)) for p in t.points]
+        expected = charts.unit_expected(points, None if goal is None else float(goal),
+                                        float(t.goal))
+        actual = [(d, float(v)) for d, v in self.timeline.series(t.id, unit)]
+        status = row.get("status") if row else None
+        label = f"{self.plan.label(unit)} · {t.title}:各期末实际值" + \
+            ("与本单位预期进度" if expected else "")
+        return Markup(charts.panel(
+            label=label, expected=expected, actual=actual,
+            goal=None if goal is None else float(goal), as_of=self.as_of,
+            start=self.plan.info.start, end=self.plan.info.end,
+            light=self.light_of("target", status) if row else "grey",
+        ))
+
     # -- rendering ------------------------------------------------------------------------
 
     def render(self, template: str, page: str, **context: Any) -> str:
-        self.page = page
+        self.logical = page
+        self.page = self._dest(page)
         tpl = self.env.get_template(template)
         body = tpl.render(g=self, plan=self.plan, st=self.st, as_of=self.as_of, **context)
-        return body.rstrip("\n") + "\n\n" + self.footer() + "\n"
+        out = self.datebar() + body.rstrip("\n") + "\n\n" + self.footer() + "\n"
+        check_blocks(out, template_headings(template), page)
+        return out
+
+    def datebar(self) -> str:
+        """Which date this page shows, and the same page at every other date (snapshots)."""
+        page = self.logical
+        if self.snapshot is None:
+            here = f"本页显示截至 <strong>{escape(self.as_of.isoformat())}</strong> 的情况(最新)。"
+        else:
+            here = (f"本页是 <strong>{escape(self.snapshot.period)}</strong> 期末快照,显示截至 "
+                    f"<strong>{escape(self.as_of.isoformat())}</strong> 的情况(固定链接,"
+                    f"按现有数据计算)。")
+        if not self.archive:
+            return f'<div class="tk-datebar"><p>{here}</p></div>\n\n'
+        target = page if in_snapshot(page) else "index"
+        links = []
+        live = escape(self.live_url(page))
+        links.append(f'<a href="{live}">最新({escape(self.live_as_of.isoformat())})</a>'
+                     if self.snapshot is not None else
+                     f'<strong>最新({escape(self.live_as_of.isoformat())})</strong>')
+        for m in self.archive:
+            assert m.period is not None
+            if self.snapshot is not None and m.period == self.snapshot.period:
+                links.append(f"<strong>{escape(m.period)}</strong>")
+                continue
+            href = escape(self.live_url(f"{ARCHIVE}{m.period}/{target}"))
+            links.append(f'<a href="{href}">{escape(m.period)}</a>')
+        other = "其他日期" if in_snapshot(page) else "其他日期(快照只含总览、指标和列表页)"
+        return (f'<div class="tk-datebar"><p>{here}</p><details class="tk-dates"><summary>{other}'
+                f'</summary><p>{" · ".join(links)}</p></details></div>\n\n')
 
     def footer(self) -> str:
         parts = [f"数据截至 {self.as_of.isoformat()}"]
         if self.prov.head is not None:
-            parts.append(f"数据版本 {self.prov.head.short}({self.prov.head.day})")
+            parts.append(f"数据版本 {self.prov.head.sha}({self.prov.head.day})")
             if self.prov.dirty:
                 parts.append("含未提交的修改")
         parts.append("由 tracker 根据仓库中的计划和报送文件生成")
@@ -412,14 +679,14 @@ class Generator:
     def site_title(self) -> str:
         return self.repo.config.title or self.plan.info.title
 
-    def generate(self) -> SiteContent:
+    def generate(self, archive: bool = True) -> SiteContent:
         pages: list[Page] = []
         plan = self.plan
         pages.append(Page("index", "首页", self.home()))
-        pages.append(Page("targets/index", "指标", self.render("targets_index.html", "targets/index")))
+        pages.append(Page("targets/index", "指标", self.targets_index()))
         for t in plan.targets.values():
             pages.append(Page(f"targets/{t.id}", t.title, self.target_page(t)))
-        pages.append(Page("tasks/index", "任务", self.render("tasks_index.html", "tasks/index")))
+        pages.append(Page("tasks/index", "任务", self.tasks_index()))
         for task in plan.tasks.values():
             pages.append(Page(f"tasks/{task.id}", f"{task.id} {task.title}", self.task_page(task)))
         pages.append(Page("units/index", "单位", self.units_index()))
@@ -428,10 +695,17 @@ class Generator:
                 Page(f"units/{unit}", plan.units[unit].name, self.unit_page(unit), self.units_in_nav)
             )
         pages.append(Page("ledger", "报送台账", self.ledger(), wide=True))
+        for unit in plan.units:
+            if self.by_unit.get(unit):
+                pages.append(Page(f"{TEXTS}{unit}", f"{plan.units[unit].name} 报送原文",
+                                  self.texts_page(unit), in_nav=False, searchable=False))
         pages.append(Page("methodology", "计算方法", self.methodology()))
         pages.append(Page("downloads", "下载", self.render("downloads.html", "downloads",
                                                           downloads=self.downloads,
                                                           reports=self.reports)))
+        if archive:
+            for moment in self.timeline.snapshots:
+                pages.extend(self.snapshot_pages(moment))
         nav: list[str | NavSection] = [
             "index",
             NavSection("指标", ["targets/index", *(f"targets/{t}" for t in plan.targets)]),
@@ -445,26 +719,58 @@ class Generator:
             "downloads",
         ]
         css = (ASSETS / "tracker.css").read_bytes()
+        js = (ASSETS / "tracker.js").read_bytes()
         warnings = list(self.prov.warnings)
         return SiteContent(
             title=self.site_title(),
             pages=pages,
             nav=nav,
-            files=[ShippedFile("assets/tracker.css", css)],
+            files=[ShippedFile("assets/tracker.css", css), ShippedFile("assets/tracker.js", js)],
             copies=[self.copies[k] for k in sorted(self.copies)],
             css=["assets/tracker.css"],
             demo=self.repo.config.demo,
             banner=DEMO_BANNER.format(as_of=self.as_of.isoformat()) if self.repo.config.demo else "",
             warnings=warnings,
+            js=["assets/tracker.js"],
         )
 
+    def snapshot_pages(self, moment: Moment) -> list[Page]:
+        """A period end's snapshot: the overview, the targets, the task list and the unit list
+        as they stood on that day (out of the navigation and the search index)."""
+        assert moment.period is not None
+        snap = Generator(self.repo, self.timeline.upto(moment.day), self.prov, (),
+                         forge=self.forge, snapshot=Snapshot(moment.period, moment.day),
+                         parent=self)
+        tag = f"({moment.period} 期末)"
+        prefix = snap.snapshot.prefix if snap.snapshot else ""
+        out = [Page(f"{prefix}index", f"总览{tag}", snap.home())]
+        out.append(Page(f"{prefix}targets/index", f"指标{tag}", snap.targets_index()))
+        for t in self.plan.targets.values():
+            out.append(Page(f"{prefix}targets/{t.id}", f"{t.title}{tag}", snap.target_page(t)))
+        out.append(Page(f"{prefix}tasks/index", f"任务{tag}", snap.tasks_index()))
+        out.append(Page(f"{prefix}units/index", f"单位{tag}", snap.units_index()))
+        for page in out:
+            page.in_nav = False
+            page.searchable = False
+            if self.repo.config.demo:
+                page.banner = DEMO_BANNER.format(as_of=moment.day.isoformat())
+        return out
+
     # -- the pages --------------------------------------------------------------------------
+
+    def delta(self) -> Delta | None:
+        """What changed since the previous period end (tracker.delta.diff, as `--since`)."""
+        prev, last = self.timeline.previous, self.timeline.last
+        if prev is None or prev.status is None or last.status is None:
+            return None
+        return diff(prev.status, last.status)
 
     def home(self) -> str:
         plan, st = self.plan, self.st
         target_rows = [(t, st.city(t.id)) for t in plan.targets.values()]
         task_rows = [(t, st.tasks.get(t.id)) for t in plan.tasks.values()]
         filing_rows = list(st.filings.values())
+        unit_rows = [r for r in st.data.get("targets", []) if r.get("scope") != "city"]
 
         def count(kind: str, codes: Iterable[str | None]) -> dict[str, int]:
             c = {light: 0 for light in labels.LIGHT_ORDER}
@@ -474,45 +780,161 @@ class Generator:
 
         counts = {
             "target": count("target", [r.get("status") if r else None for _, r in target_rows]),
+            "unit": count("target", [r.get("status") for r in unit_rows]),
             "task": count("task", [r.get("status") if r else None for _, r in task_rows]),
             "filing": count("filing", [r.get("status") for r in filing_rows]),
         }
-        # Missing and late filings of the most recent due periods, all of them listed.
+        cards = [("target", "量化指标(全市)", "targets/index"),
+                 ("unit", "量化指标(各单位)", "index")]
+        cards = cards if unit_rows else cards[:1]
+        cards += [("task", "重点任务", "tasks/index"), ("filing", "按期报送(已到截止日)", "ledger")]
+
+        # The unit × target matrix: every unit with a goal of its own × every such target.
+        matrix_targets = [t for t in plan.targets.values()
+                          if any(r["target"] == t.id for r in unit_rows)]
+        with_goal = {r["scope"] for r in unit_rows}
+        matrix_units = [u for u in plan.units if u in with_goal]
+        matrix = [(u, [(t, st.unit(t.id, u)) for t in matrix_targets]) for u in matrix_units]
+
+        # Filings: every missing and upcoming one; late ones of the two latest due periods.
         due_periods = sorted({(r["due"], r["period"]) for r in filing_rows}, reverse=True)
         recent = [p for _, p in due_periods[:2]]
-        problems = sorted(
-            (r for r in filing_rows if r.get("status") in ("missing", "late") and r["period"] in recent),
-            key=lambda r: (r["period"], r.get("status") != "missing",
-                           self.unit_order.get(r["unit"], 0)),
-            reverse=False,
-        )
-        problems.sort(key=lambda r: r["period"], reverse=True)
-        older = sum(
-            1 for r in filing_rows
-            if r.get("status") in ("missing", "late") and r["period"] not in recent
-        )
-        latest = sorted(self.visible, key=lambda f: (f.reported_on, f.as_of, f.unit), reverse=True)[:10]
+
+        def by_period(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+            return sorted(rows, key=lambda r: (r["period"], -self.unit_order.get(r["unit"], 0)),
+                          reverse=True)
+
+        missing = by_period(r for r in filing_rows if r.get("status") == "missing")
+        late = by_period(r for r in filing_rows
+                         if r.get("status") == "late" and r["period"] in recent)
+        older_late = sum(1 for r in filing_rows
+                         if r.get("status") == "late" and r["period"] not in recent)
+        upcoming = by_period(r for r in filing_rows if r.get("status") == "upcoming")
         ranking = st.index if len(st.index) <= NAV_UNIT_LIMIT else st.index[:10]
+        delta = self.delta()
+        # A period that became due (— → 待报送) and a filing that then came in on time
+        # (待报送 → 按时) happen to every unit every period: counted, not listed.
+        routine: dict[tuple[str | None, str | None], int] = {
+            (None, "upcoming"): 0, ("upcoming", "on_time"): 0}
+        moves = []
+        for m in delta.filings if delta else ():
+            if (m.old, m.new) in routine:
+                routine[(m.old, m.new)] += 1
+            else:
+                moves.append(m)
         return self.render(
-            "home.html", "index", target_rows=target_rows, counts=counts, problems=problems,
-            recent=recent, older=older, latest=latest, ranking=ranking,
+            "home.html", "index", delta=delta, filing_moves=moves,
+            became_due=routine[(None, "upcoming")], came_on_time=routine[("upcoming", "on_time")], target_rows=target_rows, counts=counts, cards=cards,
+            matrix=matrix, matrix_targets=matrix_targets, problems=self.problems(),
+            due_soon=self.due_soon(), pending=self.pending(), missing=missing, late=late,
+            older_late=older_late, upcoming=upcoming, recent=recent,
+            previous=self.timeline.previous, ranking=ranking,
             ranking_all=len(ranking) == len(st.index), light_zh=labels.LIGHT_ZH,
-            lights=labels.LIGHT_ORDER, task_rows=task_rows,
+            lights=labels.LIGHT_ORDER, settings=self.settings_summary(),
         )
+
+    def problems(self) -> list[dict[str, Any]]:
+        """The 红黄灯清单: every target scope and task with a red or yellow light, red first,
+        then the longest-standing first, with since when it has not been green."""
+        items: list[dict[str, Any]] = []
+        order = 0
+        for row in self.st.data.get("targets", []):
+            light = self.light_of("target", row.get("status"))
+            if light not in ("red", "yellow"):
+                continue
+            t = self.plan.targets.get(row["target"])
+            actual, expected, goal = row.get("actual"), row.get("expected"), row.get("goal")
+            gap = points = None
+            if actual is not None and expected is not None and expected > actual:
+                gap = expected - actual
+                points = 100 * gap / goal if goal else None
+            short = None
+            if actual is not None and goal is not None and row.get("status") == "overdue":
+                short = goal - actual
+            items.append({
+                "kind": "target", "light": light, "row": row, "t": t, "scope": row["scope"],
+                "gap": gap, "points": points, "short": short, "order": order,
+                "since": self.timeline.since("target", f"{row['target']}\x00{row['scope']}"),
+            })
+            order += 1
+        for row in self.st.data.get("tasks", []):
+            light = self.light_of("task", row.get("status"))
+            if light not in ("red", "yellow"):
+                continue
+            task = self.plan.tasks.get(row["task"])
+            items.append({
+                "kind": "task", "light": light, "row": row, "task": task,
+                "scope": row.get("lead"), "order": order,
+                "silent": self.silent_units(task) if task else [],
+                "since": self.timeline.since("task", row["task"]),
+            })
+            order += 1
+        far = date.max
+        items.sort(key=lambda i: (i["light"] != "red", i["since"] or far, i["order"]))
+        return items
+
+    def due_soon(self) -> list[dict[str, Any]]:
+        """The 蓝灯 临期 list: target scopes and tasks not done whose deadline is near."""
+        out = []
+        for row in self.st.data.get("targets", []):
+            if row.get("due_soon"):
+                deadline = date.fromisoformat(str(row["deadline"]))
+                out.append({"kind": "target", "row": row, "scope": row["scope"],
+                            "deadline": deadline, "days": (deadline - self.as_of).days})
+        for row in self.st.data.get("tasks", []):
+            task = self.plan.tasks.get(row["task"])
+            if row.get("due_soon") and task is not None:
+                out.append({"kind": "task", "row": row, "task": task, "scope": row.get("lead"),
+                            "deadline": task.due, "days": (task.due - self.as_of).days})
+        out.sort(key=lambda i: i["deadline"])
+        return out
+
+    def pending(self) -> list[dict[str, Any]]:
+        """The 待审核销号 list: tasks whose lead has claimed them done and await a decision."""
+        out = []
+        for row in self.st.data.get("tasks", []):
+            if row.get("status") != "pending_review":
+                continue
+            task = self.plan.tasks.get(row["task"])
+            if task is None:
+                continue
+            claimed = row.get("claimed_on")
+            latest = self.latest_task_reports(task)
+            claim_filing = latest.get(task.lead) if task.lead else None
+            out.append({
+                "row": row, "task": task, "claimed_on": claimed,
+                "waiting": (self.as_of - date.fromisoformat(claimed)).days if claimed else None,
+                "filing": claim_filing, "review": row.get("review"),
+            })
+        return out
+
+    def targets_index(self) -> str:
+        return self.render("targets_index.html", "targets/index")
 
     def target_page(self, t: Target) -> str:
         city = self.st.city(t.id)
-        expected = [(p.by, float(p.value)) for p in t.points]
-        actual = [(d, float(v)) for d, v in self.history.get(t.id, []) if v is not None]
-        chart = charts.progress_chart(
-            title=t.title, unit_label=t.unit_label, expected=expected, actual=actual,
-            as_of=self.as_of, start=self.plan.info.start, end=self.plan.info.end,
-        )
+        live = self.snapshot is None
+        chart = panels = None
         rows = [self.figure(t, unit) for unit in t.reported_by]
+        if live:
+            expected = [(p.by, float(p.value)) for p in t.points]
+            actual = [(d, float(v)) for d, v in self.timeline.series(t.id, "city")]
+            chart = Markup(charts.progress_chart(
+                title=t.title, unit_label=t.unit_label, expected=expected, actual=actual,
+                as_of=self.as_of, start=self.plan.info.start, end=self.plan.info.end,
+            ))
+            panels = [(r, self.unit_chart(t, r["unit"], r["goal"], r["row"])) for r in rows]
         return self.render(
-            "target.html", f"targets/{t.id}", t=t, city=city, chart=Markup(chart), rows=rows,
-            goal_text=self.goal_text(t),
+            "target.html", f"targets/{t.id}", t=t, city=city, chart=chart, panels=panels,
+            rows=rows, goal_text=self.goal_text(t),
         )
+
+    def tasks_index(self) -> str:
+        rows = []
+        for task in self.plan.tasks.values():
+            rows.append({"task": task, "row": self.st.tasks.get(task.id),
+                         "silent": self.silent_units(task)})
+        return self.render("tasks_index.html", "tasks/index", rows=rows)
 
     def task_page(self, task: Task) -> str:
         latest = self.latest_task_reports(task)
@@ -527,25 +949,32 @@ class Generator:
         return self.render(
             "task.html", f"tasks/{task.id}", task=task, row=self.st.tasks.get(task.id),
             latest=latest, timeline=timeline, periods=periods, targets=targets,
-            progress=labels.PROGRESS,
+            progress=labels.PROGRESS, silent=self.silent_units(task),
         )
 
     def units_index(self) -> str:
         rows = []
         for unit_id, unit in self.plan.units.items():
             fr = [r for (u, _), r in self.st.filings.items() if u == unit_id]
+            own = [r for r in self.st.data.get("targets", []) if r.get("scope") == unit_id]
+            lights = {light: 0 for light in labels.LIGHT_ORDER}
+            for r in own:
+                lights[self.light_of("target", r.get("status"))] += 1
             rows.append({
                 "unit": unit, "index": self.st.index_of.get(unit_id) if self.index_ranks else None,
                 "on_time": sum(1 for r in fr if r.get("status") == "on_time"),
                 "late": sum(1 for r in fr if r.get("status") == "late"),
                 "missing": sum(1 for r in fr if r.get("status") == "missing"),
                 "due": len(fr), "filed": len(self.by_unit.get(unit_id, [])),
+                "lights": lights, "targets": len(own),
             })
         return self.render("units_index.html", "units/index", rows=rows, kinds=labels.KIND)
 
     def unit_page(self, unit_id: str) -> str:
         unit = self.plan.units[unit_id]
         targets = [self.figure(t, unit_id) for t in self.unit_targets(unit_id)]
+        panels = [(r, self.unit_chart(r["t"], unit_id, r["goal"], r["row"])) for r in targets
+                  if r["value"] is not None or r["row"] is not None]
         tasks = []
         for task in self.plan.tasks_of(unit_id):
             latest = self.latest_task_reports(task).get(unit_id)
@@ -571,7 +1000,7 @@ class Generator:
                          if any(t.id in f.targets for f in self.by_unit.get(unit_id, []))]
         return self.render(
             "unit.html", f"units/{unit_id}", unit=unit, kinds=labels.KIND, targets=targets,
-            tasks=tasks, record=record, value_targets=value_targets,
+            panels=panels, tasks=tasks, record=record, value_targets=value_targets,
             index=self.st.index_of.get(unit_id) if self.index_ranks else None,
             index_count=len(self.st.index),
             progress=labels.PROGRESS,
@@ -594,14 +1023,35 @@ class Generator:
                     "history": self.prov.of(f.path) if self.prov.available else None,
                     "uncommitted": f.path in self.prov.uncommitted,
                     "required": f.unit in self.plan.reporting.required,
+                    "changes": self.changes(f),
+                    "compared": bool(self.prov.available and self.prov.versions(f.path)),
                 })
         return self.render("ledger.html", "ledger", rows=rows, prov=self.prov,
                            received=self.plan.reporting.timeliness == "received")
+
+    def texts_page(self, unit_id: str) -> str:
+        """Every filing of a unit as filed: its YAML text (escaped), newest first, with each
+        earlier version git has and what the amendment changed."""
+        items = []
+        for f in sorted(self.by_unit.get(unit_id, []), key=lambda f: f.period, reverse=True):
+            text = f.source.text if f.source is not None else None
+            if text is None:
+                try:
+                    text = (self.root / f.path).read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    text = None
+            versions = self.prov.versions(f.path) if self.prov.available else []
+            items.append({"f": f, "text": text, "versions": list(reversed(versions)),
+                          "changes": self.changes(f) if versions else [],
+                          "history": self.prov.of(f.path) if self.prov.available else None})
+        return self.render("texts.html", f"{TEXTS}{unit_id}", unit=self.plan.units[unit_id],
+                           items=items, progress=labels.PROGRESS)
 
     def methodology(self) -> str:
         plan = self.plan
         rules = sorted(RULES.values(), key=lambda r: r.id)
         reporting = plan.reporting
+        baselines = [t for t in plan.targets.values()]
         return self.render(
             "methodology.html", "methodology", lagging=plan.lagging,
             lagging_pct=fmt_num(round(plan.lagging * 100, 1)),
@@ -612,7 +1062,50 @@ class Generator:
             required=[self.plan.label(u) for u in reporting.required], rules=rules,
             error=Severity.ERROR, target_labels=labels.TARGET, task_labels=labels.TASK,
             filing_labels=labels.FILING, light_zh=labels.LIGHT_ZH, prov=self.prov,
+            baselines=baselines, settings=self.settings_summary(),
+            inferred=[t for t in plan.tasks.values() if t.units_source == "inferred"],
+            undated=[t for t in plan.tasks.values() if not t.due_given],
         )
+
+
+def anchor_text(unit: str, period: str) -> str:
+    return f"t-{unit}-{period}"
+
+
+def _read_old(text: str) -> dict[str, Any]:
+    doc, _ = parse_text(text, "old")
+    return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+
+def value_changes(old_text: str, f: Filing, plan: Any) -> list[dict[str, Any]]:
+    """What a filing's latest version changed against an earlier version's text: each target
+    value and task progress that differs ({kind, key, title, old, new}); None where one side
+    has no such entry."""
+    old = _read_old(old_text)
+    out: list[dict[str, Any]] = []
+    raw = old.get("targets")
+    old_targets: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for key in [*f.targets, *(k for k in old_targets if k not in f.targets)]:
+        entry = old_targets.get(key)
+        before: Any = entry.get("value") if isinstance(entry, dict) else None
+        after: Any = f.targets[key].value if key in f.targets else None
+        if before != after:
+            t = plan.targets.get(key)
+            out.append({"kind": "target", "key": key, "title": t.title if t else key,
+                        "old": before, "new": after})
+    raw = old.get("tasks")
+    old_tasks: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for key in [*f.tasks, *(k for k in old_tasks if k not in f.tasks)]:
+        entry = old_tasks.get(key)
+        before = entry.get("progress") if isinstance(entry, dict) else None
+        after = f.tasks[key].progress if key in f.tasks else None
+        if before != after:
+            task = plan.tasks.get(key)
+            out.append({"kind": "task", "key": key,
+                        "title": f"{key} {task.title}" if task else key,
+                        "old": labels.PROGRESS.get(str(before), before) if before else None,
+                        "new": labels.PROGRESS.get(str(after), after) if after else None})
+    return out
 
 
 def generate(
@@ -620,11 +1113,19 @@ def generate(
     status: dict[str, Any],
     provenance: Provenance,
     *,
-    history: dict[str, list[tuple[date, float]]] | None = None,
+    timeline: Timeline | None = None,
     downloads: Sequence[tuple[str, str]] = (),
     nav_unit_limit: int | None = None,
     reports: Sequence[tuple[str, str]] = (),
+    archive: bool = True,
 ) -> SiteContent:
-    """Every page of the site, from the status JSON, the repository and its provenance."""
+    """Every page of the site, from the status JSON (and, when given, the timeline of statuses
+    at every period end, whose last moment is that status), the repository and its provenance."""
     limit = NAV_UNIT_LIMIT if nav_unit_limit is None else nav_unit_limit
-    return Generator(repo, status, provenance, history, downloads, limit, reports).generate()
+    if timeline is None:
+        timeline = Timeline([Moment(date.fromisoformat(str(status["as_of"])), None, status)])
+    forge = Forge.from_config(repo.config.forge) if repo.config.forge else None
+    generator = Generator(repo, timeline, provenance, downloads, limit, reports, forge)
+    if not archive:
+        generator.archive = []  # no snapshots: no links to other dates
+    return generator.generate(archive)
