@@ -40,3 +40,16 @@ def git(cwd: Path, *args: str, author: str = "Test <test@example.invalid>",
     out = subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "core.quotepath=off",
                           *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
     return out.stdout
+
+
+@pytest.fixture
+def pr_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A pull request's repository (tests.workflow_helpers.make_pr_repo), checked out on its
+    branch and made the current folder, with no global git configuration and no step summary."""
+    from tests.workflow_helpers import make_pr_repo
+
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    root = make_pr_repo(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    return root

@@ -23,7 +23,6 @@ from tests.workflow_helpers import (
     edit,
     file_east_q3,
     head,
-    make_pr_repo,
     merge_tree,
     restore,
     rules,
@@ -37,12 +36,8 @@ PHOTO = "evidence/east/2024-Q2/photo.txt"
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    root = make_pr_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
+def repo(pr_repo: Path) -> Path:
+    return pr_repo
 
 
 def _main_moves_on(repo: Path) -> str:

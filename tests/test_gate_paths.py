@@ -14,16 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
-from tests.workflow_helpers import EAST, PLAN, Q3_FILING, WEST, check, commit, make_pr_repo, rules
+from tests.workflow_helpers import EAST, PLAN, Q3_FILING, WEST, check, commit, rules
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    root = make_pr_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
+def repo(pr_repo: Path) -> Path:
+    return pr_repo
 
 
 def _write(root: Path, rel: str, text: str) -> None:

@@ -14,16 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
-from tests.workflow_helpers import EAST, PLAN, check, commit, edit, file_east_q3, make_pr_repo
+from tests.workflow_helpers import EAST, PLAN, check, commit, edit, file_east_q3
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    root = make_pr_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
+def repo(pr_repo: Path) -> Path:
+    return pr_repo
 
 
 def test_a_reported_on_in_the_future_is_refused(repo: Path):

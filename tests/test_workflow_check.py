@@ -28,12 +28,8 @@ from tracker.gate.git import parse_log, parse_raw_diff
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    root = make_pr_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
+def repo(pr_repo: Path) -> Path:
+    return pr_repo
 
 
 def test_an_authorized_new_filing_passes_and_its_status_moves_are_shown(repo: Path):
