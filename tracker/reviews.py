@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import PlanUnusable, TrackerError
+from tracker.model import build_review
 from tracker.repository import display_path, load
 from tracker.scaffold import atomic_write
 from tracker.schema import validate
 from tracker.status import DECISIONS, Claim, claim_at, compute, label
-from tracker.yamlio import DEFAULT_MAX_BYTES, load_file, parse_text
+from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file, parse_text
 
 
 @dataclass
@@ -100,14 +101,19 @@ def record(settings: ReviewSettings, today: date) -> Recorded:
         new_text = _new_file(task.id, task.title, entry)
         existing = []
         created = crlf = False
-    _verify(new_text, file, task.id, [*existing, entry])
+    doc = _verify(new_text, file, task.id, [*existing, entry])
     body = new_text.replace("\r\n", "\n")
     # A file saved with Windows line endings keeps them.
     atomic_write(file, (body.replace("\n", "\r\n") if crlf else body).encode("utf-8"),
                  exclusive=created)
-    after_repo = load(settings.root, max_bytes=settings.max_bytes).repo
-    after = compute(after_repo, settings.on).task(task.id) if after_repo else None
-    return Recorded(file, created, claim, before.status, after.status if after else "")
+    # The status with the decision: the repository as loaded, this task's review as written
+    # (not a second load of every file).
+    review = build_review(doc)
+    review.path = f"reviews/{task.id}.yaml"
+    reviews = [r for r in repo.reviews if r.task != task.id] + [review]
+    after = compute(plan, repo.filings, settings.on, reviews=reviews).task(task.id)
+    assert after is not None
+    return Recorded(file, created, claim, before.status, after.status)
 
 
 def _read_existing(file: Path, task: str, max_bytes: int) -> tuple[str, list[dict[str, Any]]]:
@@ -164,7 +170,9 @@ def _appended(text: str, entry: dict[str, Any], file: Path) -> str:
     return body + _item(entry, indent)
 
 
-def _verify(new_text: str, file: Path, task: str, decisions: list[dict[str, Any]]) -> None:
+def _verify(new_text: str, file: Path, task: str,
+            decisions: list[dict[str, Any]]) -> Document:
+    """The new text as a Document, if it is exactly the old decisions plus the new one."""
     shown = display_path(file)
     doc, problems = parse_text(new_text, shown)
     ok = doc is not None and not problems and not validate(doc, "review")
@@ -178,3 +186,5 @@ def _verify(new_text: str, file: Path, task: str, decisions: list[dict[str, Any]
         raise TrackerError(
             f"无法在 {shown} 末尾安全地追加决定(decisions 不是文件中最后一项，或不是逐行列表)",
             hint="把 decisions 放在文件最后，每条决定以 “- on:” 开头逐行书写，再运行本命令。")
+    assert doc is not None
+    return doc
