@@ -193,7 +193,7 @@ def check_submissions(repo: Repository, root: Path) -> Iterator[Diagnostic]:
     for unit_filings in by_unit.values():
         yield from _check_decreases(unit_filings)
     yield from _check_registers(repo, by_unit)
-    yield from check_reviews(repo, date.today())
+    yield from check_reviews(repo)
     del plan
 
 
@@ -202,7 +202,7 @@ def check_submissions(repo: Repository, root: Path) -> Iterator[Diagnostic]:
 REVIEW_GRACE_DAYS = 366
 
 
-def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
+def check_reviews(repo: Repository, today: date | None = None) -> Iterator[Diagnostic]:
     """reviews/<task>.yaml: the task exists and matches the file name, dates are in range and in
     order, and each decision answers a claim that existed on its day."""
     from datetime import timedelta
@@ -212,6 +212,10 @@ def check_reviews(repo: Repository, today: date) -> Iterator[Diagnostic]:
     plan = repo.plan
     if not repo.reviews:
         return
+    if today is None:  # "today" where the plan is, as tracker check and tracker review judge it
+        from tracker.periods import today_in
+
+        today = today_in(plan.info.timezone)
     grace = date.max - plan.info.end  # a plan ending in 9999 has no year after it
     last_day = min(today, plan.info.end + min(timedelta(days=REVIEW_GRACE_DAYS), grace))
     if repo.reviews and plan.info.closure != "review":

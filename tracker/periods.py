@@ -101,3 +101,11 @@ def periods_between(start: date, end: date, cadence: str) -> Iterator[Period]:
         if period.end == date.max:  # 9999-12-31: the calendar has no next period
             return
         period = period.next()
+
+
+def today_in(timezone: str) -> date:
+    """The date it is now where the plan is (its `plan.timezone`)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(timezone)).date()

@@ -17,6 +17,7 @@ from typing import Any
 
 from tracker.errors import PlanUnusable, TrackerError
 from tracker.model import build_review
+from tracker.periods import today_in
 from tracker.repository import display_path, load
 from tracker.scaffold import atomic_write
 from tracker.schema import validate
@@ -30,7 +31,7 @@ class ReviewSettings:
     task: str
     decision: str  # "approved" | "returned"
     note: str
-    on: date
+    on: date | None  # None: today where the plan is
     by: str = ""
     max_bytes: int = DEFAULT_MAX_BYTES
 
@@ -38,6 +39,7 @@ class ReviewSettings:
 @dataclass
 class Recorded:
     path: Path
+    on: date
     created: bool
     claim: Claim
     before: str  # the task's status just before the decision (as of its day)
@@ -48,7 +50,7 @@ def review_path(root: Path, task: str) -> Path:
     return root / "reviews" / f"{task}.yaml"
 
 
-def record(settings: ReviewSettings, today: date) -> Recorded:
+def record(settings: ReviewSettings, today: date | None = None) -> Recorded:
     """Append one decision; raises TrackerError (exit 2) when it cannot be done safely."""
     if settings.decision not in DECISIONS:  # pragma: no cover - the CLI offers only these
         raise TrackerError(f"未知的决定 {settings.decision}")
@@ -69,30 +71,33 @@ def record(settings: ReviewSettings, today: date) -> Recorded:
         raise TrackerError(
             f"本计划的销号方式是 {plan.info.closure}：牵头单位报送“已完成”并附佐证材料即销号，无需复核",
             hint="要改为复核销号，请计划办在 plan/tasks.yaml 的 plan 下写 closure: review。")
-    if settings.on > today:
-        raise TrackerError(f"决定日期 {settings.on} 晚于今天 {today}",
+    if today is None:
+        today = today_in(plan.info.timezone)
+    on = settings.on or today
+    if on > today:
+        raise TrackerError(f"决定日期 {on} 晚于今天 {today}",
                            hint="复核决定记在作出决定的当天(默认今天)，不能预先记录。")
-    if settings.on < plan.info.start:
-        raise TrackerError(f"决定日期 {settings.on} 早于计划开始日期 {plan.info.start}")
-    claim = claim_at(plan, repo.filings, task.id, settings.on)
-    if claim is None or claim.on > settings.on:
+    if on < plan.info.start:
+        raise TrackerError(f"决定日期 {on} 早于计划开始日期 {plan.info.start}")
+    claim = claim_at(plan, repo.filings, task.id, on)
+    if claim is None or claim.on > on:
         who = plan.label(task.lead) if task.lead else "各责任单位"
         raise TrackerError(
-            f"{settings.on} 时任务 {task.id}({task.title})没有待复核的销号申请",
+            f"{on} 时任务 {task.id}({task.title})没有待复核的销号申请",
             hint=f"{who}报送 progress: done 并附佐证材料后，才有销号申请可以复核。")
 
     file = review_path(Path(settings.root), task.id)
-    entry = {"on": settings.on, "decision": settings.decision, "note": note}
+    entry = {"on": on, "decision": settings.decision, "note": note}
     if settings.by.strip():
         entry["by"] = settings.by.strip()
-    before = compute(repo, settings.on).task(task.id)
+    before = compute(repo, on).task(task.id)
     assert before is not None
     if file.exists() or file.is_symlink():
         text, existing = _read_existing(file, task.id, settings.max_bytes)
         last = max((date.fromisoformat(str(d["on"])) for d in existing), default=None)
-        if last is not None and settings.on < last:
+        if last is not None and on < last:
             raise TrackerError(
-                f"决定日期 {settings.on} 早于已记录的最后一条决定({last})",
+                f"决定日期 {on} 早于已记录的最后一条决定({last})",
                 hint="复核记录只能按时间先后追加；不能补记更早的决定。")
         new_text = _appended(text, entry, file)
         created = False
@@ -111,9 +116,9 @@ def record(settings: ReviewSettings, today: date) -> Recorded:
     review = build_review(doc)
     review.path = f"reviews/{task.id}.yaml"
     reviews = [r for r in repo.reviews if r.task != task.id] + [review]
-    after = compute(plan, repo.filings, settings.on, reviews=reviews).task(task.id)
+    after = compute(plan, repo.filings, on, reviews=reviews).task(task.id)
     assert after is not None
-    return Recorded(file, created, claim, before.status, after.status)
+    return Recorded(file, on, created, claim, before.status, after.status)
 
 
 def _read_existing(file: Path, task: str, max_bytes: int) -> tuple[str, list[dict[str, Any]]]:

@@ -45,10 +45,9 @@ def review_command(task: str, decision: str | None, note: str, on: date | None, 
 
     if decision is None:
         raise click.UsageError("请选择 --approve(同意销号)或 --return(退回)。")
-    today = date.today()
-    done = record(ReviewSettings(root, task, decision, note, on or today, by, max_bytes), today)
+    done = record(ReviewSettings(root, task, decision, note, on, by, max_bytes))
     verb = "已创建" if done.created else "已追加到"
-    click.echo(f"{verb} {display_path(done.path)}：{(on or today).isoformat()} "
+    click.echo(f"{verb} {display_path(done.path)}：{done.on.isoformat()} "
                f"{label('decision', decision, 'zh')}(销号申请日期 {done.claim.on.isoformat()})")
     click.echo(f"任务 {task}：{label('task', done.before, 'zh')} → "
                f"{label('task', done.after, 'zh')}。请提交该文件(合并请求)。")

@@ -21,7 +21,8 @@ from tracker.gate.delta import context_docs, status_delta
 from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
 from tracker.gate.immutability import immutability
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
-from tracker.gate.timeliness import timeliness, today_in
+from tracker.gate.timeliness import timeliness
+from tracker.periods import today_in
 from tracker.repository import (
     CONFIG_FILE,
     PLAN_FILES,

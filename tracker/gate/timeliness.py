@@ -26,11 +26,6 @@ from tracker.gate.paths import Where, kind_of
 from tracker.model import Filing
 
 
-def today_in(timezone: str) -> date:
-    """The date it is now where the plan is."""
-    return datetime.now(ZoneInfo(timezone)).date()
-
-
 def timeliness(changes: list[Change], where: Where, commits: list[Commit],
                filings: list[Filing], timezone: str, today: date) -> list[Diagnostic]:
     """timeliness-future / timeliness-backdated for each filing the pull request adds."""
