@@ -144,7 +144,8 @@ def write_sources(content: SiteContent, work: Path) -> Path:
     in_nav = set()
     for item in content.nav:
         in_nav.update(item.pages if isinstance(item, NavSection) else [item])
-    not_in_nav = []
+    not_in_nav: list[str] = []
+    not_in_nav_set: set[str] = set()
     for page in content.pages:
         titles[page.path] = title_html(page.title)
         file = docs / f"{page.path}.md"
@@ -162,14 +163,14 @@ def write_sources(content: SiteContent, work: Path) -> Path:
                  f"{banner}---\n\n")
         file.write_text(front + page.body, encoding="utf-8")
         if page.path not in in_nav:
-            # Whole folders of pages outside the navigation (snapshots, filing texts) are one
-            # pattern each, not thousands of lines.
-            folder = page.path.split("/", 1)[0] + "/"
-            if folder in FOLDERS_NOT_IN_NAV:
-                if f"/{folder}" not in not_in_nav:
-                    not_in_nav.append(f"/{folder}")
-            else:
-                not_in_nav.append(f"/{page.path}.md")
+            # One pattern per folder (a page of that folder that is in the navigation stays in
+            # it: the pattern only silences MkDocs' "not included in nav" notice), not one line
+            # per page: MkDocs matches every file against every pattern (files × patterns).
+            pattern = f"/{page.path.split('/', 1)[0]}/" if "/" in page.path \
+                else f"/{page.path}.md"
+            if pattern not in not_in_nav_set:
+                not_in_nav_set.add(pattern)
+                not_in_nav.append(pattern)
     for shipped in content.files:
         file = docs / shipped.path
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -122,6 +122,13 @@ class StatusView:
         self.targets = {(r["target"], r["scope"]): r for r in data.get("targets", [])}
         self.tasks = {r["task"]: r for r in data.get("tasks", [])}
         self.filings = {(r["unit"], r["period"]): r for r in data.get("filings", [])}
+        # Per-unit views, built once: a page per unit must not scan every row (units × rows).
+        self.filings_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in data.get("filings", []):
+            self.filings_of[r["unit"]].append(r)
+        self.targets_of_scope: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in data.get("targets", []):
+            self.targets_of_scope[r.get("scope")].append(r)
         self.index = sorted(data.get("index", []), key=lambda r: (r.get("rank", 0), r["unit"]))
         self.index_of = {r["unit"]: r for r in self.index}
         # Every unit's actual at D, also for targets that have no per-unit status ("actuals"
@@ -955,8 +962,8 @@ class Generator:
     def units_index(self) -> str:
         rows = []
         for unit_id, unit in self.plan.units.items():
-            fr = [r for (u, _), r in self.st.filings.items() if u == unit_id]
-            own = [r for r in self.st.data.get("targets", []) if r.get("scope") == unit_id]
+            fr = self.st.filings_of.get(unit_id, [])
+            own = self.st.targets_of_scope.get(unit_id, [])
             lights = {light: 0 for light in labels.LIGHT_ORDER}
             for r in own:
                 lights[self.light_of("target", r.get("status"))] += 1
@@ -985,7 +992,7 @@ class Generator:
             })
         tasks.sort(key=lambda r: r["role"] != "牵头")
         periods = sorted(
-            {p for (u, p) in self.st.filings if u == unit_id}
+            {r["period"] for r in self.st.filings_of.get(unit_id, [])}
             | {f.period for f in self.by_unit.get(unit_id, [])},
             reverse=True,
         )
