@@ -156,20 +156,24 @@ def ramp(goal: int, n: int, start_q: float, end_q: float, completion: float,
 
 
 def make_units(n_units: int, n_villages: int, rng: random.Random) -> list[Unit]:
-    if n_units < 1 or n_units > 1980:
-        raise SystemExit("--units must be between 1 and 1980 (region codes are 33 + 4 digits)")
+    if n_units < 1 or n_units > 1980 * 20:
+        raise SystemExit("--units must be between 1 and 39600 (1980 region codes per province "
+                         "prefix, 20 prefixes from 33)")
     village_counts = split_total(n_villages, n_units, rng)
     width = max(3, len(str(n_units)))
     units = []
     for i, villages in enumerate(village_counts, start=1):
-        city, county = (i - 1) // 20 + 1, (i - 1) % 20 * 2 + 2
+        # 1,980 units per two-digit province prefix (33, 34, …: a national-scale repository
+        # spans several); up to 1,980 units the codes are those of earlier versions.
+        province, j = 33 + (i - 1) // 1980, (i - 1) % 1980
+        city, county = j // 20 + 1, j % 20 * 2 + 2
         townships = max(1, round(villages / rng.uniform(10, 20)))
         if villages / townships > 790:
             townships = -(-villages // 790)
         if townships > 899:
             raise SystemExit("too many villages per unit for 3-digit township codes")
         num = f"{i:0{width}d}"
-        region_code = f"33{city:02d}{county:02d}"
+        region_code = f"{province}{city:02d}{county:02d}"
         units.append(Unit(f"u{num}", f"第{num}县", region_code, villages, townships))
     return units
 
