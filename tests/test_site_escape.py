@@ -161,3 +161,28 @@ def test_repo_path_stays_inside(tmp_path: Path) -> None:
 def test_titles_and_front_matter() -> None:
     assert title_html('<b>"x"</b>\n&') == "&lt;b&gt;&#34;x&#34;&lt;/b&gt; &amp;"
     assert yaml.safe_load(yaml_string("a: b\n'\"\u2028#")) == "a: b\n'\"\u2028#"
+
+
+# --- every template output: the fast path for plain strings gives the same answer ---------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tracker.site.escape import Markup as _Markup  # noqa: E402
+from tracker.site.escape import clean_text, escape  # noqa: E402
+from tracker.site.pages import _finalize  # noqa: E402
+
+# Characters that matter to escaping, line breaking and control removal, and ordinary ones.
+_HOSTILE = st.sampled_from(list("a中 <>&\"'\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\x00\x1f\x7f\x9f")
+                           + ["\u2028", "\u2029", "\u202e", "\u2066", "\u2069", "\u200b"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(_HOSTILE, max_size=8) | st.text(max_size=8))
+def test_template_output_is_escaped_text_with_line_breaks_as_br(value: str) -> None:
+    """What a filing's text becomes in a page: each line (as str.splitlines cuts them) without
+    control and bidi characters, HTML-escaped, lines joined by <br>; never a raw newline."""
+    expected = _Markup("<br>").join(escape(clean_text(line)) for line in value.splitlines())
+    out = _finalize(value)
+    assert out == expected
+    assert "\n" not in out and "\r" not in out and "<script" not in out

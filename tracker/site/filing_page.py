@@ -117,14 +117,18 @@ class FilingPages(_Generator):
         self.periods = list(periods_between(self.plan.info.start, self.plan.info.end,
                                             self.plan.reporting.cadence))
         self.help = field_help()
+        # Every filing of each unit (also those dated after the site's date: a form amends
+        # what is in the repository), grouped once rather than scanned per unit.
+        self.all_by_unit: dict[str, list[Filing]] = {}
+        for f in repo.filings:
+            self.all_by_unit.setdefault(f.unit, []).append(f)
 
     # -- the model -------------------------------------------------------------------------
 
     def unit_form(self, unit_id: str) -> UnitForm | None:
         """The unit's page, or None when it reports nothing (no targets, no tasks)."""
         plan = self.plan
-        filings = sorted((f for f in self.repo.filings if f.unit == unit_id),
-                         key=lambda f: f.period)
+        filings = sorted(self.all_by_unit.get(unit_id, ()), key=lambda f: f.period)
         if not self.periods:
             return None
         try:

@@ -255,8 +255,15 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
+        if _PLAIN.fullmatch(value):  # most values: nothing to drop, no line to break
+            return escape(value)
         return Markup("<br>").join(escape(clean_text(line)) for line in value.splitlines())
     return value
+
+
+# A string with no control character, line break (of any kind str.splitlines knows) or bidi
+# control: _finalize's answer for it is plain escaping.
+_PLAIN = re.compile("[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*")
 
 
 def pre_text(text: str) -> Markup:
