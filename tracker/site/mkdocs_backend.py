@@ -22,6 +22,7 @@ import io
 import logging
 import os
 import shutil
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ import markdown
 import markdown.extensions
 import markdown.preprocessors
 import yaml
+from mkdocs.plugins import BasePlugin, event_priority
 
 from tracker.errors import TrackerError
 from tracker.site.escape import title_html, yaml_string
@@ -89,6 +91,36 @@ def makeExtension(**kwargs: Any) -> RawHtmlBlocks:  # noqa: N802 - Markdown's AP
     return RawHtmlBlocks(**kwargs)
 
 
+class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
+    """Keep one page's HTML in memory at a time, not the whole site's (issue 14: ≤ 2 GB).
+
+    MkDocs converts every page's Markdown before it writes the first page, and keeps each
+    page's source and HTML to the end of the build: at national scale that is several times
+    the site's text in memory. This plugin drops the source once converted, keeps the HTML
+    compressed (zlib, ~10× smaller) until the page's turn comes (before the search plugin
+    reads it and the theme renders it), and drops it once the page is written.
+    """
+
+    def __init__(self) -> None:
+        self._stored: dict[str, bytes] = {}
+
+    def on_page_content(self, html: str, *, page: Any, **_: Any) -> str:
+        page.markdown = ""
+        self._stored[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    @event_priority(100)  # before the search plugin indexes page.content
+    def on_page_context(self, context: Any, *, page: Any, **_: Any) -> Any:
+        stored = self._stored.pop(page.file.src_uri, None)
+        if stored is not None:
+            page.content = zlib.decompress(stored).decode("utf-8")
+        return context
+
+    def on_post_page(self, output: str, *, page: Any, **_: Any) -> str:
+        page.content = ""
+        return output
+
+
 class SiteBuildError(TrackerError):
     """MkDocs refused to build the site (strict mode: any warning is an error)."""
 
@@ -132,7 +164,10 @@ def _nav(content: SiteContent, titles: dict[str, str]) -> list[Any]:
 
 
 def write_sources(content: SiteContent, work: Path) -> Path:
-    """Write the MkDocs project (docs/, overrides/, mkdocs.yml) into `work`; return mkdocs.yml."""
+    """Write the MkDocs project (docs/, overrides/, mkdocs.yml) into `work`; return mkdocs.yml.
+
+    Each page's body is released once written (`page.body` becomes empty): at national scale
+    the bodies are most of the build's memory, and MkDocs reads them back from the files."""
     docs = work / "docs"
     overrides = work / "overrides"
     docs.mkdir(parents=True)
@@ -162,6 +197,7 @@ def write_sources(content: SiteContent, work: Path) -> Path:
         front = (f"---\ntitle: {yaml_string(title_html(page.title))}\n{hide}{search}{compact}"
                  f"{banner}---\n\n")
         file.write_text(front + page.body, encoding="utf-8")
+        page.body = ""  # written: the pages are MkDocs' input now (memory, issue 14)
         if page.path not in in_nav:
             # One pattern per folder (a page of that folder that is in the navigation stays in
             # it: the pattern only silences MkDocs' "not included in nav" notice), not one line
@@ -256,6 +292,7 @@ def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None
     try:
         with _source_date(as_of), contextlib.redirect_stdout(io.StringIO()):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            config.plugins["tracker-release-pages"] = ReleasePages()
             build(config)
         prune(site_dir)
     except (Abort, ConfigurationError) as exc:
