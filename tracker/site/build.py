@@ -319,6 +319,10 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     if loaded.report.errors:
         raise SiteDataErrors(loaded.report)
     repo = loaded.repo
+    # Checked: the registers' parsed files (a quarter of the loaded repository's memory) are
+    # not read by any page; their items are in the model.
+    for register in repo.registers:
+        register.source = None
     _check_out(out, root)
     lap("load")
     # Each period's 督办通报 is made in a second process while this one builds the pages (a

@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from tracker.delta import Delta, diff
+from tracker.delta import Delta
 from tracker.diagnostics import RULES, Severity
 from tracker.errors import TrackerError
 from tracker.forge import Forge
@@ -790,10 +790,7 @@ class Generator:
 
     def delta(self) -> Delta | None:
         """What changed since the previous period end (tracker.delta.diff, as `--since`)."""
-        prev, last = self.timeline.previous, self.timeline.last
-        if prev is None or prev.status is None or last.status is None:
-            return None
-        return diff(prev.status, last.status)
+        return self.timeline.last.delta if self.timeline.previous is not None else None
 
     def home(self) -> str:
         plan, st = self.plan, self.st

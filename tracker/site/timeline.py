@@ -9,11 +9,14 @@ own.
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tracker.delta import Delta, diff
 from tracker.model import Repository
 from tracker.periods import periods_between
 from tracker.status import LIGHTS, Status
@@ -21,12 +24,40 @@ from tracker.status import LIGHTS, Status
 GREEN = "green"
 
 
-@dataclass(frozen=True)
 class Moment:
-    day: date
-    status: Status | None  # None when only the JSON is known (pages from a payload alone)
-    payload: dict[str, Any]  # tracker.status.to_json(status, plan): what the pages read
-    period: str | None = None  # the reporting period that ends on `day`, if one does
+    """The status at one date, as the pages read it.
+
+    `payload` is tracker.status.to_json(status, plan). A moment that is not the last of a
+    timeline keeps it compressed (`pack`): a national plan's site reads the status at every
+    period end, and sixteen payloads as Python objects would be most of the build's memory
+    (issue 14); a snapshot's pages decompress their moment's once. `delta` is what changed
+    since the moment before (tracker.delta.diff, computed while both statuses were at hand);
+    `status`, the engine's own result, is kept for the last moment only."""
+
+    __slots__ = ("day", "status", "period", "delta", "_payload", "_packed")
+
+    def __init__(self, day: date, status: Status | None, payload: dict[str, Any],
+                 period: str | None = None, delta: Delta | None = None) -> None:
+        self.day = day
+        self.status = status
+        self.period = period  # the reporting period that ends on `day`, if one does
+        self.delta = delta
+        self._payload: dict[str, Any] | None = payload
+        self._packed = b""
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is not None:
+            return self._payload
+        data: dict[str, Any] = json.loads(zlib.decompress(self._packed))
+        return data
+
+    def pack(self) -> None:
+        """Keep the payload compressed from now on (JSON: the payload is JSON already)."""
+        if self._payload is not None:
+            self._packed = zlib.compress(json.dumps(self._payload, ensure_ascii=False)
+                                         .encode("utf-8"), 1)
+            self._payload = None
 
 
 def history_dates(repo: Repository, as_of: date) -> list[tuple[date, str | None]]:
@@ -42,13 +73,35 @@ def history_dates(repo: Repository, as_of: date) -> list[tuple[date, str | None]
 
 
 @dataclass
+class _Index:
+    """What the timeline's questions need of one moment, small enough to keep for every one:
+    each target scope's and task's status code, each unit's actual, each target's city actual."""
+
+    lights: dict[tuple[str, str], str]
+    values: dict[tuple[str, str], int]
+    city: dict[str, int]
+
+    @classmethod
+    def of(cls, payload: dict[str, Any]) -> _Index:
+        lights = {("target", f"{r['target']}\x00{r['scope']}"): r.get("status", "")
+                  for r in payload["targets"]}
+        lights.update({("task", r["task"]): r.get("status", "") for r in payload["tasks"]})
+        values = {(a["target"], a["unit"]): a["value"] for a in payload.get("actuals", [])}
+        city = {r["target"]: r["actual"] for r in payload["targets"]
+                if r["scope"] == "city" and r.get("actual") is not None}
+        return cls(lights, values, city)
+
+
+@dataclass
 class Timeline:
     """Moments in date order; the last is the date the site is built for."""
 
     moments: list[Moment]
-    _rows: dict[int, dict[tuple[str, str], dict[str, Any]]] = field(
-        default_factory=dict, repr=False)
-    _values: dict[int, dict[tuple[str, str], int]] = field(default_factory=dict, repr=False)
+    _indexes: list[_Index] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self._indexes) != len(self.moments):
+            self._indexes = [_Index.of(m.payload) for m in self.moments]
 
     @property
     def last(self) -> Moment:
@@ -65,27 +118,12 @@ class Timeline:
         return [m for m in self.moments if m.period is not None]
 
     def upto(self, day: date) -> Timeline:
-        return Timeline([m for m in self.moments if m.day <= day])
+        n = sum(1 for m in self.moments if m.day <= day)
+        return Timeline(self.moments[:n], self._indexes[:n])
 
-    def _index(self, i: int) -> dict[tuple[str, str], dict[str, Any]]:
-        rows = self._rows.get(i)
-        if rows is None:
-            payload = self.moments[i].payload
-            rows = {("target", f"{r['target']}\x00{r['scope']}"): r for r in payload["targets"]}
-            rows.update({("task", r["task"]): r for r in payload["tasks"]})
-            self._rows[i] = rows
-        return rows
-
-    def row(self, i: int, kind: str, key: str) -> dict[str, Any] | None:
-        return self._index(i).get((kind, key))
-
-    def _actual_values(self, i: int) -> dict[tuple[str, str], int]:
-        values = self._values.get(i)
-        if values is None:
-            values = {(a["target"], a["unit"]): a["value"]
-                      for a in self.moments[i].payload.get("actuals", [])}
-            self._values[i] = values
-        return values
+    def status_code(self, i: int, kind: str, key: str) -> str | None:
+        """The status code of a target scope ("<target>\\x00<scope>") or task at moment i."""
+        return self._indexes[i].lights.get((kind, key))
 
     def series(self, target: str, scope: str) -> list[tuple[date, int]]:
         """A target's actual for one scope at each moment (moments without one left out).
@@ -93,12 +131,8 @@ class Timeline:
         A unit's actual is read from `actuals` (every unit's figure, also a unit that has no
         goal of its own); the city's from its status row."""
         out: list[tuple[date, int]] = []
-        for i, m in enumerate(self.moments):
-            if scope == "city":
-                row = self.row(i, "target", f"{target}\x00city")
-                value = row.get("actual") if row else None
-            else:
-                value = self._actual_values(i).get((target, scope))
+        for m, index in zip(self.moments, self._indexes, strict=True):
+            value = index.city.get(target) if scope == "city" else index.values.get((target, scope))
             if value is not None:
                 out.append((m.day, int(value)))
         return out
@@ -112,8 +146,8 @@ class Timeline:
         green light since the first moment."""
         since: date | None = None
         for i in range(len(self.moments) - 1, -1, -1):
-            row = self.row(i, kind, key)
-            if row is None or LIGHTS[kind].get(row.get("status", ""), GREEN) == GREEN:
+            code = self.status_code(i, kind, key)
+            if code is None or LIGHTS[kind].get(code, GREEN) == GREEN:
                 break
             since = self.moments[i].day
         return since
@@ -128,11 +162,20 @@ def compute(repo: Repository, as_of: date, *,
 
     run = compute_status or engine.compute
     dump = to_json or engine.to_json
-    moments = []
-    for day, period in (dates if dates is not None else history_dates(repo, as_of)):
+    days = list(dates if dates is not None else history_dates(repo, as_of))
+    if not days or days[-1][0] != as_of:
+        days.append((as_of, None))
+    moments: list[Moment] = []
+    indexes: list[_Index] = []
+    before: Status | None = None
+    for day, period in days:
         status = run(repo, day)
-        moments.append(Moment(day, status, dump(status, repo.plan), period))
-    if not moments or moments[-1].day != as_of:
-        status = run(repo, as_of)
-        moments.append(Moment(as_of, status, dump(status, repo.plan), None))
-    return Timeline(moments)
+        moment = Moment(day, status, dump(status, repo.plan), period,
+                        diff(before, status) if before is not None else None)
+        indexes.append(_Index.of(moment.payload))
+        if moments:  # the one before: its status is done with, its payload read rarely
+            moments[-1].status = None
+            moments[-1].pack()
+        moments.append(moment)
+        before = status
+    return Timeline(moments, indexes)
