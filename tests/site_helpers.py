@@ -110,3 +110,17 @@ def broken_links(site: Path) -> list[str]:
                 if parts.fragment not in ids:
                     broken.append(f"{path}: {value} (no #{parts.fragment})")
     return broken
+
+
+def search_index(site: Path) -> tuple[dict, list[dict]]:
+    """The search index of a built site, whichever generator built it: (config, entries), each
+    entry with location, title and text. MkDocs writes search/search_index.json ("docs"),
+    Zensical search.json ("items")."""
+    import json
+
+    mkdocs = site / "search" / "search_index.json"
+    if mkdocs.exists():
+        data = json.loads(mkdocs.read_text(encoding="utf-8"))
+        return data["config"], data["docs"]
+    data = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    return data["config"], data["items"]

@@ -16,6 +16,10 @@ work unchanged). So this backend writes the very project the MkDocs backend writ
   `.html`: nothing to check) and reports the evidence links above as missing pages, because
   evidence is not part of the sources. tracker's tests check every link of the built site.
 - **`theme.variant: classic`**: the Material look the site's stylesheet was written against.
+- **`search.js`**: opened from disk (`file://`), Zensical's script loads `search.js` instead of
+  `search.json`, a file it does not write; its search cannot run from disk anyway (no worker
+  from `file://`), so the site ships an empty one (no failed request, no console error), hides
+  the search button there, and says why in the header, as on the MkDocs site.
 
 Zensical runs as a child process (`python -m zensical build --strict`): its build is Rust that
 prints straight to the terminal and keeps global state, and a child is stopped cleanly when the
@@ -106,15 +110,22 @@ def problems(output: str, limit: int = 10) -> list[str]:
 
 
 def prune(site_dir: Path) -> None:
-    """Drop theme files the site never loads: the stylesheets of the other variant."""
+    """Drop theme files the site never loads (the stylesheets of the other variant), and write
+    the empty `search.js` Zensical's script asks for on `file://` pages."""
     for variant in (site_dir / "assets" / "stylesheets").glob("*"):
         if variant.is_dir() and variant.name != VARIANT:
             shutil.rmtree(variant)
+    (site_dir / "search.js").write_text(
+        "// Search needs a web server (tracker serve): the worker does not run from file://.\n"
+        'var __index = {"config": {"lang": ["zh"], "separator": "[\\\\s]+"}, "items": []};\n',
+        encoding="utf-8")
 
 
 def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None:
     """Build `content` into `site_dir` (replaced if present), using `work` for the sources."""
     check()
+    # The child runs in `work`: every path it is given must not depend on the current folder.
+    work, site_dir = work.resolve(), site_dir.resolve()
     config_file = write_sources(content, work)
     env = dict(os.environ, NO_COLOR="1")
     env["SOURCE_DATE_EPOCH"] = str(mkdocs_backend.source_date_epoch(as_of))
