@@ -3,8 +3,8 @@
 Steps: load and check the repository → compute the status at D and at every period end before
 it (tracker.site.timeline over tracker.status) → read provenance
 (tracker.provenance) → generate pages (tracker.site.pages) → render them with a generator
-backend (`ENGINES`: MkDocs by default, or Zensical) into a temporary folder next to the output → copy the
-evidence files the pages link to → swap the new site in. A build that fails or is interrupted
+backend (`ENGINES`: MkDocs by default, or Zensical) into a temporary folder next to the
+output → copy the evidence files the pages link to → swap the new site in. A build that fails or is interrupted
 removes its temporary folder and leaves the previous site as it was.
 
 One build at a time per output folder (a lock, `BuildLock`); the next build removes what a
