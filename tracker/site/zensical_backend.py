@@ -72,7 +72,7 @@ def check() -> None:
     if not found:
         raise EngineUnavailable(
             "没有安装 Zensical,不能用 --engine zensical 生成网站 / Zensical is not installed",
-            hint=f"安装可选依赖:{INSTALL}(或 pip install zensical);"
+            hint=f"安装可选依赖:{INSTALL}(即经过测试的 zensical==0.0.73);"
                  "也可以不加 --engine,用默认的 MkDocs 生成。",
         )
 
