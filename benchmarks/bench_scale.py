@@ -3,6 +3,7 @@
 
     python benchmarks/bench_scale.py [--units 180,360] [--villages-per-unit 210] [--runs 1]
                                      [--work DIR] [--keep] [--no-build] [--json FILE]
+                                     [--engines mkdocs,zensical]
 
 For each scale, a synthetic repository is generated with generate_province.py (villages in
 proportion to units, as in a real province: ~600k register items for ~2,850 units is ~210 per
@@ -12,12 +13,14 @@ in a fresh subprocess, best wall time of --runs:
     validate   tracker validate --root REPO
     status     tracker status --format json --as-of 2025-12-31 --root REPO
     build      tracker build --no-provenance --as-of 2025-12-31 --root REPO --out TMP
+               (once per generator of --engines: `build` is MkDocs, `build-zensical` Zensical)
 
 and the peak resident memory of each child (getrusage of that child alone, via os.wait4).
 Printed: for every command the ratio larger/smaller scale (linear growth = the ratio of the
 units; the target from issue 14 is build ≤ 2.2× from half to full scale); status/validate at
-each scale; and tracker's own part of the build (the build's total minus MkDocs, from the
-"用时 … 秒(MkDocs … 秒)" line the CLI prints) as a share of the build's wall time.
+each scale; and tracker's own part of the build (the build's total minus the generator's
+rendering, from the "用时 … 秒(MkDocs … 秒)" line the CLI prints) as a share of the build's wall
+time; with two engines, their builds side by side (rendering time, peak memory, output size).
 Ratios, not absolute times: the machine is shared, so the load (os.getloadavg) is printed too.
 """
 
@@ -39,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate_province  # noqa: E402
 
 AS_OF = "2025-12-31"
-BUILD_LINE = re.compile(r"用时 ([0-9.]+) 秒\(MkDocs ([0-9.]+) 秒\)")
+BUILD_LINE = re.compile(r"用时 ([0-9.]+) 秒\((\w+) ([0-9.]+) 秒\)")
+SIZE_LINE = re.compile(r"完成:.*?([0-9]+) 个文件,([0-9.]+) MB")
 
 
 @dataclass
@@ -84,37 +88,49 @@ def tracker_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tracker"]
 
 
-def commands(repo: Path, out: Path, do_build: bool) -> dict[str, list[str]]:
+def build_name(engine: str) -> str:
+    return "build" if engine == "mkdocs" else f"build-{engine}"
+
+
+def commands(repo: Path, out: Path, do_build: bool,
+             engines: tuple[str, ...] = ("mkdocs",)) -> dict[str, list[str]]:
     tracker = tracker_command()
     cmds = {
         "validate": [*tracker, "validate", "--root", str(repo)],
         "status": [*tracker, "status", "--format", "json", "--as-of", AS_OF, "--root", str(repo)],
     }
     if do_build:
-        cmds["build"] = [*tracker, "build", "--no-provenance", "--as-of", AS_OF,
-                         "--root", str(repo), "--out", str(out)]
+        for engine in engines:
+            cmds[build_name(engine)] = [*tracker, "build", "--no-provenance", "--as-of", AS_OF,
+                                        "--root", str(repo), "--out", str(out),
+                                        "--engine", engine]
     return cmds
 
 
-def measure(repos: dict[int, Path], runs: int, do_build: bool, work: Path) -> dict:
+def measure(repos: dict[int, Path], runs: int, do_build: bool, work: Path,
+            engines: tuple[str, ...] = ("mkdocs",)) -> dict:
     """Best of `runs` per (scale, command). Each round runs every command at every scale, one
     after another, so the two sides of a ratio see the same minutes of a shared machine."""
     kept: dict[int, dict[str, dict]] = {u: {} for u in repos}
     for round_ in range(runs):
         for units, repo in repos.items():
             out = work / f"site-u{units}"
-            for name, cmd in commands(repo, out, do_build).items():
+            for name, cmd in commands(repo, out, do_build, engines).items():
                 shutil.rmtree(out, ignore_errors=True)
                 print(f"  round {round_ + 1}: {name} at {units} units …", file=sys.stderr)
                 r, err, phases = run_child(cmd)
                 entry = asdict(r)
-                if name == "build":
+                if name.startswith("build"):
                     entry["phases"] = phases
-                m = BUILD_LINE.search(err) if name == "build" else None
+                m = BUILD_LINE.search(err) if name.startswith("build") else None
                 if m:
-                    total, mkdocs = float(m[1]), float(m[2])
-                    entry.update(phases_total=total, mkdocs=mkdocs, tracker_own=total - mkdocs,
-                                 tracker_share=(total - mkdocs) / r.seconds)
+                    total, render = float(m[1]), float(m[3])
+                    entry.update(phases_total=total, engine=m[2], render=render,
+                                 tracker_own=total - render,
+                                 tracker_share=(total - render) / r.seconds)
+                size = SIZE_LINE.search(err) if name.startswith("build") else None
+                if size:
+                    entry.update(files=int(size[1]), mb=float(size[2]))
                 old = kept[units].get(name)
                 if old is None or (r.returncode == 0 and
                                    (old["returncode"] != 0 or r.seconds < old["seconds"])):
@@ -134,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="generate into DIR/u<N> and keep them (reused when present)")
     ap.add_argument("--no-build", action="store_true", help="skip tracker build")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    ap.add_argument("--engines", default="mkdocs",
+                    help="comma-separated site generators to build with, each timed "
+                         "(default mkdocs; mkdocs,zensical: side by side)")
     args = ap.parse_args(argv)
+    engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())
     scales = [int(x) for x in args.units.split(",") if x.strip()]
     if len(scales) < 2:
         ap.error("--units needs at least two scales, e.g. 180,360")
@@ -152,13 +172,13 @@ def main(argv: list[str] | None = None) -> int:
                                         "--villages", str(units * args.villages_per_unit),
                                         "--force"])
                 print(f"generated {repo} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        figures["scales"] = measure(repos, args.runs, not args.no_build, work)
+        figures["scales"] = measure(repos, args.runs, not args.no_build, work, engines)
         figures["load_after"] = os.getloadavg()
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    report(figures, scales)
+    report(figures, scales, engines)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
     failed = [(u, c) for u, s in figures["scales"].items() for c, r in s.items()
@@ -169,13 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def report(figures: dict, scales: list[int]) -> None:
+def report(figures: dict, scales: list[int], engines: tuple[str, ...] = ("mkdocs",)) -> None:
     load = figures["load_before"], figures.get("load_after")
     print(f"machine load (1/5/15 min) before {load[0][0]:.2f}/{load[0][1]:.2f}/{load[0][2]:.2f}"
           + (f", after {load[1][0]:.2f}/{load[1][1]:.2f}/{load[1][2]:.2f}" if load[1] else ""))
     print(f"{'command':<10}" + "".join(f"{f'{u} units':>22}" for u in scales))
     s = figures["scales"]
-    for cmd in ("validate", "status", "build"):
+    builds = [build_name(e) for e in engines]
+    for cmd in ("validate", "status", *builds):
         if cmd not in s[scales[0]]:
             continue
         cells = "".join(f"{s[u][cmd]['seconds']:>9.1f} s {s[u][cmd]['max_rss_mb']:>6.0f} MB"
@@ -184,7 +205,7 @@ def report(figures: dict, scales: list[int]) -> None:
         print(f"{cmd:<10}{cells}")
     small, large = scales[0], scales[-1]
     print(f"\nratios {large}/{small} units (linear = {large / small:.2f}):")
-    for cmd in ("validate", "status", "build"):
+    for cmd in ("validate", "status", *builds):
         if cmd in s[small]:
             t = s[large][cmd]["seconds"] / s[small][cmd]["seconds"]
             m = s[large][cmd]["max_rss_mb"] / s[small][cmd]["max_rss_mb"]
@@ -192,11 +213,22 @@ def report(figures: dict, scales: list[int]) -> None:
     for u in scales:
         line = f"  at {u} units: status/validate = " \
                f"{s[u]['status']['seconds'] / s[u]['validate']['seconds']:.2f}"
-        b = s[u].get("build", {})
-        if b.get("tracker_share") is not None:
-            line += (f"; build = tracker {b['tracker_own']:.1f} s + MkDocs {b['mkdocs']:.1f} s"
-                     f" (+ start-up), tracker's own part {100 * b['tracker_share']:.0f} %")
+        for name in builds:
+            b = s[u].get(name, {})
+            if b.get("tracker_share") is not None:
+                line += (f"; {name} = tracker {b['tracker_own']:.1f} s + {b['engine']} "
+                         f"{b['render']:.1f} s (+ start-up), tracker's own part "
+                         f"{100 * b['tracker_share']:.0f} %")
         print(line)
+    if len(builds) > 1 and all(b in s[u] for u in scales for b in builds):
+        print("\ngenerators side by side (wall, rendering, peak RSS, output):")
+        for u in scales:
+            for name in builds:
+                b = s[u][name]
+                print(f"  {u:>5} units {b.get('engine', name):<9} build {b['seconds']:>7.1f} s"
+                      f"  rendering {b.get('render', float('nan')):>6.1f} s"
+                      f"  peak {b['max_rss_mb']:>5.0f} MB"
+                      f"  {b.get('files', 0):>6} files {b.get('mb', float('nan')):>7.1f} MB")
     if "build" in s[small] and "phases" in s[small]["build"]:
         print("\nbuild phases (seconds from one progress line to the next):")
         names = [n for n, _ in s[large]["build"]["phases"]]

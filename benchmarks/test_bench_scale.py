@@ -30,3 +30,20 @@ def test_two_scales_without_build(tmp_path: Path, capsys: pytest.CaptureFixture[
     text = capsys.readouterr().out
     assert "ratios 6/3 units (linear = 2.00)" in text
     assert "status/validate" in text
+
+
+def test_two_engines_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "figures.json"
+    code = bench_scale.main(["--units", "3,6", "--villages-per-unit", "20",
+                             "--engines", "mkdocs,zensical",
+                             "--work", str(tmp_path / "work"), "--json", str(out)])
+    assert code == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for scale in figures["scales"].values():
+        assert set(scale) == {"validate", "status", "build", "build-zensical"}
+        assert scale["build"]["engine"] == "MkDocs"
+        assert scale["build-zensical"]["engine"] == "Zensical"
+        for name in ("build", "build-zensical"):
+            assert scale[name]["render"] > 0 and scale[name]["files"] > 0 and scale[name]["mb"] > 0
+    text = capsys.readouterr().out
+    assert "generators side by side" in text and "Zensical" in text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tracker.site.build import BuildResult, BuildSettings, execute
+from tracker.site.build import DEFAULT_ENGINE, BuildResult, BuildSettings, execute
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -16,8 +17,17 @@ DEMO = REPO / "examples" / "demo"
 DEMO_AS_OF = date(2024, 6, 30)
 
 
-def build(root: Path, out: Path, as_of: date = DEMO_AS_OF, provenance: bool = True) -> BuildResult:
-    return execute(BuildSettings(root=root, out=out, as_of=as_of, provenance=provenance))
+def engine_under_test() -> str:
+    """The generator the site tests build with: TRACKER_ENGINE (as `tracker build` reads it),
+    else the default. `TRACKER_ENGINE=zensical pytest tests/` runs every site test against
+    Zensical (docs/site.md, "Generators", lists those that do not hold there)."""
+    return os.environ.get("TRACKER_ENGINE") or DEFAULT_ENGINE
+
+
+def build(root: Path, out: Path, as_of: date = DEMO_AS_OF, provenance: bool = True,
+          engine: str | None = None) -> BuildResult:
+    return execute(BuildSettings(root=root, out=out, as_of=as_of, provenance=provenance,
+                                 engine=engine or engine_under_test()))
 
 
 def html_pages(site: Path) -> dict[str, str]:
@@ -100,3 +110,17 @@ def broken_links(site: Path) -> list[str]:
                 if parts.fragment not in ids:
                     broken.append(f"{path}: {value} (no #{parts.fragment})")
     return broken
+
+
+def search_index(site: Path) -> tuple[dict, list[dict]]:
+    """The search index of a built site, whichever generator built it: (config, entries), each
+    entry with location, title and text. MkDocs writes search/search_index.json ("docs"),
+    Zensical search.json ("items")."""
+    import json
+
+    mkdocs = site / "search" / "search_index.json"
+    if mkdocs.exists():
+        data = json.loads(mkdocs.read_text(encoding="utf-8"))
+        return data["config"], data["docs"]
+    data = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    return data["config"], data["items"]

@@ -4,12 +4,11 @@ from what it says (U+202E shows "exe.txt" as "txt.exe")."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from tests.conftest import copy_base
-from tests.site_helpers import build
+from tests.site_helpers import build, search_index
 from tracker.site.escape import https_url
 
 BAD = ("\x00", "\x1b", "\x07", "\u202e", "\u202d", "\u2066", "\u2069", "\x85")
@@ -31,8 +30,7 @@ def test_no_control_or_bidi_override_character_reaches_a_page(tmp_path: Path) ->
         html = page.read_text("utf-8")
         for ch in BAD:
             assert ch not in html, (page.name, repr(ch))
-    index = json.loads((out / "search/search_index.json").read_text("utf-8"))
-    for doc in index["docs"]:
+    for doc in search_index(out)[1]:
         for ch in BAD:
             assert ch not in doc["title"] + doc["text"], (doc["location"], repr(ch))
     task = (out / "tasks/1.1.html").read_text("utf-8")

@@ -16,15 +16,18 @@ from tests.site_helpers import (
     DEMO_AS_OF,
     broken_links,
     build,
+    engine_under_test,
     html_pages,
     main_content,
     parse_links,
+    search_index,
     text_of,
 )
 from tracker import status as engine
 from tracker.cli import cli
 from tracker.diagnostics import RULES
 from tracker.repository import load
+from tracker.site import build as site_build
 from tracker.site import mkdocs_backend, pages
 from tracker.site.pages import fmt_num
 
@@ -180,10 +183,15 @@ def test_chinese_and_offline(demo_site: Path) -> None:
             if external:
                 assert tag == "a" and value.startswith("https://"), f"{path}: {tag} {value}"
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
-    config = json.loads((demo_site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert config["config"]["lang"] == ["zh"]
+    config, _docs = search_index(demo_site)
+    assert config["lang"] == ["zh"]
+
+
+@pytest.mark.skipif(engine_under_test() != "mkdocs", reason="MkDocs' search index (docs/site.md, "
+                    "Generators: Zensical segments Chinese in the browser)")
+def test_mkdocs_segments_chinese_with_jieba_and_prunes_the_theme(demo_site: Path) -> None:
     # jieba segmented the Chinese (zero-width spaces between words) at build time.
-    docs = config["docs"]
+    _config, docs = search_index(demo_site)
     hits = [d["location"] for d in docs if "\u200b冷链\u200b" in d["text"]]
     assert hits and all(h.startswith("tasks/1.2.html") for h in hits)
     # Theme files the site never loads are pruned.
@@ -256,7 +264,7 @@ def test_failed_build_keeps_the_old_site(
         (site_dir / "index.html").write_text("half a site")
         raise mkdocs_backend.SiteBuildError("simulated failure")
 
-    monkeypatch.setattr(mkdocs_backend, "render", broken)
+    monkeypatch.setattr(site_build.engine(engine_under_test()), "render", broken)
     with pytest.raises(mkdocs_backend.SiteBuildError):
         build(DEMO, out)
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -281,7 +289,7 @@ def test_cli_build_and_progress_on_stderr(tmp_path: Path) -> None:
               "--no-provenance"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "MkDocs" in result.stderr and "完成" in result.stderr
+    assert site_build.engine(engine_under_test()).NAME in result.stderr and "完成" in result.stderr
     ledger = (out / "ledger.html").read_text(encoding="utf-8")
     assert "关闭了来源追溯" in ledger
 
@@ -340,8 +348,9 @@ def test_default_output_from_a_relative_root(tmp_path: Path, monkeypatch) -> Non
         cli, ["build", "--root", "examples/demo", "--as-of", str(DEMO_AS_OF), "--no-provenance"])
     assert result.exit_code == 0, result.output
     site = tmp_path / "examples" / "demo" / "site"
-    for page in ("index.html", "ledger.html", "methodology.html", "search/search_index.json"):
+    for page in ("index.html", "ledger.html", "methodology.html"):
         assert (site / page).is_file(), page
+    assert search_index(site)[1]
 
 
 def test_each_periods_report_is_a_download(demo_site: Path, demo_repo) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ structure of any page, and only https links and files inside the repository beco
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import copy_base
-from tests.site_helpers import build, html_pages, main_content
+from tests.site_helpers import build, html_pages, main_content, search_index
 from tracker.site.escape import https_url, repo_path, title_html, yaml_string
 
 HOSTILE = (
@@ -38,9 +37,10 @@ def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_base(tmp_path_factory.mktemp("hostile") / "repo")
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def hostile_site(request, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """The hostile repository, built by each generator (docs/site.md, "Generators")."""
+    root = copy_base(tmp_path_factory.mktemp(f"hostile-{request.param}") / "repo")
 
     def units(d):  # type: ignore[no-untyped-def]
         d["units"][2]["name"] = "西区" + HOSTILE
@@ -74,7 +74,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _edit(root / "plan/targets.yaml", targets)
     _edit(root / "submissions/east/2024-Q2.yaml", filing)
     out = root.parent / "site"
-    build(root, out, AS_OF, provenance=False)
+    build(root, out, AS_OF, provenance=False, engine=request.param)
     return out
 
 
@@ -120,9 +120,9 @@ def test_hostile_evidence_links(hostile_site: Path) -> None:
 
 
 def test_search_index_holds_no_markup(hostile_site: Path) -> None:
-    raw = (hostile_site / "search/search_index.json").read_text(encoding="utf-8")
-    index = json.loads(raw)
-    for doc in index["docs"]:
+    _config, docs = search_index(hostile_site)
+    assert docs
+    for doc in docs:
         for field in ("title", "text"):
             assert "<script" not in doc[field] and "<img" not in doc[field], doc["location"]
 

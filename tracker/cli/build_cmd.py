@@ -10,7 +10,8 @@ import click
 
 from tracker.cli import cli
 from tracker.cli.options import as_of_option, root_option
-from tracker.site.build import BuildSettings, SiteDataErrors, execute
+from tracker.site.build import DEFAULT_ENGINE, ENGINES, BuildSettings, SiteDataErrors, execute
+from tracker.site.build import engine as backend_of
 
 
 def _progress(message: str) -> None:
@@ -27,11 +28,21 @@ def _run(settings: BuildSettings) -> None:
         raise
     for warning in result.warnings:
         click.echo(f"tracker build: 警告 warning: {warning}", err=True)
-    t = result.seconds
+    name = backend_of(result.engine).NAME
     click.echo(
-        f"tracker build: 用时 {result.total_seconds:.1f} 秒(MkDocs {t.get('mkdocs', 0):.1f} 秒)",
+        f"tracker build: 用时 {result.total_seconds:.1f} 秒"
+        f"({name} {result.seconds.get('render', 0):.1f} 秒)",
         err=True,
     )
+
+
+def engine_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE,
+        show_default=True, envvar="TRACKER_ENGINE", show_envvar=True,
+        help="网站生成器:mkdocs(默认)或 zensical(可选依赖,pip install 'tracker[zensical]')。"
+             "Site generator.",
+    )(f)
 
 
 @cli.command()
@@ -49,9 +60,10 @@ def _run(settings: BuildSettings) -> None:
     "--no-archive", is_flag=True,
     help="不生成各期末快照(archive/<期次>/)。Skip the snapshots of past period ends.",
 )
+@engine_option
 def build(
     root: Path, max_bytes: int, out: Path | None, as_of: date | None, no_provenance: bool,
-    no_archive: bool, debug: bool,
+    no_archive: bool, engine: str, debug: bool,
 ) -> None:
     """生成审计网站 Build the audit site (static HTML, works offline).
 
@@ -70,12 +82,13 @@ def build(
       tracker build --root examples/demo --as-of 2024-06-30
       tracker build --out /srv/www/tracker --no-provenance
       tracker build --no-archive
+      tracker build --engine zensical
 
     Exit codes: 0 built, 1 the data has errors (nothing built), 2 could not run (or another
     build of the same output is running), 130 interrupted by Ctrl-C, 143 by SIGTERM.
     """
     _run(BuildSettings(root, out, as_of, not no_provenance, max_bytes, _progress,
-                       archive=not no_archive))
+                       archive=not no_archive, engine=engine))
 
 
 @cli.command()
@@ -88,9 +101,10 @@ def build(
 @click.option("--no-provenance", is_flag=True, help="不读取 git 历史。Skip git provenance.")
 @click.option("--no-archive", is_flag=True,
               help="不生成各期末快照(预览更快)。Skip the snapshots of past period ends.")
+@engine_option
 def serve(
     root: Path, max_bytes: int, as_of: date | None, port: int, bind: str, no_provenance: bool,
-    no_archive: bool, debug: bool,
+    no_archive: bool, engine: str, debug: bool,
 ) -> None:
     """本地预览网站 Build the site into a temporary folder and serve it (Ctrl+C to stop).
 
@@ -104,7 +118,7 @@ def serve(
 
     serve_site(
         ServeSettings(BuildSettings(root, None, as_of, not no_provenance, max_bytes, _progress,
-                                    archive=not no_archive),
+                                    archive=not no_archive, engine=engine),
                       bind, port),
         build=_run, announce=lambda message: click.echo(f"tracker serve: {message}", err=True),
     )

@@ -6,6 +6,7 @@
     escape.py          escaping and link checks for every string from a filing or the plan
     downloads.py       the status as JSON, CSV and XLSX
     mkdocs_backend.py  the only MkDocs-specific code: pages → HTML (strict, offline, zh search)
-    build.py           the whole build: load, compute, provenance, generate, render, swap
+    zensical_backend.py  the same with Zensical (optional: tracker build --engine zensical)
+    build.py           the whole build: load, compute, provenance, generate, render (ENGINES), swap
     serve.py           `tracker serve`: build into a temporary folder, serve it, remove it on any stop
 """

@@ -2,9 +2,9 @@
 
 Steps: load and check the repository → compute the status at D and at every period end before
 it (tracker.site.timeline over tracker.status) → read provenance
-(tracker.provenance) → generate pages (tracker.site.pages) → render them with the generator
-backend (tracker.site.mkdocs_backend) into a temporary folder next to the output → copy the
-evidence files the pages link to → swap the new site in. A build that fails or is interrupted
+(tracker.provenance) → generate pages (tracker.site.pages) → render them with a generator
+backend (`ENGINES`: MkDocs by default, or Zensical) into a temporary folder next to the
+output → copy the evidence files the pages link to → swap the new site in. A build that fails or is interrupted
 removes its temporary folder and leaves the previous site as it was.
 
 One build at a time per output folder (a lock, `BuildLock`); the next build removes what a
@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
+import importlib
 import os
 import shutil
 import sys
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from tracker.background import Background
 from tracker.diagnostics import Report
@@ -36,6 +38,27 @@ from tracker.model import Repository
 from tracker.yamlio import DEFAULT_MAX_BYTES
 
 MARKER = ".tracker-site"  # written into every built site; only such a folder is ever replaced
+
+# The generator backends, by the name `--engine` takes. Each is one module with NAME (shown in
+# progress lines), check() (raises a TrackerError, exit 2, saying how to install the generator
+# when it is missing) and render(content, work, site_dir, as_of); it gets a SiteContent and
+# nothing else. A third generator is one more module and one more line here (docs/site.md,
+# "Generators").
+ENGINES = {
+    "mkdocs": "tracker.site.mkdocs_backend",
+    "zensical": "tracker.site.zensical_backend",
+}
+DEFAULT_ENGINE = "mkdocs"
+
+
+def engine(name: str) -> ModuleType:
+    """The backend module of generator `name`, checked to be usable."""
+    if name not in ENGINES:
+        raise TrackerError(f"未知的网站生成器 {name!r} / unknown engine",
+                           hint=f"可选:{', '.join(ENGINES)}。")
+    backend = importlib.import_module(ENGINES[name])
+    backend.check()
+    return backend
 
 
 @dataclass
@@ -47,6 +70,7 @@ class BuildSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
     progress: Callable[[str], None] | None = None  # progress lines (the CLI prints to stderr)
     archive: bool = True  # a snapshot of every past period end under archive/<period>/
+    engine: str = DEFAULT_ENGINE  # the generator backend (ENGINES)
 
 
 @dataclass
@@ -59,6 +83,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    engine: str = DEFAULT_ENGINE
 
     @property
     def total_seconds(self) -> float:
@@ -291,6 +316,7 @@ def execute(settings: BuildSettings) -> BuildResult:
     out = Path(settings.out) if settings.out else default_out(root)
     from tracker.repository import default_as_of
 
+    engine(settings.engine)  # a missing generator stops the build before any work
     as_of = settings.as_of or default_as_of(root, settings.max_bytes)
     out.parent.mkdir(parents=True, exist_ok=True)
     with BuildLock(out):
@@ -340,7 +366,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
            seconds: dict[str, float]) -> BuildResult:
     from tracker import provenance as prov_mod
     from tracker.site import downloads as downloads_mod
-    from tracker.site import filing_page, mkdocs_backend, pages
+    from tracker.site import filing_page, pages
     from tracker.site import timeline as timeline_mod
 
     say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)…")
@@ -369,12 +395,13 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
     # and by the next build if this process is killed outright.
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        say(f"MkDocs 构建 {len(content.pages)} 个页面(严格模式)…")
+        backend = engine(settings.engine)
+        say(f"{backend.NAME} 构建 {len(content.pages)} 个页面(严格模式)…")
         site_dir = staging / "site"
         work = staging / "src"
         work.mkdir()
-        mkdocs_backend.render(content, work, site_dir, as_of.isoformat())
-        lap("mkdocs")
+        backend.render(content, work, site_dir, as_of.isoformat())
+        lap("render")
         say(f"复制佐证材料 {len(content.copies)} 个…" if content.copies else "没有需要复制的佐证材料")
         for item in content.copies:
             assert item.source is not None
@@ -387,7 +414,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
                 (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
                 (site_dir / path).write_bytes(data)
             lap("reports")
-        # MkDocs skips dot-files in its sources, so the marker is written here.
+        # The generators skip dot-files in their sources, so the marker is written here.
         (site_dir / MARKER).write_bytes(b"tracker site\n")
         lap("copy")
         _swap(site_dir, out)
@@ -398,5 +425,5 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
     say(f"完成:{out}({files} 个文件,{size / 1e6:.1f} MB)")
     return BuildResult(
         out=out, as_of=as_of, pages=len(content.pages), files=files, bytes=size,
-        seconds=seconds, warnings=warnings, report=report,
+        seconds=seconds, warnings=warnings, report=report, engine=settings.engine,
     )

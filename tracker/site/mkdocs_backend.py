@@ -121,8 +121,15 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
         return output
 
 
+NAME = "MkDocs"
+
+
 class SiteBuildError(TrackerError):
-    """MkDocs refused to build the site (strict mode: any warning is an error)."""
+    """The generator refused to build the site (strict mode: any warning is an error)."""
+
+
+def check() -> None:
+    """MkDocs and Material are dependencies of tracker: always installed."""
 
 
 class _Collect(logging.Handler):
@@ -134,11 +141,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@contextlib.contextmanager
-def _source_date(as_of: str) -> Iterator[None]:
+def source_date_epoch(as_of: str) -> int:
+    """SOURCE_DATE_EPOCH for a build as of `as_of` (midnight UTC of that day)."""
     epoch = int(datetime.fromisoformat(as_of).replace(tzinfo=UTC).timestamp())
     # The gzip header (sitemap.xml.gz) holds an unsigned 32-bit time: 1970 to 2106.
-    epoch = min(max(epoch, 0), 2**32 - 1)
+    return min(max(epoch, 0), 2**32 - 1)
+
+
+@contextlib.contextmanager
+def _source_date(as_of: str) -> Iterator[None]:
+    epoch = source_date_epoch(as_of)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
