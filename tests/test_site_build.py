@@ -367,3 +367,35 @@ def test_each_periods_report_is_a_download(demo_site: Path, demo_repo) -> None: 
     links = re.findall(r'href="(downloads/report-[^"]+)"', page)
     assert links[0] == "downloads/report-2024-Q1.docx" and len(links) == len(names)
     assert "2024年第一季度督办通报" in page
+
+
+def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """At national scale the loaded repository and the timeline are most of the memory; the
+    generator (which holds a whole site of its own) runs only after they are released, and the
+    period reports made in the second process still reach the site."""
+    import gc
+    import weakref
+
+    import tracker.repository as repository
+
+    seen: dict[str, object] = {}
+    real_load, real_render = repository.load, mkdocs_backend.render
+
+    def load_and_watch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loaded = real_load(*args, **kwargs)
+        seen["repo"] = weakref.ref(loaded.repo)
+        return loaded
+
+    def render_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gc.collect()
+        seen["alive_at_render"] = seen["repo"]() is not None  # type: ignore[operator]
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "load", load_and_watch)
+    monkeypatch.setattr(mkdocs_backend, "render", render_and_look)
+    out = tmp_path / "site"
+    result = site_build.execute(site_build.BuildSettings(root=DEMO, out=out, as_of=DEMO_AS_OF,
+                                                         provenance=False, archive=False))
+    assert seen["alive_at_render"] is False
+    assert result.pages > 0 and (out / "index.html").is_file()
+    assert list(out.glob("downloads/*.docx")), "the period reports are in the site"

@@ -37,6 +37,10 @@ def _can_fork() -> bool:
 _DONE = b"tracker-background-1\n"
 
 
+def _released(*_args: Any) -> Any:
+    raise RuntimeError("Background.result() after release()")
+
+
 class Background:
     """`Background(fn, *args)` starts fn(*args) in a child; `.result()` returns its value.
 
@@ -89,6 +93,11 @@ class Background:
             except (EOFError, ValueError, TypeError):
                 pass
         return self._fn(*self._args)  # the child failed: do the work here
+
+    def release(self) -> None:
+        """Forget the function and its arguments (after `result()`, or when the answer is not
+        wanted): the caller may then free what they referenced. The child is unaffected."""
+        self._fn, self._args = _released, ()
 
     def _reap(self) -> None:
         pid, self._pid = self._pid, 0

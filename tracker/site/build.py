@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import gc
 import hashlib
 import importlib
 import os
@@ -344,7 +345,8 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
         raise PlanUnusable("计划文件有错误,无法生成网站。", hint="运行 tracker validate 查看错误。")
     if loaded.report.errors:
         raise SiteDataErrors(loaded.report)
-    repo = loaded.repo
+    repo, report = loaded.repo, loaded.report
+    del loaded  # (the repository's one reference is handed on below: see _build)
     # Checked: the registers' parsed files (a quarter of the loaded repository's memory) are
     # not read by any page; their items are in the model.
     for register in repo.registers:
@@ -356,11 +358,12 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     # links are known now, the files are written into the finished site.
     reports = downloads_mod.report_links(repo, as_of)
     with Background(downloads_mod.report_data, repo, [period for period, _, _ in reports]) as job:
-        return _build(settings, root, out, as_of, repo, loaded.report, reports, job, say, lap,
-                      seconds)
+        box = [repo]
+        del repo
+        return _build(settings, root, out, as_of, box, report, reports, job, say, lap, seconds)
 
 
-def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Repository,
+def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: list[Repository],
            report: Report, reports: list[tuple[str, str, str]], job: Background,
            say: Callable[[str], None], lap: Callable[[str], None],
            seconds: dict[str, float]) -> BuildResult:
@@ -369,6 +372,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
     from tracker.site import filing_page, pages
     from tracker.site import timeline as timeline_mod
 
+    repo = box.pop()  # this frame holds the repository's last reference: released below
     say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)…")
     timeline = timeline_mod.compute(repo, as_of)
     status, payload = timeline.last.status, timeline.last.payload
@@ -390,6 +394,19 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
     filing_page.add(content, repo, payload, provenance)
     lap("pages")
 
+    # The pages are made. The generator needs nothing they were made from, so the repository,
+    # the timeline and the provenance are let go before it runs (at national scale they are
+    # most of the memory, and the generator holds a whole site of its own: issue 14). The
+    # period reports' child has had the page generation to finish in; its files are taken now.
+    report_files: list[tuple[str, bytes]] = []
+    if reports:
+        say(f"收取各期督办通报 {len(reports)} 份…")
+        report_files = job.result()
+        lap("reports")
+    job.release()
+    del repo, timeline, status, payload, provenance, shipped
+    gc.collect()
+
     # One temporary folder beside the output holds the sources (src/) and the new site (site/):
     # removed on the way out however the build ends (SIGTERM and Ctrl-C included: tracker.cli),
     # and by the next build if this process is killed outright.
@@ -408,12 +425,9 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, repo: Re
             dest = site_dir / item.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(item.source, dest)
-        if reports:
-            say(f"写入各期督办通报 {len(reports)} 份…")
-            for path, data in job.result():
-                (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-                (site_dir / path).write_bytes(data)
-            lap("reports")
+        for path, data in report_files:
+            (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / path).write_bytes(data)
         # The generators skip dot-files in their sources, so the marker is written here.
         (site_dir / MARKER).write_bytes(b"tracker site\n")
         lap("copy")
