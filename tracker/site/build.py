@@ -357,7 +357,8 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     # province's take seconds: two status computations and a Word document per period); the
     # links are known now, the files are written into the finished site.
     reports = downloads_mod.report_links(repo, as_of)
-    with Background(downloads_mod.report_data, repo, [period for period, _, _ in reports]) as job:
+    with Background(downloads_mod.side_files, repo, [period for period, _, _ in reports],
+                    as_of.isoformat()) as job:
         box = [repo]
         del repo
         return _build(settings, root, out, as_of, box, report, reports, job, say, lap, seconds)
@@ -384,10 +385,14 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     lap("provenance")
 
     say("生成页面…")
-    shipped = downloads_mod.status_files(repo, status, payload)
+    shipped = downloads_mod.status_files(repo, status, payload, workbook=False)
+    downloads = [(f.path, label) for f, label in shipped]
+    xlsx_path = downloads_mod.workbook_path(as_of.isoformat())
+    if xlsx_path is not None:  # made in the second process (side_files)
+        downloads.append((xlsx_path, downloads_mod.XLSX_LABEL))
     content = pages.generate(
         repo, payload, provenance, timeline=timeline,
-        downloads=[(f.path, label) for f, label in shipped],
+        downloads=downloads,
         reports=[(path, label) for _, path, label in reports], archive=settings.archive,
     )
     content.files.extend(f for f, _ in shipped)
@@ -398,11 +403,12 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     # the timeline and the provenance are let go before it runs (at national scale they are
     # most of the memory, and the generator holds a whole site of its own: issue 14). The
     # period reports' child has had the page generation to finish in; its files are taken now.
-    report_files: list[tuple[str, bytes]] = []
-    if reports:
-        say(f"收取各期督办通报 {len(reports)} 份…")
-        report_files = job.result()
-        lap("reports")
+    say(f"收取第二个进程生成的文件(各期督办通报 {len(reports)} 份、Excel 台账)…")
+    side = job.result()
+    report_files: list[tuple[str, bytes]] = side["reports"]
+    if xlsx_path is not None and side["xlsx"] is not None:
+        content.files.append(pages.ShippedFile(xlsx_path, side["xlsx"]))
+    lap("reports")
     job.release()
     del repo, timeline, status, payload, provenance, shipped
     gc.collect()

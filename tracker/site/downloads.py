@@ -22,8 +22,34 @@ from tracker.site.pages import ShippedFile
 FOLDER = "downloads"
 
 
-def status_files(repo: Repository, status: Any, payload: dict[str, Any]) -> list[tuple[ShippedFile, str]]:
-    """(file, label) for each download; `status` is the engine's Status, `payload` its JSON."""
+XLSX_LABEL = "督办台账(Excel 工作簿)"
+
+
+def workbook_path(as_of: str) -> str | None:
+    """Where the status workbook goes, or None when the workbook exporter is not installed."""
+    try:
+        import tracker.xlsx_export  # noqa: F401
+    except ModuleNotFoundError:
+        return None
+    return f"{FOLDER}/status-{as_of}.xlsx"
+
+
+def side_files(repo: Repository, periods: list[str], as_of: str) -> dict[str, Any]:
+    """What the site build makes in its second process while the first makes the pages: each
+    period's 督办通报 (report_data) and the status workbook at `as_of` (openpyxl: seconds for
+    a province, a minute at national scale). Plain values only (marshal)."""
+    from tracker.status import compute
+
+    xlsx = None
+    if workbook_path(as_of) is not None:
+        xlsx = workbook_bytes(repo, compute(repo, date.fromisoformat(as_of)), as_of)
+    return {"reports": report_data(repo, periods), "xlsx": xlsx}
+
+
+def status_files(repo: Repository, status: Any, payload: dict[str, Any],
+                 workbook: bool = True) -> list[tuple[ShippedFile, str]]:
+    """(file, label) for each download; `status` is the engine's Status, `payload` its JSON.
+    workbook=False leaves the workbook out (the build makes it in its second process)."""
     from tracker.status_view import status_csv
 
     plan = repo.plan
@@ -36,9 +62,9 @@ def status_files(repo: Repository, status: Any, payload: dict[str, Any]) -> list
                      "\ufeff".encode() + status_csv(payload, plan, "zh").encode("utf-8")),
          "状态数据(CSV,一张长表)"),
     ]
-    xlsx = workbook_bytes(repo, status, as_of)
+    xlsx = workbook_bytes(repo, status, as_of) if workbook else None
     if xlsx is not None:
-        out.append((ShippedFile(f"{FOLDER}/status-{as_of}.xlsx", xlsx), "督办台账(Excel 工作簿)"))
+        out.append((ShippedFile(f"{FOLDER}/status-{as_of}.xlsx", xlsx), XLSX_LABEL))
     return out
 
 
