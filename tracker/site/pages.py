@@ -390,11 +390,11 @@ class Generator:
         self.reports = list(reports)  # each period's 督办通报 (site path, label), newest first
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
         # Rows per page of a split list (docs/site.md "Large sites").
-        self.page_rows = max(1, parent.page_rows if parent else
-                             PAGE_ROWS if page_rows is None else page_rows)
+        rows: int = PAGE_ROWS if page_rows is None else page_rows
+        self.page_rows: int = max(1, parent.page_rows if parent is not None else rows)
         # A large site keeps its bulky tables (every unit's figures) out of the search index,
         # which Material loads whole on every page: names, headings and the plan's words stay.
-        self.large = not self.units_in_nav
+        self.large: bool = parent.large if parent is not None else not self.units_in_nav
         self.extra: list[Page] = []  # part pages made while rendering a page (taken by generate)
         self._layouts: dict[str, dict[str, str]] = {}  # page → {anchor: part page holding it}
         self._ledger_parts: list[Part] | None = None
@@ -496,16 +496,27 @@ class Generator:
     def pager_html(self, parts: list[Part], current: Part, anchor: str) -> Markup:
         if len(parts) < 2:
             return Markup("")
+
+        def href(part: Part) -> str:
+            return escape(self.url(part.path) + f"#{anchor}")
+
         items = []
         for part in parts:
             label = f'<span class="tk-meta">{escape(part.label)}</span>'
             if part is current:
-                items.append(f'<li><strong>第 {part.number} 页</strong> {label}</li>')
+                items.append(f"<li><strong>第 {part.number} 页</strong> {label}</li>")
             else:
-                href = escape(self.url(part.path) + f"#{anchor}")
-                items.append(f'<li><a href="{href}">第 {part.number} 页</a> {label}</li>')
-        return Markup(f'<nav class="tk-pager" data-search-exclude><p>共 {len(parts)} 页,本页是第 '
-                      f'{current.number} 页:</p><ol>{"".join(items)}</ol></nav>')
+                items.append(f'<li><a href="{href(part)}">第 {part.number} 页</a> {label}</li>')
+        steps = []
+        if current.number > 1:
+            steps.append(f'<a href="{href(parts[current.number - 2])}">上一页</a>')
+        if current.number < len(parts):
+            steps.append(f'<a href="{href(parts[current.number])}">下一页</a>')
+        return Markup(
+            f'<nav class="tk-pager" data-search-exclude><p>共 {len(parts)} 页,本页是第 '
+            f'{current.number} 页({escape(current.label)}) · {" · ".join(steps)}</p>'
+            f'<details><summary>全部 {len(parts)} 页</summary><ol>{"".join(items)}</ol>'
+            f'</details></nav>')
 
     def unit_range(self, units: Sequence[str]) -> str:
         first, last = self.plan.label(units[0]), self.plan.label(units[-1])
@@ -1433,6 +1444,7 @@ def generate(
     nav_unit_limit: int | None = None,
     reports: Sequence[tuple[str, str]] = (),
     archive: bool = True,
+    page_rows: int | None = None,
 ) -> SiteContent:
     """Every page of the site, from the status JSON (and, when given, the timeline of statuses
     at every period end, whose last moment is that status), the repository and its provenance."""
@@ -1440,7 +1452,8 @@ def generate(
     if timeline is None:
         timeline = Timeline([Moment(date.fromisoformat(str(status["as_of"])), None, status)])
     forge = Forge.from_config(repo.config.forge) if repo.config.forge else None
-    generator = Generator(repo, timeline, provenance, downloads, limit, reports, forge)
+    generator = Generator(repo, timeline, provenance, downloads, limit, reports, forge,
+                          page_rows=page_rows)
     if not archive:
         generator.archive = []  # no snapshots: no links to other dates
     return generator.generate(archive)
