@@ -1208,7 +1208,8 @@ class Generator:
         entries.sort(key=lambda f: f.period, reverse=True)
         targets = [t for t in self.plan.targets.values() if t.task == task.id]
         page = f"tasks/{task.id}"
-        unit_parts = self.parts(page, "units", list(task.units), self.unit_range)
+        # The task page shows the first part of both lists: half a page each.
+        unit_parts = self.parts(page, "units", list(task.units), self.unit_range, share=2)
 
         def periods_label(fs: list[Filing]) -> str:
             first, last = fs[0], fs[-1]
@@ -1218,7 +1219,7 @@ class Generator:
             return f"{first.period}:{self.unit_range([f.unit for f in fs])}"
 
         timeline_parts = self.parts(page, "timeline", entries, periods_label,
-                                    group=lambda f: f.period)
+                                    group=lambda f: f.period, share=2)
         silent = self.silent_units(task)
         shown_silent, more_silent = self.few(silent)
         supporting, more_supporting = self.few(task.supporting)
