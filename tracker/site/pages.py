@@ -65,6 +65,7 @@ TEXTS = "texts/"  # every filing's text, one page per unit: texts/<unit>
 _PART = re.compile(r"^(.+)_[a-z]+_[0-9]+$")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def part_base(path: str) -> str:
     """The page a part page continues (the path itself for any other page)."""
     m = _PART.match(path)
