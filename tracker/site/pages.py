@@ -888,18 +888,17 @@ class Generator:
             add(Page(f"tasks/{task.id}", f"{task.id} {task.title}", self.task_page(task)))
         add(Page("units/index", "单位", self.units_index()))
         for unit in plan.units:
-            add(
-                Page(f"units/{unit}", plan.units[unit].name, self.unit_page(unit), self.units_in_nav)
-            )
+            add(Page(f"units/{unit}", plan.units[unit].name, self.unit_page(unit),
+                     self.units_in_nav))
         add(Page("ledger", "报送台账", self.ledger(), wide=True))
         for unit in plan.units:
             if self.by_unit.get(unit):
                 add(Page(f"{TEXTS}{unit}", f"{plan.units[unit].name} 报送原文",
-                                  self.texts_page(unit), in_nav=False, searchable=False))
+                         self.texts_page(unit), in_nav=False, searchable=False))
         add(Page("methodology", "计算方法", self.methodology()))
         add(Page("downloads", "下载", self.render("downloads.html", "downloads",
-                                                          downloads=self.downloads,
-                                                          reports=self.reports)))
+                                                downloads=self.downloads,
+                                                reports=self.reports)))
         if archive:
             for moment in self.timeline.snapshots:
                 pages.extend(self.snapshot_pages(moment))
