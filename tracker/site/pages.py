@@ -98,9 +98,16 @@ class Pager:
     parts: list[Part]
     current: Part
     anchor: str
+    full: bool = True  # with the folded list of every part (else: where, previous, next)
 
     def __html__(self) -> str:
-        return str(self.g.pager_html(self.parts, self.current, self.anchor))
+        return str(self.g.pager_html(self.parts, self.current, self.anchor, self.full))
+
+    @property
+    def short(self) -> Pager:
+        """The same pager without the list of every part (under a list: a national ledger
+        has some 230 parts, and that list is some 25 kB)."""
+        return Pager(self.g, self.parts, self.current, self.anchor, full=False)
 
 
 def split(items: Sequence[Any], budget: int, weight: Any = None, group: Any = None,
@@ -494,7 +501,8 @@ class Generator:
         when the template writes it (links are relative to the page being rendered)."""
         return Pager(self, parts, current, anchor)
 
-    def pager_html(self, parts: list[Part], current: Part, anchor: str) -> Markup:
+    def pager_html(self, parts: list[Part], current: Part, anchor: str,
+                   full: bool = True) -> Markup:
         if len(parts) < 2:
             return Markup("")
 
@@ -502,7 +510,7 @@ class Generator:
             return escape(self.url(part.path) + f"#{anchor}")
 
         items = []
-        for part in parts:
+        for part in parts if full else ():
             label = f'<span class="tk-meta">{escape(part.label)}</span>'
             if part is current:
                 items.append(f"<li><strong>第 {part.number} 页</strong> {label}</li>")
@@ -513,11 +521,12 @@ class Generator:
             steps.append(f'<a href="{href(parts[current.number - 2])}">上一页</a>')
         if current.number < len(parts):
             steps.append(f'<a href="{href(parts[current.number])}">下一页</a>')
+        every = (f'<details><summary>全部 {len(parts)} 页</summary><ol>{"".join(items)}</ol>'
+                 f'</details>') if full else ""
         return Markup(
             f'<nav class="tk-pager" data-search-exclude><p>共 {len(parts)} 页,本页是第 '
             f'{current.number} 页({escape(current.label)}) · {" · ".join(steps)}</p>'
-            f'<details><summary>全部 {len(parts)} 页</summary><ol>{"".join(items)}</ol>'
-            f'</details></nav>')
+            f'{every}</nav>')
 
     def unit_range(self, units: Sequence[str]) -> str:
         first, last = self.plan.label(units[0]), self.plan.label(units[-1])
