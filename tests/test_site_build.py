@@ -75,6 +75,15 @@ def test_every_page_kind_exists(demo_site: Path, demo_repo) -> None:  # type: ig
     assert (demo_site / ".tracker-site").is_file()
 
 
+def test_a_small_site_splits_no_list(demo_site: Path) -> None:
+    # Lists are split into part pages only past PAGE_ROWS rows (docs/site.md "Large sites"):
+    # the demo's pages are what they always were, with no pager.
+    paths = [p.relative_to(demo_site).with_suffix("").as_posix()
+             for p in demo_site.rglob("*.html")]
+    assert [p for p in paths if pages.part_base(p) != p] == []
+    assert not [p for p in demo_site.rglob("*.html") if 'class="tk-pager"' in p.read_text("utf-8")]
+
+
 def test_home_figures_match_status(demo_site: Path, demo_repo, payload) -> None:  # type: ignore[no-untyped-def]
     home = main_content((demo_site / "index.html").read_text(encoding="utf-8"))
     plan = demo_repo.plan

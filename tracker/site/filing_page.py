@@ -250,12 +250,19 @@ class FilingPages(_Generator):
         for unit_id, unit in self.plan.units.items():
             form = self.forms.get(unit_id)
             rows.append({"unit": unit, "form": form})
-        return self.render("filing_index.html", f"{PREFIX}/index", rows=rows,
-                           forge=self.forge)
+        parts = self.parts(f"{PREFIX}/index", "units", rows,
+                           lambda rs: self.unit_range([r["unit"].id for r in rs]))
+        bodies = [self.render("filing_index.html", part.path, rows=part.items, forge=self.forge,
+                              pager=self.pager(parts, part, "units"))
+                  for part in parts]
+        for part, body in zip(parts[1:], bodies[1:], strict=True):
+            self.extra.append(Page(part.path, f"在线填报(第 {part.number} 页)", body,
+                                   in_nav=False, searchable=False))
+        return bodies[0]
 
     def add_to(self, content: SiteContent) -> None:
         self.forms = {u: f for u in self.plan.units if (f := self.unit_form(u)) is not None}
-        pages = [Page(f"{PREFIX}/index", "在线填报", self.index_page())]
+        pages = [Page(f"{PREFIX}/index", "在线填报", self.index_page()), *self.take_extra()]
         for unit_id, form in self.forms.items():
             pages.append(Page(f"{PREFIX}/{unit_id}", f"{form.label} 填报",
                               self.form_page(unit_id), self.units_in_nav, searchable=False))

@@ -36,7 +36,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from tracker.errors import TrackerError
 from tracker.site.escape import title_html, yaml_string
-from tracker.site.pages import ARCHIVE, TEMPLATES, TEXTS, NavSection, SiteContent
+from tracker.site.pages import ARCHIVE, TEMPLATES, TEXTS, NavSection, SiteContent, part_base
 
 # Chinese search: split on whitespace, the zero-width space jieba's segments are joined with,
 # full-width punctuation and hyphens (Material's default for zh, written out so it is visible).
@@ -214,8 +214,10 @@ def write_sources(content: SiteContent, work: Path) -> Path:
             # One pattern per folder (a page of that folder that is in the navigation stays in
             # it: the pattern only silences MkDocs' "not included in nav" notice), not one line
             # per page: MkDocs matches every file against every pattern (files × patterns).
+            # The part pages of a split top-level list (ledger_rows_2 …) share one pattern.
+            base = part_base(page.path)
             pattern = f"/{page.path.split('/', 1)[0]}/" if "/" in page.path \
-                else f"/{page.path}.md"
+                else f"/{base}_*.md" if base != page.path else f"/{page.path}.md"
             if pattern not in not_in_nav_set:
                 not_in_nav_set.add(pattern)
                 not_in_nav.append(pattern)

@@ -21,6 +21,7 @@ between the same page at every date.
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 import re
 import zlib
@@ -50,15 +51,91 @@ TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 DEMO_BANNER = "演示数据(虚构),截至 {as_of}:本站所有报送数据均为虚构,不代表任何单位的真实进展"
 NAV_UNIT_LIMIT = 30  # above this many units, unit pages are linked from tables, not the nav
+# A long list (the ledger, a task's timeline, a target's units, the overview's matrix …) is
+# split into pages of about this many rows (weighted: a target page's unit has a chart and a
+# row); see docs/site.md "Large sites". A page's first part stays where it was.
+PAGE_ROWS = 200
 EVIDENCE_PREFIX = "repo/"  # evidence files are shipped under repo/<their repository path>
 ARCHIVE = "archive/"  # snapshots: archive/<period>/<page>
 TEXTS = "texts/"  # every filing's text, one page per unit: texts/<unit>
 
 
+# A later part of a split list is its own page, `<page>_<list>_<n>` ("ledger_rows_2",
+# "tasks/1.1_timeline_3"): ids of units, targets and tasks never contain "_", so no such path
+# is ever another page's.
+_PART = re.compile(r"^(.+)_[a-z]+_[0-9]+$")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def part_base(path: str) -> str:
+    """The page a part page continues (the path itself for any other page)."""
+    m = _PART.match(path)
+    return m.group(1) if m else path
+
+
 def in_snapshot(path: str) -> bool:
     """Whether a snapshot carries this page (the rest of a snapshot links to the live site)."""
+    path = part_base(path)
     return path in ("index", "targets/index", "tasks/index", "units/index") \
         or path.startswith("targets/")
+
+
+@dataclass
+class Part:
+    """One page's share of a split list."""
+
+    number: int  # 1-based
+    count: int  # how many parts the list has
+    path: str  # the logical page that shows it (the first part: the page itself)
+    items: list[Any]
+    label: str  # what it holds, for the pager ("第001县 至 第200县", "2025-Q4 至 2025-Q3")
+
+
+@dataclass
+class Pager:
+    """A split list's pager, rendered when a template writes it (Jinja calls __html__)."""
+
+    g: Generator
+    parts: list[Part]
+    current: Part
+    anchor: str
+    full: bool = True  # with the folded list of every part (else: where, previous, next)
+
+    def __html__(self) -> str:
+        return str(self.g.pager_html(self.parts, self.current, self.anchor, self.full))
+
+    @property
+    def short(self) -> Pager:
+        """The same pager without the list of every part (under a list: a national ledger
+        has some 230 parts, and that list is some 25 kB)."""
+        return Pager(self.g, self.parts, self.current, self.anchor, full=False)
+
+
+def split(items: Sequence[Any], budget: int, weight: Any = None, group: Any = None,
+          first: int | None = None) -> list[list[Any]]:
+    """`items` in order, cut into lists of total weight ≤ `budget` (≤ `first` for the first
+    list, when given; an item heavier than that gets a list of its own). Consecutive items of
+    the same `group` key stay together when they fit on one page: a list never starts a group
+    it cannot finish, unless the group is larger than a page."""
+    weigh = weight or (lambda _: 1)
+    key = group or (lambda _: object())
+    out: list[list[Any]] = [[]]
+    used = 0
+    limit = budget if first is None else first
+    for _, run in itertools.groupby(items, key):
+        members = list(run)
+        total = sum(weigh(x) for x in members)
+        if used and used + total > limit and total <= budget:
+            out.append([])
+            used, limit = 0, budget
+        for x in members:
+            w = weigh(x)
+            if used and used + w > limit:
+                out.append([])
+                used, limit = 0, budget
+            out[-1].append(x)
+            used += w
+    return out
 
 
 @dataclass(frozen=True)
@@ -325,8 +402,10 @@ class Generator:
         forge: Forge | None = None,
         snapshot: Snapshot | None = None,
         parent: Generator | None = None,
+        page_rows: int | None = None,
     ) -> None:
         self.repo = repo
+        self.parent = parent
         self.plan = repo.plan
         self.root = Path(repo.root)
         if isinstance(timeline, dict):  # the status JSON alone: one date, no history
@@ -341,6 +420,16 @@ class Generator:
         self.downloads = list(downloads)  # (site path, label)
         self.reports = list(reports)  # each period's 督办通报 (site path, label), newest first
         self.units_in_nav = len(self.plan.units) <= nav_unit_limit
+        # Rows per page of a split list (docs/site.md "Large sites").
+        rows: int = PAGE_ROWS if page_rows is None else page_rows
+        self.page_rows: int = max(1, parent.page_rows if parent is not None else rows)
+        # A large site keeps its bulky tables (every unit's figures) out of the search index,
+        # which Material loads whole on every page: names, headings and the plan's words stay.
+        self.large: bool = parent.large if parent is not None else not self.units_in_nav
+        self.extra: list[Page] = []  # part pages made while rendering a page (taken by generate)
+        self._layouts: dict[str, dict[str, str]] = {}  # page → {anchor: part page holding it}
+        self._ledger_parts: list[Part] | None = None
+        self._target_parts: dict[str, list[Part]] = {}
         # No unit has a goal for any index component: nothing to rank (said, not a table of 0s).
         self.index_ranks = self.plan.index_ranks()
         self.env: jinja2.Environment = parent.env if parent else _env()
@@ -374,7 +463,10 @@ class Generator:
         return to
 
     def url(self, to: str, anchor: str = "") -> str:
-        """Relative URL from the page being rendered to page `to` (a site path)."""
+        """Relative URL from the page being rendered to page `to` (a site path); an anchor in
+        a split list leads to the part page that holds it."""
+        if anchor:
+            to = self.holder(to, anchor)
         rel = relative(posixpath.dirname(self.page), self._dest(to) + ".html")
         return rel + (f"#{anchor}" if anchor else "")
 
@@ -382,6 +474,103 @@ class Generator:
         """Relative URL to a page of the live site (never a snapshot's)."""
         rel = relative(posixpath.dirname(self.page), to + ".html")
         return rel + (f"#{anchor}" if anchor else "")
+
+    # -- split lists (docs/site.md "Large sites") ------------------------------------------
+
+    def holder(self, to: str, anchor: str) -> str:
+        """The page that holds `anchor` of page `to`: a part page when the list it is in was
+        split (the ledger's rows, a target's units), else `to` itself."""
+        if self.snapshot is not None and not in_snapshot(to) and self.parent is not None:
+            return self.parent.holder(to, anchor)  # the live site's page and its parts
+        layout = self._layouts.get(to)
+        if layout is None:
+            layout = {}
+            if to == "ledger":
+                for part in self.ledger_parts():
+                    for f in part.items:
+                        layout[anchor_filing(f.unit, f.period)] = part.path
+                        layout.setdefault(f"u-{f.unit}", part.path)
+            elif to.startswith("targets/") and to[len("targets/"):] in self.plan.targets:
+                for part in self.target_parts(self.plan.targets[to[len("targets/"):]]):
+                    for unit in part.items:
+                        layout[f"u-{unit}"] = part.path
+            self._layouts[to] = layout
+        return layout.get(anchor, to)
+
+    def parts(self, page: str, name: str, items: Sequence[Any], label: Any = None,
+              weight: Any = None, group: Any = None, share: int = 1) -> list[Part]:
+        """`items` split into parts of about `page_rows` rows: the first stays on `page`, the
+        n-th is the page `<page>_<name>_<n>`. `label(items)` says what a part holds (default:
+        which items, "第 1–200 项"). A page that shows the first part of `share` lists gives
+        each 1/share of a page."""
+        first = max(1, self.page_rows // share) if share > 1 else None
+        chunks = split(items, self.page_rows, weight, group, first)
+        out = []
+        start = 1
+        for n, chunk in enumerate(chunks, 1):
+            if not chunk:
+                text = ""
+            elif label is None:
+                text = f"第 {start}–{start + len(chunk) - 1} 项"
+            else:
+                text = label(chunk)
+            out.append(Part(n, len(chunks), page if n == 1 else f"{page}_{name}_{n}", chunk,
+                            text))
+            start += len(chunk)
+        return out
+
+    def pager(self, parts: list[Part], current: Part, anchor: str) -> Pager:
+        """Links to every part of a split list ('' when it was not split), at `anchor`; written
+        when the template writes it (links are relative to the page being rendered)."""
+        return Pager(self, parts, current, anchor)
+
+    def pager_html(self, parts: list[Part], current: Part, anchor: str,
+                   full: bool = True) -> Markup:
+        if len(parts) < 2:
+            return Markup("")
+
+        def href(part: Part) -> str:
+            return escape(self.url(part.path) + f"#{anchor}")
+
+        items = []
+        for part in parts if full else ():
+            label = f'<span class="tk-meta">{escape(part.label)}</span>'
+            if part is current:
+                items.append(f"<li><strong>第 {part.number} 页</strong> {label}</li>")
+            else:
+                items.append(f'<li><a href="{href(part)}">第 {part.number} 页</a> {label}</li>')
+        steps = []
+        if current.number > 1:
+            steps.append(f'<a href="{href(parts[current.number - 2])}">上一页</a>')
+        if current.number < len(parts):
+            steps.append(f'<a href="{href(parts[current.number])}">下一页</a>')
+        every = (f'<details><summary>全部 {len(parts)} 页</summary><ol>{"".join(items)}</ol>'
+                 f'</details>') if full else ""
+        return Markup(
+            f'<nav class="tk-pager" data-search-exclude><p>共 {len(parts)} 页,本页是第 '
+            f'{current.number} 页({escape(current.label)}) · {" · ".join(steps)}</p>'
+            f'{every}</nav>')
+
+    def unit_range(self, units: Sequence[str]) -> str:
+        first, last = self.plan.label(units[0]), self.plan.label(units[-1])
+        return first if first == last else f"{first} 至 {last}"
+
+    def few(self, items: Sequence[Any]) -> tuple[Sequence[Any], int]:
+        """A list written inline (the units of a task, of a target): at most a quarter of
+        `page_rows` items, and how many more there are (each page that cuts such a list says
+        where the full list is)."""
+        cap = max(1, self.page_rows // 4)
+        if len(items) <= cap:
+            return items, 0
+        return items[:cap], len(items) - cap
+
+    def take_extra(self) -> list[Page]:
+        out, self.extra = self.extra, []
+        return out
+
+    def skip_search(self) -> Markup:
+        """The attribute that keeps a bulky block out of a large site's search index."""
+        return Markup(" data-search-exclude") if self.large else Markup("")
 
     def file_url(self, path: str) -> str:
         return relative(posixpath.dirname(self.page), path)
@@ -663,14 +852,19 @@ class Generator:
         self.logical = page
         self.page = self._dest(page)
         tpl = self.env.get_template(template)
+        # `part`: on a part page of a split list, that list's name (the template writes only
+        # it); None on the page itself.
+        context.setdefault("part", None)
         body = tpl.render(g=self, plan=self.plan, st=self.st, as_of=self.as_of, **context)
         out = self.datebar() + body.rstrip("\n") + "\n\n" + self.footer() + "\n"
         check_blocks(out, template_headings(template), page)
         return out
 
     def datebar(self) -> str:
-        """Which date this page shows, and the same page at every other date (snapshots)."""
-        page = self.logical
+        """Which date this page shows, and the same page at every other date (snapshots); a
+        part page of a split list links to the page it continues at other dates (its parts
+        differ from date to date). Out of the search index: the same words on every page."""
+        page = part_base(self.logical)
         if self.snapshot is None:
             here = f"本页显示截至 <strong>{escape(self.as_of.isoformat())}</strong> 的情况(最新)。"
         else:
@@ -678,7 +872,7 @@ class Generator:
                     f"<strong>{escape(self.as_of.isoformat())}</strong> 的情况(固定链接,"
                     f"按现有数据计算)。")
         if not self.archive:
-            return f'<div class="tk-datebar"><p>{here}</p></div>\n\n'
+            return f'<div class="tk-datebar" data-search-exclude><p>{here}</p></div>\n\n'
         target = page if in_snapshot(page) else "index"
         links = []
         live = escape(self.live_url(page))
@@ -693,7 +887,7 @@ class Generator:
             href = escape(self.live_url(f"{ARCHIVE}{m.period}/{target}"))
             links.append(f'<a href="{href}">{escape(m.period)}</a>')
         other = "其他日期" if in_snapshot(page) else "其他日期(快照只含总览、指标和列表页)"
-        return (f'<div class="tk-datebar"><p>{here}</p><details class="tk-dates"><summary>{other}'
+        return (f'<div class="tk-datebar" data-search-exclude><p>{here}</p><details class="tk-dates"><summary>{other}'
                 f'</summary><p>{" · ".join(links)}</p></details></div>\n\n')
 
     def footer(self) -> str:
@@ -704,7 +898,7 @@ class Generator:
                 parts.append("含未提交的修改")
         parts.append("由 tracker 根据仓库中的计划和报送文件生成")
         text = " · ".join(parts)
-        return f'<div class="tk-footer">{escape(text)} · {self.link("methodology", "计算方法")}</div>'
+        return f'<div class="tk-footer" data-search-exclude>{escape(text)} · {self.link("methodology", "计算方法")}</div>'
 
     def site_title(self) -> str:
         return self.repo.config.title or self.plan.info.title
@@ -712,27 +906,31 @@ class Generator:
     def generate(self, archive: bool = True) -> SiteContent:
         pages: list[Page] = []
         plan = self.plan
-        pages.append(Page("index", "首页", self.home()))
-        pages.append(Page("targets/index", "指标", self.targets_index()))
+
+        def add(page: Page) -> None:
+            pages.append(page)
+            pages.extend(self.take_extra())  # the part pages of its split lists
+
+        add(Page("index", "首页", self.home()))
+        add(Page("targets/index", "指标", self.targets_index()))
         for t in plan.targets.values():
-            pages.append(Page(f"targets/{t.id}", t.title, self.target_page(t)))
-        pages.append(Page("tasks/index", "任务", self.tasks_index()))
+            add(Page(f"targets/{t.id}", t.title, self.target_page(t)))
+        add(Page("tasks/index", "任务", self.tasks_index()))
         for task in plan.tasks.values():
-            pages.append(Page(f"tasks/{task.id}", f"{task.id} {task.title}", self.task_page(task)))
-        pages.append(Page("units/index", "单位", self.units_index()))
+            add(Page(f"tasks/{task.id}", f"{task.id} {task.title}", self.task_page(task)))
+        add(Page("units/index", "单位", self.units_index()))
         for unit in plan.units:
-            pages.append(
-                Page(f"units/{unit}", plan.units[unit].name, self.unit_page(unit), self.units_in_nav)
-            )
-        pages.append(Page("ledger", "报送台账", self.ledger(), wide=True))
+            add(Page(f"units/{unit}", plan.units[unit].name, self.unit_page(unit),
+                     self.units_in_nav))
+        add(Page("ledger", "报送台账", self.ledger(), wide=True))
         for unit in plan.units:
             if self.by_unit.get(unit):
-                pages.append(Page(f"{TEXTS}{unit}", f"{plan.units[unit].name} 报送原文",
-                                  self.texts_page(unit), in_nav=False, searchable=False))
-        pages.append(Page("methodology", "计算方法", self.methodology()))
-        pages.append(Page("downloads", "下载", self.render("downloads.html", "downloads",
-                                                          downloads=self.downloads,
-                                                          reports=self.reports)))
+                add(Page(f"{TEXTS}{unit}", f"{plan.units[unit].name} 报送原文",
+                         self.texts_page(unit), in_nav=False, searchable=False))
+        add(Page("methodology", "计算方法", self.methodology()))
+        add(Page("downloads", "下载", self.render("downloads.html", "downloads",
+                                                downloads=self.downloads,
+                                                reports=self.reports)))
         if archive:
             for moment in self.timeline.snapshots:
                 pages.extend(self.snapshot_pages(moment))
@@ -773,12 +971,20 @@ class Generator:
                          parent=self)
         tag = f"({moment.period} 期末)"
         prefix = snap.snapshot.prefix if snap.snapshot else ""
-        out = [Page(f"{prefix}index", f"总览{tag}", snap.home())]
-        out.append(Page(f"{prefix}targets/index", f"指标{tag}", snap.targets_index()))
+        out: list[Page] = []
+
+        def add(path: str, title: str, body: str) -> None:
+            out.append(Page(f"{prefix}{path}", f"{title}{tag}", body))
+            for page in snap.take_extra():
+                page.path, page.title = f"{prefix}{page.path}", f"{page.title}{tag}"
+                out.append(page)
+
+        add("index", "总览", snap.home())
+        add("targets/index", "指标", snap.targets_index())
         for t in self.plan.targets.values():
-            out.append(Page(f"{prefix}targets/{t.id}", f"{t.title}{tag}", snap.target_page(t)))
-        out.append(Page(f"{prefix}tasks/index", f"任务{tag}", snap.tasks_index()))
-        out.append(Page(f"{prefix}units/index", f"单位{tag}", snap.units_index()))
+            add(f"targets/{t.id}", t.title, snap.target_page(t))
+        add("tasks/index", "任务", snap.tasks_index())
+        add("units/index", "单位", snap.units_index())
         for page in out:
             page.in_nav = False
             page.searchable = False
@@ -849,16 +1055,54 @@ class Generator:
                 routine[(m.old, m.new)] += 1
             else:
                 moves.append(m)
-        return self.render(
-            "home.html", "index", delta=delta, filing_moves=moves,
-            became_due=routine[(None, "upcoming")], came_on_time=routine[("upcoming", "on_time")], target_rows=target_rows, counts=counts, cards=cards,
-            matrix=matrix, matrix_targets=matrix_targets, problems=self.problems(),
+        problems = self.problems()
+        # The long lists are split; the overview shows the first part of each (a fifth of a
+        # page each), the rest are part pages of their own (index_<list>_<n>).
+        share = 5
+        lists = {
+            "matrix": self.parts("index", "matrix", matrix,
+                                 lambda rows: self.unit_range([u for u, _ in rows]),
+                                 weight=lambda _: 1 + len(matrix_targets) // 8, share=share),
+            "problems": self.parts("index", "problems", problems, share=share),
+            "filings": self.parts("index", "filings", missing + late + upcoming, share=share),
+            "moves": self.parts("index", "moves", delta.targets if delta else [], share=share),
+            "filingmoves": self.parts("index", "filingmoves", moves, share=share),
+        }
+        arrived, more_arrived = self.few(delta.arrived if delta else [])
+        index_moves, more_index = self.few(delta.index if delta else [])
+        common = dict(
+            delta=delta, became_due=routine[(None, "upcoming")],
+            came_on_time=routine[("upcoming", "on_time")], target_rows=target_rows,
+            counts=counts, cards=cards, matrix_targets=matrix_targets, problems_total=len(problems),
             due_soon=self.due_soon(), pending=self.pending(), missing=missing, late=late,
             older_late=older_late, upcoming=upcoming, recent=recent,
             previous=self.timeline.previous, ranking=ranking,
             ranking_all=len(ranking) == len(st.index), light_zh=labels.LIGHT_ZH,
             lights=labels.LIGHT_ORDER, settings=self.settings_summary(),
+            arrived=arrived, more_arrived=more_arrived, index_moves=index_moves,
+            more_index=more_index,
         )
+        titles = {"matrix": "各单位 × 指标", "problems": "红黄灯清单", "filings": "报送",
+                  "moves": "本期变化:指标", "filingmoves": "本期变化:报送"}
+        anchors = {"matrix": "matrix", "problems": "problems", "filings": "filings",
+                   "moves": "changes", "filingmoves": "changes"}
+
+        def body(path: str, part: str | None, shown: dict[str, Part]) -> str:
+            pagers = {name: self.pager(lists[name], shown[name], anchors[name])
+                      for name in lists}
+            return self.render(
+                "home.html", path, part=part, pagers=pagers, matrix=shown["matrix"].items,
+                problems=shown["problems"].items, filing_rows=shown["filings"].items,
+                target_moves=shown["moves"].items, filing_moves=shown["filingmoves"].items,
+                **common)
+
+        firsts = {name: parts[0] for name, parts in lists.items()}
+        for name, parts in lists.items():
+            for part in parts[1:]:
+                self.extra.append(Page(part.path, f"{titles[name]}(第 {part.number} 页)",
+                                       body(part.path, name, {**firsts, name: part}),
+                                       in_nav=False, searchable=False))
+        return body("index", None, firsts)
 
     def problems(self) -> list[dict[str, Any]]:
         """The 红黄灯清单: every target scope and task with a red or yellow light, red first,
@@ -938,11 +1182,21 @@ class Generator:
     def targets_index(self) -> str:
         return self.render("targets_index.html", "targets/index")
 
+    def target_parts(self, t: Target) -> list[Part]:
+        """A target's reporting units, split into pages (the charts and the table of each)."""
+        found = self._target_parts.get(t.id)
+        if found is None:
+            # A live page draws a chart per unit beside its row: three rows' worth.
+            weight = 3 if self.snapshot is None else 1
+            found = self.parts(f"targets/{t.id}", "units", list(t.reported_by), self.unit_range,
+                               weight=lambda _: weight)
+            self._target_parts[t.id] = found
+        return found
+
     def target_page(self, t: Target) -> str:
         city = self.st.city(t.id)
         live = self.snapshot is None
-        chart = panels = None
-        rows = [self.figure(t, unit) for unit in t.reported_by]
+        chart = None
         if live:
             expected = [(p.by, float(p.value)) for p in t.points]
             actual = [(d, float(v)) for d, v in self.timeline.series(t.id, "city")]
@@ -950,34 +1204,80 @@ class Generator:
                 title=t.title, unit_label=t.unit_label, expected=expected, actual=actual,
                 as_of=self.as_of, start=self.plan.info.start, end=self.plan.info.end,
             ))
-            panels = [(r, self.unit_chart(t, r["unit"], r["goal"], r["row"])) for r in rows]
-        return self.render(
-            "target.html", f"targets/{t.id}", t=t, city=city, chart=chart, panels=panels,
-            rows=rows, goal_text=self.goal_text(t),
-        )
+        parts = self.target_parts(t)
+        reporting, more = self.few(t.reported_by)
+        bodies = []
+        for part in parts:
+            rows = [self.figure(t, unit) for unit in part.items]
+            panels = ([(r, self.unit_chart(t, r["unit"], r["goal"], r["row"])) for r in rows]
+                      if live else None)
+            bodies.append(self.render(
+                "target.html", part.path, t=t, city=city, chart=chart, panels=panels,
+                rows=rows, goal_text=self.goal_text(t), reporting=reporting, more=more,
+                part="units" if part.number > 1 else None,
+                pager=self.pager(parts, part, "unit-charts" if panels else "units")))
+        for part, body in zip(parts[1:], bodies[1:], strict=True):
+            self.extra.append(Page(part.path, f"{t.title}(各单位 第 {part.number} 页)", body,
+                                   in_nav=False, searchable=False))
+        return bodies[0]
 
     def tasks_index(self) -> str:
         rows = []
         for task in self.plan.tasks.values():
-            rows.append({"task": task, "row": self.st.tasks.get(task.id),
-                         "silent": self.silent_units(task)})
+            silent = self.silent_units(task)
+            shown, more = self.few(silent)
+            rows.append({"task": task, "row": self.st.tasks.get(task.id), "silent": silent,
+                         "shown": shown, "more": more})
         return self.render("tasks_index.html", "tasks/index", rows=rows)
 
     def task_page(self, task: Task) -> str:
         latest = self.latest_task_reports(task)
-        timeline: dict[str, list[Filing]] = defaultdict(list)
-        for f in self.visible:
-            if task.id in f.tasks:
-                timeline[f.period].append(f)
-        periods = sorted(timeline, reverse=True)
-        for p in periods:
-            timeline[p].sort(key=lambda f: self.unit_order.get(f.unit, 0))
+        entries = sorted((f for f in self.visible if task.id in f.tasks),
+                         key=lambda f: self.unit_order.get(f.unit, 0))
+        entries.sort(key=lambda f: f.period, reverse=True)
         targets = [t for t in self.plan.targets.values() if t.task == task.id]
-        return self.render(
-            "task.html", f"tasks/{task.id}", task=task, row=self.st.tasks.get(task.id),
-            latest=latest, timeline=timeline, periods=periods, targets=targets,
-            progress=labels.PROGRESS, silent=self.silent_units(task),
-        )
+        page = f"tasks/{task.id}"
+        # The task page shows the first part of both lists: half a page each.
+        unit_parts = self.parts(page, "units", list(task.units), self.unit_range, share=2)
+
+        def periods_label(fs: list[Filing]) -> str:
+            first, last = fs[0], fs[-1]
+            if first.period != last.period:
+                return (f"{first.period} {self.plan.label(first.unit)} 至 "
+                        f"{last.period} {self.plan.label(last.unit)}")
+            return f"{first.period}:{self.unit_range([f.unit for f in fs])}"
+
+        timeline_parts = self.parts(page, "timeline", entries, periods_label,
+                                    group=lambda f: f.period, share=2)
+        silent = self.silent_units(task)
+        shown_silent, more_silent = self.few(silent)
+        supporting, more_supporting = self.few(task.supporting)
+        common = dict(task=task, row=self.st.tasks.get(task.id), latest=latest, targets=targets,
+                      progress=labels.PROGRESS, silent=silent, shown_silent=shown_silent,
+                      more_silent=more_silent, supporting=supporting,
+                      more_supporting=more_supporting)
+
+        def body(units: Part, timeline: Part, part: str | None, path: str) -> str:
+            grouped: dict[str, list[Filing]] = defaultdict(list)
+            for f in timeline.items:
+                grouped[f.period].append(f)
+            return self.render(
+                "task.html", path, units=units.items, timeline=grouped,
+                periods=list(grouped), part=part, **common,
+                units_pager=self.pager(unit_parts, units, "latest"),
+                timeline_pager=self.pager(timeline_parts, timeline, "timeline"))
+
+        first = body(unit_parts[0], timeline_parts[0], None, page)
+        title = f"{task.id} {task.title}"
+        for part in unit_parts[1:]:
+            self.extra.append(Page(part.path, f"{title}(各单位最新进展 第 {part.number} 页)",
+                                   body(part, timeline_parts[0], "units", part.path),
+                                   in_nav=False, searchable=False))
+        for part in timeline_parts[1:]:
+            self.extra.append(Page(part.path, f"{title}(进展时间线 第 {part.number} 页)",
+                                   body(unit_parts[0], part, "timeline", part.path),
+                                   in_nav=False, searchable=False))
+        return first
 
     def units_index(self) -> str:
         rows = []
@@ -995,7 +1295,15 @@ class Generator:
                 "due": len(fr), "filed": len(self.by_unit.get(unit_id, [])),
                 "lights": lights, "targets": len(own),
             })
-        return self.render("units_index.html", "units/index", rows=rows, kinds=labels.KIND)
+        parts = self.parts("units/index", "units", rows,
+                           lambda rs: self.unit_range([r["unit"].id for r in rs]))
+        bodies = [self.render("units_index.html", part.path, rows=part.items, kinds=labels.KIND,
+                              pager=self.pager(parts, part, "units"))
+                  for part in parts]
+        for part, body in zip(parts[1:], bodies[1:], strict=True):
+            self.extra.append(Page(part.path, f"单位(第 {part.number} 页)", body, in_nav=False,
+                                   searchable=False))
+        return bodies[0]
 
     def unit_page(self, unit_id: str) -> str:
         unit = self.plan.units[unit_id]
@@ -1033,28 +1341,49 @@ class Generator:
             progress=labels.PROGRESS,
         )
 
+    def ledger_parts(self) -> list[Part]:
+        """The ledger's rows (filings, per unit in the plan's order, newest period first), split
+        into pages of whole units (a unit with more rows than a page is split)."""
+        if self._ledger_parts is None:
+            grouped: dict[str, list[Filing]] = defaultdict(list)
+            for f in self.visible:
+                grouped[f.unit].append(f)
+            order = sorted(grouped, key=lambda u: (self.unit_order.get(u, len(self.unit_order)), u))
+            filings = [f for u in order
+                       for f in sorted(grouped[u], key=lambda f: f.period, reverse=True)]
+            # A row with its commits weighs two (a commit is a hash, an author and a date).
+            weight = 2 if self.prov.available else 1
+            self._ledger_parts = self.parts(
+                "ledger", "rows", filings, lambda fs: self.unit_range([f.unit for f in fs]),
+                weight=lambda _: weight, group=lambda f: f.unit)
+        return self._ledger_parts
+
     def ledger(self) -> str:
-        rows = []
-        filings = sorted(
-            self.visible,
-            key=lambda f: (self.unit_order.get(f.unit, len(self.unit_order)), f.unit, f.period),
-        )
-        # Per unit, newest period first; the first row of each unit carries the unit anchor.
-        grouped: dict[str, list[Filing]] = defaultdict(list)
-        for f in filings:
-            grouped[f.unit].append(f)
-        for items in grouped.values():
-            for i, f in enumerate(sorted(items, key=lambda f: f.period, reverse=True)):
+        parts = self.ledger_parts()
+        seen: set[str] = set()
+        bodies = []
+        for part in parts:
+            rows = []
+            for f in part.items:
                 rows.append({
-                    "f": f, "first": i == 0, "row": self.st.filings.get((f.unit, f.period)),
+                    "f": f, "first": f.unit not in seen,
+                    "row": self.st.filings.get((f.unit, f.period)),
                     "history": self.prov.of(f.path) if self.prov.available else None,
                     "uncommitted": f.path in self.prov.uncommitted,
                     "required": f.unit in self.plan.reporting.required,
                     "changes": self.changes(f),
                     "compared": bool(self.prov.available and self.prov.versions(f.path)),
                 })
-        return self.render("ledger.html", "ledger", rows=rows, prov=self.prov,
-                           received=self.plan.reporting.timeliness == "received")
+                seen.add(f.unit)
+            bodies.append(self.render(
+                "ledger.html", part.path, rows=rows, prov=self.prov,
+                received=self.plan.reporting.timeliness == "received",
+                part="rows" if part.number > 1 else None,
+                pager=self.pager(parts, part, "rows")))
+        for part, body in zip(parts[1:], bodies[1:], strict=True):
+            self.extra.append(Page(part.path, f"报送台账(第 {part.number} 页)", body,
+                                   in_nav=False, wide=True, searchable=False))
+        return bodies[0]
 
     def texts_page(self, unit_id: str) -> str:
         """Every filing of a unit as filed: its YAML text (escaped), newest first, with each
@@ -1145,6 +1474,7 @@ def generate(
     nav_unit_limit: int | None = None,
     reports: Sequence[tuple[str, str]] = (),
     archive: bool = True,
+    page_rows: int | None = None,
 ) -> SiteContent:
     """Every page of the site, from the status JSON (and, when given, the timeline of statuses
     at every period end, whose last moment is that status), the repository and its provenance."""
@@ -1152,7 +1482,8 @@ def generate(
     if timeline is None:
         timeline = Timeline([Moment(date.fromisoformat(str(status["as_of"])), None, status)])
     forge = Forge.from_config(repo.config.forge) if repo.config.forge else None
-    generator = Generator(repo, timeline, provenance, downloads, limit, reports, forge)
+    generator = Generator(repo, timeline, provenance, downloads, limit, reports, forge,
+                          page_rows=page_rows)
     if not archive:
         generator.archive = []  # no snapshots: no links to other dates
     return generator.generate(archive)
