@@ -351,6 +351,11 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
     # not read by any page; their items are in the model.
     for register in repo.registers:
         register.source = None
+    # Likewise the filings' texts (a tenth of it): the one page that shows them reads each
+    # file when it needs it (pages.Generator.texts_page).
+    for filing in repo.filings:
+        if filing.source is not None:
+            filing.source.text = ""
     _check_out(out, root)
     lap("load")
     # Each period's 督办通报 is made in a second process while this one builds the pages (a

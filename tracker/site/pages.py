@@ -1390,7 +1390,8 @@ class Generator:
         earlier version git has and what the amendment changed."""
         items = []
         for f in sorted(self.by_unit.get(unit_id, []), key=lambda f: f.period, reverse=True):
-            text = f.source.text if f.source is not None else None
+            # (The site build releases the loaded texts: the file is read here, one at a time.)
+            text = f.source.text if f.source is not None and f.source.text else None
             if text is None:
                 try:
                     text = (self.root / f.path).read_text(encoding="utf-8-sig")
