@@ -175,7 +175,14 @@ def discover(
     if not base.is_dir():
         return filings, registers, problems
     whole = scope is None or scope.full
-    for unit_dir in _entries(base, problems):
+    if whole or scope.targets:  # type: ignore[union-attr]
+        unit_dirs = _entries(base, problems)
+    else:
+        # Only the scope's own unit folders can be wanted: look them up, rather than list
+        # a folder of thousands of units (a one-filing pull request at national scale).
+        unit_dirs = [base / u for u in sorted(scope.units)  # type: ignore[union-attr]
+                     if os.path.lexists(base / u)]
+    for unit_dir in unit_dirs:
         unit = unit_dir.name
         if not whole and unit not in scope.units and not scope.targets:  # type: ignore[union-attr]
             continue
