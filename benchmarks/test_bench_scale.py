@@ -25,8 +25,8 @@ def test_two_scales_without_build(tmp_path: Path, capsys: pytest.CaptureFixture[
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(figures["scales"]) == {"3", "6"}
     for scale in figures["scales"].values():
-        assert set(scale) == {"validate", "status"}
+        assert set(scale) == {"validate", "status", "check"}
         assert all(r["returncode"] == 0 and r["max_rss_mb"] > 0 for r in scale.values())
     text = capsys.readouterr().out
     assert "ratios 6/3 units (linear = 2.00)" in text
-    assert "status/validate" in text
+    assert "status/validate" in text and "check/validate" in text
