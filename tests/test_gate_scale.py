@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import git
 from tests.workflow_helpers import AS_OF, EAST, WEST, check, commit, edit, file_east_q3, rules
 from tracker import check_context, repository
 from tracker.gate import delta as gate_delta
@@ -193,3 +194,44 @@ def test_reads_every_unit_counts_folders_only(tmp_path: Path, monkeypatch):
     assert not check_context.reads_every_unit(tmp_path)
     assert check_context.reads_every_unit(tmp_path, "full")
     assert not check_context.reads_every_unit(tmp_path, "units")
+
+
+# --- a changed register: codes unique across units, without reading every unit -------------
+
+WEST_REGISTER = """\
+unit: west
+target: stations
+items:
+  - {code: "330902001", name: 西一村服务站, opened: 2024-01-10}
+"""
+
+
+def test_a_changed_register_is_compared_only_with_registers_that_could_share_a_code(
+        repo: Path, monkeypatch):
+    git(repo, "checkout", "-q", "main")
+    (repo / "submissions/west/registers").mkdir()
+    (repo / "submissions/west/registers/stations.yaml").write_text(WEST_REGISTER, "utf-8")
+    commit(repo, "西区台账", WEST)
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "reset", "-q", "--hard", "main")
+    read = _count_reads(monkeypatch)
+    file_east_q3(repo)  # east's register gains 330901005 and 330901006
+    commit(repo, "东区 2024-Q3", EAST)
+    result = check(repo, "--delta", "units")
+    assert result.exit_code == 0, result.stdout
+    assert any(p.endswith("east/registers/stations.yaml") for p in read)
+    # West's codes begin with its region code 330902: none can be east's 330901….
+    assert not any("/west/" in p for p in read), read
+
+
+def test_a_code_another_unit_already_has_is_still_caught(repo: Path, monkeypatch):
+    read = _count_reads(monkeypatch)
+    (repo / "submissions/west/registers").mkdir()
+    (repo / "submissions/west/registers/stations.yaml").write_text(
+        WEST_REGISTER.replace("330902001", "330901001"), "utf-8")  # east's first village
+    commit(repo, "西区台账", WEST)
+    result = check(repo, "--delta", "units")
+    found = rules(result)
+    assert ("register-duplicate-code", "submissions/west/registers/stations.yaml") in found
+    assert ("register-code-region", "submissions/west/registers/stations.yaml") in found
+    assert any(p.endswith("east/registers/stations.yaml") for p in read)
