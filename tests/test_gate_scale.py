@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
-from tests.workflow_helpers import AS_OF, EAST, WEST, check, commit, edit, file_east_q3, rules
+from tests.workflow_helpers import (
+    AS_OF,
+    EAST,
+    PLAN,
+    WEST,
+    check,
+    commit,
+    edit,
+    file_east_q3,
+    rules,
+)
 from tracker import check_context, repository
 from tracker.gate import delta as gate_delta
 from tracker.gate.check import CheckSettings, run_check
@@ -235,3 +245,25 @@ def test_a_code_another_unit_already_has_is_still_caught(repo: Path, monkeypatch
     assert ("register-duplicate-code", "submissions/west/registers/stations.yaml") in found
     assert ("register-code-region", "submissions/west/registers/stations.yaml") in found
     assert any(p.endswith("east/registers/stations.yaml") for p in read)
+
+
+# --- a 销号 decision: its task's units are read, so its status move is exact ----------------
+
+def test_a_changed_decision_s_task_is_computed_from_its_units(repo: Path, monkeypatch):
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "plan/tasks.yaml", "  end: 2025-12-31\n", "  end: 2025-12-31\n  closure: review\n")
+    (repo / "reviews").mkdir()
+    (repo / "reviews/1.2.yaml").write_text(
+        'task: "1.2"\ndecisions:\n  - on: 2024-07-20\n    decision: returned\n    note: 缺少材料\n',
+        "utf-8")
+    commit(repo, "review closure", PLAN, date="2024-07-20T10:00:00+08:00")
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "reset", "-q", "--hard", "main")
+    # East (lead of 1.2) claimed it with evidence in 2024-Q2; the office now approves.
+    (repo / "reviews/1.2.yaml").write_text(
+        (repo / "reviews/1.2.yaml").read_text("utf-8")
+        + "  - on: 2024-10-08\n    decision: approved\n    note: 同意销号\n", "utf-8")
+    commit(repo, "1.2 approved", PLAN)
+    full, own = _deltas(repo)
+    assert [(m.task, m.new) for m in full.tasks] == [("1.2", "done")]
+    assert own.tasks == full.tasks

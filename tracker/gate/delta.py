@@ -192,6 +192,7 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
     plan = loaded.repo.plan
     day = settings.as_of or date.today()
     partial = False
+    read: set[str] = set()
     if scope.full:
         at_base = _load_at(git, where, settings.base, settings.max_bytes)
         if at_base is None or at_base.repo is None:
@@ -224,7 +225,17 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
             others = _filings([(rel, data) for rel, data in docs
                                if rel.split("/")[1] not in changed])
         else:
-            seen = _only(plan, set(changed))
+            # The changed units, and the units of a task whose 销号 decisions changed: its
+            # status is then exact too. Only their filings are read.
+            read = set(changed)
+            for ch in changes:
+                rel = where.rel(ch.path)
+                task = plan.tasks.get(Path(rel).stem) if rel and kind_of(rel) == "review" else None
+                read |= set(task.units) if task is not None else set()
+            extra = sorted(read - set(changed))
+            if extra:
+                others = _filings(latest_docs(where.root, plan, extra, day, settings.max_bytes))
+            seen = _only(plan, read)
             partial = True
         # Untouched units read the same filings on both sides: only the changed units' own
         # rows can move (city rows, tasks and the index are computed in full, from every
@@ -235,9 +246,9 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
     delta = diff(old, new)
     if not partial:
         return delta, render_delta_markdown(delta, plan, settings.lang)
-    delta = _exact(delta, plan, set(scope.units))
+    delta = _exact(delta, plan, read)
     return delta, render_delta_markdown(delta, plan, settings.lang) + _partial_markdown(
-        old, new, plan, set(scope.units), settings.lang)
+        old, new, plan, read, settings.lang)
 
 
 def _partial_markdown(old: Any, new: Any, plan: Plan, units: set[str], lang: str) -> str:
