@@ -39,3 +39,9 @@ def test_status_and_check_with_peak_memory(tmp_path: Path, capsys: pytest.Captur
     assert len(figures["load_before"]) == 3
     text = capsys.readouterr().out
     assert "check/c" in text and "target ≤ 0.05" in text and "rss(c)" in text
+
+
+def test_file_lists_are_split_to_fit_a_command_line() -> None:
+    assert bench_validate.split_args([]) == []
+    assert bench_validate.split_args(["ab", "cd"], limit=10) == [["ab", "cd"]]
+    assert bench_validate.split_args(["abcd", "efgh", "ij"], limit=10) == [["abcd", "efgh"], ["ij"]]
