@@ -12,15 +12,19 @@ in a fresh subprocess, best wall time of --runs:
 
     validate   tracker validate --root REPO
     status     tracker status --format json --as-of 2025-12-31 --root REPO
+    check      tracker check --base HEAD~1 --root CLONE, CLONE being a clone of REPO with one
+               merged filing amended (bench_validate.amend_one_filing; skip with --no-check)
     build      tracker build --no-provenance --as-of 2025-12-31 --root REPO --out TMP
                (once per generator of --engines: `build` is MkDocs, `build-zensical` Zensical)
 
 and the peak resident memory of each child (getrusage of that child alone, via os.wait4).
 Printed: for every command the ratio larger/smaller scale (linear growth = the ratio of the
-units; the target from issue 14 is build ≤ 2.2× from half to full scale); status/validate at
-each scale; and tracker's own part of the build (the build's total minus the generator's
-rendering, from the "用时 … 秒(MkDocs … 秒)" line the CLI prints) as a share of the build's wall
-time; with two engines, their builds side by side (rendering time, peak memory, output size).
+units; the target from issue 14 is build ≤ 2.2× from half to full scale); status/validate and
+check/validate at each scale (issue 14: ≤ 1.2 and ≤ 0.05, and check must not grow with the
+repository: its ratio larger/smaller should stay near 1); and tracker's own part of the build
+(the build's total minus the generator's rendering, from the "用时 … 秒(MkDocs … 秒)" line the
+CLI prints) as a share of the build's wall time; with two engines, their builds side by side
+(rendering time, peak memory, output size).
 Ratios, not absolute times: the machine is shared, so the load (os.getloadavg) is printed too.
 """
 
@@ -39,6 +43,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_validate  # noqa: E402
 import generate_province  # noqa: E402
 
 AS_OF = "2025-12-31"
@@ -92,13 +97,15 @@ def build_name(engine: str) -> str:
     return "build" if engine == "mkdocs" else f"build-{engine}"
 
 
-def commands(repo: Path, out: Path, do_build: bool,
+def commands(repo: Path, out: Path, do_build: bool, clone: Path | None = None,
              engines: tuple[str, ...] = ("mkdocs",)) -> dict[str, list[str]]:
     tracker = tracker_command()
     cmds = {
         "validate": [*tracker, "validate", "--root", str(repo)],
         "status": [*tracker, "status", "--format", "json", "--as-of", AS_OF, "--root", str(repo)],
     }
+    if clone is not None:
+        cmds["check"] = [*tracker, "check", "--base", "HEAD~1", "--root", str(clone)]
     if do_build:
         for engine in engines:
             cmds[build_name(engine)] = [*tracker, "build", "--no-provenance", "--as-of", AS_OF,
@@ -107,7 +114,16 @@ def commands(repo: Path, out: Path, do_build: bool,
     return cmds
 
 
+def pull_request(repo: Path, clone: Path) -> str:
+    """A clone of `repo` with one merged filing amended and committed, as
+    `bench_validate.py --check` makes it; returns the amended path."""
+    shutil.rmtree(clone, ignore_errors=True)
+    bench_validate.git(clone.parent, "clone", "-q", str(repo), str(clone))
+    return bench_validate.amend_one_filing(clone)
+
+
 def measure(repos: dict[int, Path], runs: int, do_build: bool, work: Path,
+            clones: dict[int, Path] | None = None,
             engines: tuple[str, ...] = ("mkdocs",)) -> dict:
     """Best of `runs` per (scale, command). Each round runs every command at every scale, one
     after another, so the two sides of a ratio see the same minutes of a shared machine."""
@@ -115,7 +131,8 @@ def measure(repos: dict[int, Path], runs: int, do_build: bool, work: Path,
     for round_ in range(runs):
         for units, repo in repos.items():
             out = work / f"site-u{units}"
-            for name, cmd in commands(repo, out, do_build, engines).items():
+            clone = (clones or {}).get(units)
+            for name, cmd in commands(repo, out, do_build, clone, engines).items():
                 shutil.rmtree(out, ignore_errors=True)
                 print(f"  round {round_ + 1}: {name} at {units} units …", file=sys.stderr)
                 r, err, phases = run_child(cmd)
@@ -149,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None,
                     help="generate into DIR/u<N> and keep them (reused when present)")
     ap.add_argument("--no-build", action="store_true", help="skip tracker build")
+    ap.add_argument("--no-check", action="store_true",
+                    help="skip tracker check (a one-filing pull request in a clone)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     ap.add_argument("--engines", default="mkdocs",
                     help="comma-separated site generators to build with, each timed "
@@ -162,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     figures: dict = {"load_before": os.getloadavg(), "scales": {}}
+    # The pull requests' clones go to a folder of their own: --work may hold repositories to
+    # reuse and not to write into (the national ones).
+    pr_work = Path(tempfile.mkdtemp(prefix="bench-scale-pr-"))
     try:
         repos: dict[int, Path] = {}
         for units in scales:
@@ -172,11 +194,19 @@ def main(argv: list[str] | None = None) -> int:
                                         "--villages", str(units * args.villages_per_unit),
                                         "--force"])
                 print(f"generated {repo} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        figures["scales"] = measure(repos, args.runs, not args.no_build, work, engines)
+        clones: dict[int, Path] = {}
+        if not args.no_check:
+            for units, repo in repos.items():
+                if (repo / ".git").exists():
+                    clones[units] = pr_work / f"u{units}"
+                    changed = pull_request(repo, clones[units])
+                    print(f"pull request at {units} units: {changed}", file=sys.stderr)
+        figures["scales"] = measure(repos, args.runs, not args.no_build, work, clones, engines)
         figures["load_after"] = os.getloadavg()
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(pr_work, ignore_errors=True)
 
     report(figures, scales, engines)
     if args.json:
@@ -196,7 +226,7 @@ def report(figures: dict, scales: list[int], engines: tuple[str, ...] = ("mkdocs
     print(f"{'command':<10}" + "".join(f"{f'{u} units':>22}" for u in scales))
     s = figures["scales"]
     builds = [build_name(e) for e in engines]
-    for cmd in ("validate", "status", *builds):
+    for cmd in ("validate", "status", "check", *builds):
         if cmd not in s[scales[0]]:
             continue
         cells = "".join(f"{s[u][cmd]['seconds']:>9.1f} s {s[u][cmd]['max_rss_mb']:>6.0f} MB"
@@ -205,14 +235,16 @@ def report(figures: dict, scales: list[int], engines: tuple[str, ...] = ("mkdocs
         print(f"{cmd:<10}{cells}")
     small, large = scales[0], scales[-1]
     print(f"\nratios {large}/{small} units (linear = {large / small:.2f}):")
-    for cmd in ("validate", "status", *builds):
-        if cmd in s[small]:
+    for cmd in ("validate", "status", "check", *builds):
+        if cmd in s[small] and cmd in s[large]:
             t = s[large][cmd]["seconds"] / s[small][cmd]["seconds"]
             m = s[large][cmd]["max_rss_mb"] / s[small][cmd]["max_rss_mb"]
             print(f"  {cmd:<9} time ×{t:.2f}   peak RSS ×{m:.2f}")
     for u in scales:
         line = f"  at {u} units: status/validate = " \
                f"{s[u]['status']['seconds'] / s[u]['validate']['seconds']:.2f}"
+        if "check" in s[u]:
+            line += f", check/validate = {s[u]['check']['seconds'] / s[u]['validate']['seconds']:.3f}"
         for name in builds:
             b = s[u].get(name, {})
             if b.get("tracker_share") is not None:

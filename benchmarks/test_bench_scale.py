@@ -25,11 +25,11 @@ def test_two_scales_without_build(tmp_path: Path, capsys: pytest.CaptureFixture[
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(figures["scales"]) == {"3", "6"}
     for scale in figures["scales"].values():
-        assert set(scale) == {"validate", "status"}
+        assert set(scale) == {"validate", "status", "check"}
         assert all(r["returncode"] == 0 and r["max_rss_mb"] > 0 for r in scale.values())
     text = capsys.readouterr().out
     assert "ratios 6/3 units (linear = 2.00)" in text
-    assert "status/validate" in text
+    assert "status/validate" in text and "check/validate" in text
 
 
 def test_two_engines_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,7 +40,7 @@ def test_two_engines_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 0
     figures = json.loads(out.read_text(encoding="utf-8"))
     for scale in figures["scales"].values():
-        assert set(scale) == {"validate", "status", "build", "build-zensical"}
+        assert set(scale) == {"validate", "status", "check", "build", "build-zensical"}
         assert scale["build"]["engine"] == "MkDocs"
         assert scale["build-zensical"]["engine"] == "Zensical"
         for name in ("build", "build-zensical"):

@@ -37,9 +37,11 @@ def check_plan(
     units: Document, tasks: Document, targets: Document, config: Config
 ) -> Iterator[Diagnostic]:
     u, t, g = units.data, tasks.data, targets.data
-    unit_ids = [x["id"] for x in u["units"]]
+    # Membership is tested in sets: thousands of units (a national plan) made every `in` on a
+    # list here a scan, and check_plan quadratic (issue 14).
+    unit_set = {x["id"] for x in u["units"]}
     group_ids = [x["id"] for x in u.get("groups", [])]
-    refs = set(unit_ids) | set(group_ids)
+    refs = unit_set | set(group_ids)
 
     # Positions are looked up only for a duplicate: reading them costs a second parse.
     seen: dict[str, tuple[str, int]] = {}
@@ -52,7 +54,7 @@ def check_plan(
             seen.setdefault(item["id"], (kind, i))
     for i, group in enumerate(u.get("groups", [])):
         for j, member in enumerate(group["members"]):
-            if member not in unit_ids:
+            if member not in unit_set:
                 yield diag(units.path, units.pos(("groups", i, "members", j)), "plan-unknown-unit",
                            f"分组 {group['id']} 的成员 {member} 不是已登记的单位")
 
@@ -90,6 +92,7 @@ def check_plan(
         if ref not in refs:
             yield _unknown_ref(targets, ("reporting", "required", j), ref, refs)
     target_ids: dict[str, int] = {}
+    groups = {x["id"]: x["members"] for x in u.get("groups", [])}
     counts_given = {x["id"]: {**x.get("counts", {}), **config.counts.get(x["id"], {})}
                     for x in u["units"]}
     for i, target in enumerate(g["targets"]):
@@ -107,11 +110,11 @@ def check_plan(
                 yield _unknown_ref(targets, ("targets", i, "reported_by", j), ref, refs)
         yield from _check_points(targets, i, target, start, end)
         per_unit = target.get("per_unit", {})
-        reporting = _expand(target.get("reported_by") or g["reporting"]["required"], u)
+        reporting = _expand(target.get("reported_by") or g["reporting"]["required"], groups)
         for unit in per_unit.get("allocations", {}):
-            if unit not in unit_ids:
+            if unit not in unit_set:
                 yield _unknown_ref(targets, ("targets", i, "per_unit", "allocations", unit),
-                                   unit, set(unit_ids), key=True)
+                                   unit, unit_set, key=True)
             elif unit not in reporting:
                 # Its goal would never be measured: the unit does not file this target.
                 yield diag(targets.path,
@@ -119,8 +122,8 @@ def check_plan(
                            "plan-allocation-not-reporting",
                            f"指标 {target['id']} 给 {unit} 分配了目标，但 {unit} 不报送这个指标")
         if "from" in per_unit:
-            reporters = _expand(target.get("reported_by") or g["reporting"]["required"], u)
-            have = [x for x in reporters if per_unit["from"] in counts_given.get(x, {})]
+            reporters = reporting
+            have = {x for x in reporters if per_unit["from"] in counts_given.get(x, {})}
             if have and len(have) < len(reporters):
                 lacking = [x for x in reporters if x not in have]
                 yield diag(targets.path, targets.pos(("targets", i, "per_unit", "from")),
@@ -140,20 +143,19 @@ def check_plan(
                        hint=did_you_mean(comp["target"], target_ids)
                        + "可选指标：" + "、".join(target_ids))
     for unit in config.counts:
-        if unit not in unit_ids and config.source is not None:
+        if unit not in unit_set and config.source is not None:
             doc = config.source
             yield diag(doc.path, doc.pos(("counts", unit), key=True), "config-invalid",
                        f"tracker.yaml 的 counts 中的单位 {unit} 不存在",
                        hint="counts 下只能写 plan/units.yaml 中的单位编号。")
 
 
-def _expand(refs: list[str], units_data: dict[str, Any]) -> list[str]:
-    groups = {x["id"]: x["members"] for x in units_data.get("groups", [])}
-    out: list[str] = []
+def _expand(refs: list[str], groups: dict[str, list[str]]) -> dict[str, None]:
+    """Unit and group references → unit ids, in order, without repeats (a dict: ordered, and
+    `in` is a lookup)."""
+    out: dict[str, None] = {}
     for ref in refs:
-        for unit in groups.get(ref, [ref]):
-            if unit not in out:
-                out.append(unit)
+        out.update(dict.fromkeys(groups.get(ref, [ref])))
     return out
 
 

@@ -212,12 +212,12 @@ class Plan:
 
     def expand(self, refs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Unit and group references → unit ids, in order, without repeats."""
-        out: list[str] = []
+        # A dict keeps the order and finds repeats in O(1): `unit not in list` made this
+        # quadratic, a second per `reported_by: [all]` at national scale (issue 14).
+        out: dict[str, None] = {}
         for ref in refs:
             members = self.groups[ref].members if ref in self.groups else (ref,)
-            for unit in members:
-                if unit not in out:
-                    out.append(unit)
+            out.update(dict.fromkeys(members))
         return tuple(out)
 
     def unit_goal(self, target: Target, unit: str) -> int | None:

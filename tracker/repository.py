@@ -175,9 +175,19 @@ def discover(
     if not base.is_dir():
         return filings, registers, problems
     whole = scope is None or scope.full
-    for unit_dir in _entries(base, problems):
+    if whole or scope.targets:  # type: ignore[union-attr]
+        unit_dirs = _entries(base, problems)
+    else:
+        # Only the scope's own unit folders can be wanted: look them up, rather than list
+        # a folder of thousands of units (a one-filing pull request at national scale).
+        unit_dirs = [base / u for u in sorted(scope.units)  # type: ignore[union-attr]
+                     if os.path.lexists(base / u)]
+    for unit_dir in unit_dirs:
         unit = unit_dir.name
-        if not whole and unit not in scope.units and not scope.targets:  # type: ignore[union-attr]
+        if not whole and unit not in scope.units:  # type: ignore[union-attr]
+            # Another unit's folder: only its registers of the scope's targets can be wanted
+            # (codes are unique across units). Looked up by name, not listed.
+            registers.extend(_registers_of(unit_dir, scope.targets))  # type: ignore[union-attr]
             continue
         if unit_dir.is_symlink():
             problems.append(diag(display_path(unit_dir), None, "file-symlink",
@@ -202,6 +212,27 @@ def discover(
             elif not name.startswith("."):  # .gitkeep and the like belong to the tools
                 problems.append(_not_read(entry))
     return filings, registers, problems
+
+
+def _registers_of(unit_dir: Path, targets: set[str]) -> list[tuple[Path, str]]:
+    """A unit folder's registers of `targets` that exist, found by name (as `discover` would
+    list them: not through a symlinked unit or registers folder)."""
+    folder = unit_dir / "registers"
+    if unit_dir.is_symlink() or folder.is_symlink() or not folder.is_dir():
+        return []
+    return [(folder / f"{t}.yaml", f"submissions/{unit_dir.name}/registers/{t}.yaml")
+            for t in sorted(targets) if os.path.lexists(folder / f"{t}.yaml")]
+
+
+def _may_share_codes(rel: str, prefixes: dict[str, set[str]], plan: Plan | None) -> bool:
+    """Whether another unit's register (`rel`, of a scope's target) could hold a code of the
+    scope's registers of that target: only if its unit's region code begins one of them (its
+    own codes must begin with it, `register-code-region`), or the unit has none to go by."""
+    parts = rel.split("/")
+    unit = plan.units.get(parts[1]) if plan is not None else None
+    if unit is None or not unit.region_code:
+        return True
+    return unit.region_code in prefixes.get(Path(parts[3]).stem, set())
 
 
 def discover_reviews(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
@@ -344,7 +375,21 @@ def load(
     # One relpath for the root, not one per file (a province has thousands of files).
     shown_root = display_path(root)
     shown_prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
-    for files, kind in ((filing_files, "filing"), (register_files, "register")):
+    others: list[tuple[Path, str]] = []
+    if scope is not None and not scope.full and scope.targets:
+        # Other units' registers of a changed register's target are read for one rule, codes
+        # unique across units: first the scope's own, then only those that could share a code
+        # with them (a national pull request would otherwise read every unit's register).
+        others = [(f, r) for f, r in register_files if r.split("/")[1] not in scope.units]
+        register_files = [(f, r) for f, r in register_files if r.split("/")[1] in scope.units]
+    for files, kind in ((filing_files, "filing"), (register_files, "register"),
+                        (others, "register")):
+        if files is others and others:
+            prefixes: dict[str, set[str]] = {}
+            for reg in registers:
+                codes = prefixes.setdefault(Path(reg.path).stem, set())
+                codes.update(item.code[:n] for item in reg.items for n in range(1, len(item.code) + 1))
+            files = [x for x in others if _may_share_codes(x[1], prefixes, the_plan)]
         for file, rel in files:
             if scope is not None and not scope.wants(rel):
                 continue

@@ -28,9 +28,14 @@ FORMATS = ["text", "json", "github", "junit"]  # tracker.reporters.REPORTERS, wi
 @click.option("--markdown", "markdown_out", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="把结果和状态变化写成 Markdown 文件(用于合并请求评论)。")
 @click.option("--no-status", is_flag=True, help="不计算状态变化。Skip the status delta.")
+@click.option("--delta", "delta_mode", type=click.Choice(["auto", "full", "units"]),
+              default="auto", show_default=True,
+              help="状态变化的范围：full 读取每个单位的最新报送(含全市合计、任务、排名)；units 只算"
+                   "改动的单位；auto 在单位不超过 200 个时用 full。What the status delta reads: "
+                   "every unit (full), the changed units only (units), or full up to 200 units.")
 def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signed: bool,
                   as_of: date | None, strict: bool, markdown_out: Path | None, no_status: bool,
-                  debug: bool) -> None:
+                  delta_mode: str, debug: bool) -> None:
     """检查合并请求 Check a pull request against its base branch.
 
     \b
@@ -52,6 +57,9 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     then shows how status (as of today, or --as-of) moves, as Markdown: after the problems in
     text format, in the --markdown file, and appended to $GITHUB_STEP_SUMMARY when that is set
     (GitHub Actions). Where it is shown nowhere (json/junit without those) it is not computed.
+    City totals, tasks and index ranks need every unit's latest filing: --delta auto reads them
+    up to 200 unit folders; above that the delta shows the changed units' own rows, and its
+    cost follows the pull request, not the repository (--delta full reads them all anyway).
 
     \b
     Examples:
@@ -68,14 +76,16 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     # The status delta is Markdown for people: computed only where it will be shown.
     status = (fmt == "text" or markdown_out is not None or bool(summary)) and not no_status
     day = as_of or date.today()  # once: a run that crosses midnight compares on one day
-    context = check_context.start(root, day, max_bytes) if status else None
+    every_unit = status and check_context.reads_every_unit(root, delta_mode)
+    context = check_context.start(root, day, max_bytes) if every_unit else None
     try:
         from tracker.gate.check import CheckSettings, run_check
         from tracker.gate.report import check_markdown
         from tracker.reporters import REPORTERS, TextReporter
 
         result = run_check(CheckSettings(root, base, require_signed, day, strict, max_bytes,
-                                         status=status), context=context)
+                                         status=status, every_unit=every_unit),
+                           context=context)
     finally:
         if context is not None:
             context.close()

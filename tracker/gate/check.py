@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.background import Background
+from tracker.check_context import reads_every_unit
 from tracker.diagnostics import Diagnostic, Report, diag
 from tracker.errors import GitError
 from tracker.gate import history
@@ -49,6 +50,9 @@ class CheckSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
     lang: str = "zh"
     status: bool = True  # compute the status delta
+    # Whether the delta reads every unit's latest filings (city totals, tasks, index ranks) or
+    # only the changed units'; None: tracker.check_context.reads_every_unit decides.
+    every_unit: bool | None = None
     today: date | None = None  # the day reported_on may not be after (default: today where the plan is)
 
 
@@ -118,12 +122,15 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
     # compiled once, here, before the fork.
     day = settings.as_of or date.today()
     own = None
+    every_unit = settings.every_unit
+    if every_unit is None:
+        every_unit = context is not None or reads_every_unit(where.root)
     try:
-        if settings.status and context is None:
+        if settings.status and context is None and every_unit:
             for kind in ("config", *PLAN_FILES, "filing"):
                 validator(kind)
             context = own = Background(context_docs, where.root, day, settings.max_bytes)
-        return _check(settings, git, where, day, context, log_proc, diff_proc)
+        return _check(settings, git, where, day, context, log_proc, diff_proc, every_unit)
     finally:
         for proc in (log_proc, diff_proc):
             if proc.returncode is None:  # not read: something failed first
@@ -135,7 +142,7 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
 
 def _check(settings: CheckSettings, git: Git, where: Where, day: date,
            context: Background | None, log_proc: subprocess.Popen[bytes],
-           diff_proc: subprocess.Popen[bytes]) -> CheckResult:
+           diff_proc: subprocess.Popen[bytes], every_unit: bool = True) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
     # The plan does not depend on what git says: read it while git works.
@@ -230,5 +237,5 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     result = CheckResult(report, base, changed_by, changes, full=full)
     if settings.status and loaded.repo is not None:
         result.delta, result.delta_markdown = status_delta(
-            settings, git, where, loaded, scope, changes, blobs, context)
+            settings, git, where, loaded, scope, changes, blobs, context, every_unit)
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from tracker.schema import validate
 from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file
 
 if TYPE_CHECKING:
+    from tracker.delta import Delta
     from tracker.gate.check import CheckSettings
 
 
@@ -143,16 +145,54 @@ def _base_reviews(loaded: Loaded, where: Where, changes: list[Change],
     return list(by_path.values())
 
 
+def _only(plan: Plan, units: set[str]) -> Plan:
+    """The plan seen from `units` alone: every unit list cut down to them, and the tasks and
+    the index kept only where all their units are among them. Status computed from it is
+    exact for those units' own rows and for every aggregate all of whose members are in
+    `units` (a target only they report, a task only they are named on); `_exact` drops the
+    other aggregates, which would need every unit's filings."""
+    def keep(refs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(u for u in refs if u in units)
+
+    required = keep(plan.reporting.required)
+    return replace(
+        plan,
+        units={u: plan.units[u] for u in plan.units if u in units},
+        tasks={k: t for k, t in plan.tasks.items() if set(t.units) <= units},
+        targets={k: t._replace(reported_by=keep(t.reported_by))
+                 for k, t in plan.targets.items()},
+        reporting=plan.reporting._replace(required=required),
+        index=plan.index if set(plan.reporting.required) <= units else None,
+        _sets={},
+    )
+
+
+def _exact(delta: Delta, plan: Plan, units: set[str]) -> Delta:
+    """The moves of `delta` (computed from `_only(plan, units)`) that hold for the whole
+    repository: the units' own rows, and city rows of targets only they report."""
+    from tracker.status import CITY
+
+    whole = {t.id for t in plan.targets.values() if set(t.reported_by) <= units}
+    return replace(delta, targets=tuple(m for m in delta.targets
+                                        if m.scope != CITY or m.target in whole))
+
+
 def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded, scope: Scope,
                  changes: list[Change], blobs: dict[str, bytes | None],
-                 context: Background | None = None) -> tuple[Any, str]:
-    """Status at the base and at HEAD (as of D), and the Markdown of what moved."""
+                 context: Background | None = None, every_unit: bool = True) -> tuple[Any, str]:
+    """Status at the base and at HEAD (as of D), and the Markdown of what moved.
+
+    `every_unit`: read every unit's latest filings (from `context`, or here) for city totals,
+    tasks and index ranks; otherwise only the changed units' rows, and the aggregates all of
+    whose members changed, at a cost that follows the pull request (tracker.check_context)."""
     from tracker.delta import diff, render_delta_markdown
     from tracker.status import compute
 
     assert loaded.repo is not None
     plan = loaded.repo.plan
     day = settings.as_of or date.today()
+    partial = False
+    read: set[str] = set()
     if scope.full:
         at_base = _load_at(git, where, settings.base, settings.max_bytes)
         if at_base is None or at_base.repo is None:
@@ -174,16 +214,69 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
                     before = _filing_from(blobs.get(ch.old_blob), old_rel, where.shown(ch.path))
                     if before is not None:
                         by_path[old_rel] = before
-        if context is not None:
-            docs = context.result()
+        others: list[Filing] = []
+        seen = plan
+        if every_unit:
+            if context is not None:
+                docs = context.result()
+            else:
+                with Background(context_docs, where.root, day, settings.max_bytes) as own:
+                    docs = own.result()
+            others = _filings([(rel, data) for rel, data in docs
+                               if rel.split("/")[1] not in changed])
         else:
-            with Background(context_docs, where.root, day, settings.max_bytes) as own:
-                docs = own.result()
-        others = _filings([(rel, data) for rel, data in docs if rel.split("/")[1] not in changed])
+            # The changed units, and the units of a task whose 销号 decisions changed: its
+            # status is then exact too. Only their filings are read.
+            read = set(changed)
+            for ch in changes:
+                rel = where.rel(ch.path)
+                task = plan.tasks.get(Path(rel).stem) if rel and kind_of(rel) == "review" else None
+                read |= set(task.units) if task is not None else set()
+            extra = sorted(read - set(changed))
+            if extra:
+                others = _filings(latest_docs(where.root, plan, extra, day, settings.max_bytes))
+            seen = _only(plan, read)
+            partial = True
         # Untouched units read the same filings on both sides: only the changed units' own
-        # rows can move (city rows, tasks and the index are computed in full).
-        old = compute(plan, [*by_path.values(), *others], day, units=changed,
+        # rows can move (city rows, tasks and the index are computed in full, from every
+        # unit's filings, or only where the changed units are all their members).
+        old = compute(seen, [*by_path.values(), *others], day, units=changed,
                       reviews=_base_reviews(loaded, where, changes, blobs))
-        new = compute(plan, [*head, *others], day, units=changed, reviews=loaded.repo.reviews)
+        new = compute(seen, [*head, *others], day, units=changed, reviews=loaded.repo.reviews)
     delta = diff(old, new)
-    return delta, render_delta_markdown(delta, plan, settings.lang)
+    if not partial:
+        return delta, render_delta_markdown(delta, plan, settings.lang)
+    delta = _exact(delta, plan, read)
+    return delta, render_delta_markdown(delta, plan, settings.lang) + _partial_markdown(
+        old, new, plan, read, settings.lang)
+
+
+def _partial_markdown(old: Any, new: Any, plan: Plan, units: set[str], lang: str) -> str:
+    """What a delta of the changed units alone can say about the city totals it leaves out:
+    how much those units add to each (the others' part is the same on both sides)."""
+    from tracker.delta import md_text
+
+    en = lang == "en"
+    whole = {t.id for t in plan.targets.values() if set(t.reported_by) <= units}
+    moved: dict[str, int] = {}
+    for sign, status in ((-1, old), (1, new)):
+        for a in status.actuals:
+            target = plan.targets.get(a.target)
+            if target is not None and a.target not in whole and a.unit in units \
+                    and plan.reports(target, a.unit):  # as the city total counts it
+                moved[a.target] = moved.get(a.target, 0) + sign * a.value
+    out = [""]
+    rows = [(t, d) for t, d in moved.items() if d]
+    if rows:
+        out += ["**City totals: what the changed units add**" if en else
+                "**全市合计的变化(本次改动的单位贡献的部分)**", "",
+                "| Target | Change |" if en else "| 指标 | 变化 |", "|---|---|"]
+        out += [f"| {md_text(plan.targets[t].title)} | {d:+d} |" for t, d in rows]
+        out.append("")
+    out.append(
+        "_Only the changed units' own rows were computed: city totals' status, tasks and index "
+        "ranks depend on every unit's filings (`tracker check --delta full` reads them; "
+        "by default only up to 200 unit folders)._" if en else
+        "_只计算了本次改动的单位自己的状态：全市合计的状态、任务和指数排名取决于每个单位的报送，"
+        "这里没有计算(`tracker check --delta full` 会读取所有单位；默认只在单位文件夹不超过 200 个时读取)。_")
+    return "\n".join(out) + "\n"
