@@ -262,18 +262,7 @@ def test_cli_engine_option(tmp_path: Path) -> None:
 
 # --- a real browser on the Zensical site -----------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+from tests.test_site_browser import CHROMIUM, _Quiet  # noqa: E402 - one quiet handler for all
 
 
 @pytest.fixture(scope="module")
