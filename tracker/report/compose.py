@@ -15,7 +15,7 @@ Sections (numbered in order, those without content left out — docs/report.md):
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -408,13 +408,24 @@ class _Composer:
 
     def units(self) -> None:
         fig, issue = self.b.figures, self.b.filings
+        # Each unit's rows, grouped in one pass (a scan per unit is quadratic: issue 14).
+        rows_of: dict[str, list[TargetStatus]] = defaultdict(list)
+        for t in fig.targets:
+            rows_of[t.scope].append(t)
+        led_of: dict[str | None, list[TaskStatus]] = defaultdict(list)
+        for task in fig.tasks:
+            led_of[task.lead].append(task)
+        filed_of: dict[str, list[FilingStatus]] = defaultdict(list)
+        for f in issue.filings:
+            if f.period == self.period or f.status == "missing":
+                filed_of[f.unit].append(f)
+        ranks = {e.unit: e for e in fig.index} if fig.index_has_goals else {}
         entries = []
         for unit in self.plan.units:
-            rows = [t for t in fig.targets if t.scope == unit]
-            led = [t for t in fig.tasks if t.lead == unit]
-            filed = [f for f in issue.filings if f.unit == unit and
-                     (f.period == self.period or f.status == "missing")]
-            rank = fig.index_of(unit) if fig.index_has_goals else None
+            rows = rows_of.get(unit, [])
+            led = led_of.get(unit, [])
+            filed = filed_of.get(unit, [])
+            rank = ranks.get(unit)
             if not (rows or led or filed):
                 continue
             parts = []

@@ -132,4 +132,8 @@ def report_data(repo: Repository, periods: list[str]) -> list[tuple[str, bytes]]
         doc = compose(bulletin(plan, repo.filings, dates, repo.reviews, cache=cache), plan,
                       site_url=repo.config.site_url, demo=repo.config.demo)
         out.append((f"{FOLDER}/report-{period}.docx", render_docx(doc)))
+        # Only this period's end is read again (as the next one's "previous"): a Status per
+        # date kept to the end is most of this process's memory at national scale (issue 14).
+        for day in [day for day in cache if day != dates.end]:
+            del cache[day]
     return out
