@@ -17,7 +17,8 @@ in a fresh subprocess, best wall time of --runs:
     build      tracker build --no-provenance --as-of 2025-12-31 --root REPO --out TMP
                (once per generator of --engines: `build` is MkDocs, `build-zensical` Zensical)
 
-and the peak resident memory of each child (getrusage of that child alone, via os.wait4).
+and the peak resident memory of each child (getrusage of that child alone, via os.wait4) and of
+all its processes together (the sum of their proportional set sizes, sampled: TreeMemory).
 Printed: for every command the ratio larger/smaller scale (linear growth = the ratio of the
 units; the target from issue 14 is build ≤ 2.2× from half to full scale); status/validate and
 check/validate at each scale (issue 14: ≤ 1.2 and ≤ 0.05, and check must not grow with the
@@ -38,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -54,9 +56,55 @@ SIZE_LINE = re.compile(r"完成:.*?([0-9]+) 个文件,([0-9.]+) MB")
 @dataclass
 class Run:
     seconds: float
-    max_rss_mb: float
+    max_rss_mb: float  # the largest process alone (os.wait4)
     returncode: int
     stderr_tail: str = ""
+    tree_pss_mb: float = 0.0  # the peak of all its processes together (TreeMemory)
+
+
+class TreeMemory(threading.Thread):
+    """The peak memory of a process and all its descendants together, sampled twice a second:
+    the sum of their proportional set sizes (/proc/PID/smaps_rollup, Linux), so a page a forked
+    child still shares with its parent counts once. ru_maxrss gives each process alone, and
+    `tracker build` runs two at once (the 督办通报 in a forked second process)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self._stop_at = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_at.wait(0.5):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+
+    def stop(self) -> float:
+        self._stop_at.set()
+        self.join()
+        return self.peak_kb / 1024
+
+
+def _tree(root: int) -> set[int]:
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                    parent[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, grew = {root}, True
+    while grew:
+        more = {pid for pid, ppid in parent.items() if ppid in found} - found
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
 
 
 def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
@@ -71,6 +119,9 @@ def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
         t0 = last = time.perf_counter()
         label = "start-up"
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        memory = TreeMemory(proc.pid)
+        if Path("/proc/self/smaps_rollup").exists():
+            memory.start()
         assert proc.stderr is not None
         for raw in proc.stderr:
             now = time.perf_counter()
@@ -79,13 +130,15 @@ def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
             phases.append((label, now - last))
             label, last = re.sub(r"[0-9][0-9.,-]*", "N", line.removeprefix("tracker build: "))[:24], now
         proc.stderr.close()
+        tree_mb = memory.stop() if memory.is_alive() else 0.0
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
         phases.append((label, time.perf_counter() - last))
         proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = "\n".join(lines)
     # ru_maxrss is in kilobytes on Linux.
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr[-2000:]), stderr, phases
+    return (Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr[-2000:], tree_mb),
+            stderr, phases)
 
 
 def tracker_command() -> list[str]:
@@ -233,6 +286,12 @@ def report(figures: dict, scales: list[int], engines: tuple[str, ...] = ("mkdocs
                         f"{'' if s[u][cmd]['returncode'] == 0 else ' rc=' + str(s[u][cmd]['returncode'])}"
                         for u in scales)
         print(f"{cmd:<10}{cells}")
+    print("(peak RSS of the largest process; the peak of all processes together, PSS:")
+    for cmd in ("validate", "status", "check", *builds):
+        if cmd in s[scales[0]]:
+            print(f"  {cmd:<8}" + "".join(f"{s[u][cmd].get('tree_pss_mb', 0):>20.0f} MB"
+                                          for u in scales))
+    print(")")
     small, large = scales[0], scales[-1]
     print(f"\nratios {large}/{small} units (linear = {large / small:.2f}):")
     for cmd in ("validate", "status", "check", *builds):

@@ -45,5 +45,7 @@ def test_two_engines_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert scale["build-zensical"]["engine"] == "Zensical"
         for name in ("build", "build-zensical"):
             assert scale[name]["render"] > 0 and scale[name]["files"] > 0 and scale[name]["mb"] > 0
+            # a build takes seconds: its processes' memory together was sampled
+            assert scale[name]["tree_pss_mb"] > 0
     text = capsys.readouterr().out
     assert "generators side by side" in text and "Zensical" in text

@@ -410,3 +410,39 @@ def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monke
     assert seen["alive_at_render"] is False
     assert result.pages > 0 and (out / "index.html").is_file()
     assert list(out.glob("downloads/*.docx")), "the period reports are in the site"
+
+
+def test_without_a_second_process_the_reports_are_made_after_the_timeline_is_let_go(
+        tmp_path: Path, monkeypatch, demo_site: Path) -> None:  # type: ignore[no-untyped-def]
+    """TRACKER_PARALLEL=0 (or a system without fork): the 督办通报 and the workbook are made in
+    the build's own process once the pages are done; the timeline is let go first, so the two
+    never take memory at the same time. The files are the same as the forked build's."""
+    import gc
+    import weakref
+
+    from tracker.site import downloads
+    from tracker.site import timeline as timeline_mod
+
+    seen: dict[str, object] = {}
+    real_compute, real_side = timeline_mod.compute, downloads.side_files
+
+    def compute_and_watch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        timeline = real_compute(*args, **kwargs)
+        seen["timeline"] = weakref.ref(timeline)
+        return timeline
+
+    def side_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gc.collect()
+        seen["timeline_alive"] = seen["timeline"]() is not None  # type: ignore[operator]
+        return real_side(*args, **kwargs)
+
+    monkeypatch.setenv("TRACKER_PARALLEL", "0")
+    monkeypatch.setattr(timeline_mod, "compute", compute_and_watch)
+    monkeypatch.setattr(downloads, "side_files", side_and_look)
+    out = tmp_path / "site"
+    site_build.execute(site_build.BuildSettings(root=DEMO, out=out, as_of=DEMO_AS_OF))
+    assert seen["timeline_alive"] is False
+    made = sorted(p.relative_to(out) for p in (out / "downloads").iterdir())
+    assert made == sorted(p.relative_to(demo_site) for p in (demo_site / "downloads").iterdir())
+    for name in made:
+        assert (out / name).read_bytes() == (demo_site / name).read_bytes(), name

@@ -407,7 +407,11 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     # The pages are made. The generator needs nothing they were made from, so the repository,
     # the timeline and the provenance are let go before it runs (at national scale they are
     # most of the memory, and the generator holds a whole site of its own: issue 14). The
-    # period reports' child has had the page generation to finish in; its files are taken now.
+    # timeline first: the period reports read only the repository, and where there is no
+    # second process (TRACKER_PARALLEL=0, not Linux) they are made here, now. The second
+    # process has had the page generation to finish in; its files are taken now.
+    del timeline, status, payload, provenance, shipped
+    gc.collect()
     say(f"收取第二个进程生成的文件(各期督办通报 {len(reports)} 份、Excel 台账)…")
     side = job.result()
     report_files: list[tuple[str, bytes]] = side["reports"]
@@ -415,7 +419,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         content.files.append(pages.ShippedFile(xlsx_path, side["xlsx"]))
     lap("reports")
     job.release()
-    del repo, timeline, status, payload, provenance, shipped
+    del repo, side
     gc.collect()
 
     # One temporary folder beside the output holds the sources (src/) and the new site (site/):
