@@ -186,3 +186,16 @@ def test_template_output_is_escaped_text_with_line_breaks_as_br(value: str) -> N
     out = escape(_finalize(value))  # what an autoescaping template writes for {{ value }}
     assert out == expected
     assert "\n" not in out and "\r" not in out and "<script" not in out
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(_HOSTILE, max_size=12) | st.text(max_size=12))
+def test_a_filings_text_in_a_pre_is_escaped_line_by_line_with_no_raw_newline(value: str) -> None:
+    """The 原文 page shows a filing's whole text in a <pre>: each line cleaned and escaped,
+    lines joined by the &#10; character reference, never a raw line break of any kind."""
+    from tracker.site.pages import pre_text
+
+    expected = _Markup("&#10;").join(escape(clean_text(line)) for line in value.splitlines())
+    out = pre_text(value)
+    assert out == expected and isinstance(out, _Markup)
+    assert not any(ch in out for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

@@ -365,8 +365,13 @@ _PLAIN = re.compile("[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]
 
 def pre_text(text: str) -> Markup:
     """Text for a <pre>: escaped, line breaks as `&#10;` character references, so the page
-    source holds no raw newline from data (a blank line would end the raw HTML block)."""
-    return Markup("&#10;").join(escape(clean_text(line)) for line in text.splitlines())
+    source holds no raw newline from data (a blank line would end the raw HTML block).
+
+    The lines are cut as str.splitlines cuts them, and the whole text escaped at once: neither
+    cleaning nor escaping touches "\n" (a whole filing's text, line by line, was a tenth of the
+    page generation's calls)."""
+    escaped = str(escape(clean_text("\n".join(text.splitlines()))))  # (Markup.replace escapes)
+    return Markup(escaped.replace("\n", "&#10;"))
 
 
 class _Context(jinja2.runtime.Context):
