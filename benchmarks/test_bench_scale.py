@@ -49,3 +49,25 @@ def test_two_engines_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[
             assert scale[name]["tree_pss_mb"] > 0
     text = capsys.readouterr().out
     assert "generators side by side" in text and "Zensical" in text
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc only")
+def test_peak_memory_counts_a_forked_child_that_copied_its_memory(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A parent holds 200 MB and forks a child that writes to every page of it: the two hold
+    ~400 MB together, which the sum of PSS shows and either process alone does not."""
+    import peak_memory
+
+    script = ("import os, time\n"
+              "data = bytearray(200 * 1024 * 1024)\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n"
+              "    for i in range(0, len(data), 4096): data[i] = 1\n"  # copy-on-write: own pages
+              "    time.sleep(2.5); os._exit(0)\n"
+              "os.waitpid(pid, 0)\n")
+    assert peak_memory.main([sys.executable, "-c", script]) == 0
+    err = capsys.readouterr().err
+    total = float(err.split("(PSS): ")[1].split(" MiB")[0])
+    own = [float(line.split("own peak ")[1].split(" MiB")[0])
+           for line in err.splitlines() if "own peak" in line]
+    assert len(own) == 2 and total > 380 and max(own) < 260

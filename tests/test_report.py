@@ -287,7 +287,7 @@ def test_figures_are_as_of_the_period_end_and_filings_as_of_the_day_after_the_du
         date(2024, 6, 30), date(2024, 7, 10), date(2024, 7, 11), date(2024, 3, 31))
     b = bulletin_of(repo, dates)
     assert b.figures == compute(repo, date(2024, 6, 30))
-    assert b.filings == compute(repo, date(2024, 7, 11))
+    assert b.filings == compute(repo, date(2024, 7, 11)).filings  # (its filing rows alone)
     doc = compose(b, repo.plan)
     targets = doc.table("targets")
     assert targets is not None
@@ -399,3 +399,29 @@ def test_a_very_long_plan_title_fits_the_document_properties(small: Path, tmp_pa
     d = docx.Document(str(out))
     assert len(d.core_properties.title) == 255 and d.core_properties.title.endswith("…")
     assert d.paragraphs[1].text.count("很长的方案名称") == 50  # the title itself is whole
+
+
+def test_the_issue_dates_filing_rows_are_the_engines_computed_alone() -> None:
+    """A 通报 reads only the filing rows at its issue date; they are computed without the
+    targets, tasks and index (status.filing_calendar), and are the engine's rows exactly — on
+    every day around every due date of the demo, late and missing filings included."""
+    from datetime import timedelta
+
+    from tracker.status import filing_calendar
+
+    repo = load(DEMO).repo
+    assert repo is not None
+    plan = repo.plan
+    days = set()
+    for f in repo.filings:
+        period = parse_period(plan, f.period)
+        due = period.due(plan.reporting.due_days)
+        days |= {period.end, due - timedelta(days=1), due, due + timedelta(days=1)}
+    checked = 0
+    for day in sorted(days):
+        engine = compute(repo, day).filings
+        assert filing_calendar(plan, repo.filings, day) == engine, day
+        checked += bool(engine)
+    assert checked > 10
+    rows = compute(repo, max(days)).filings
+    assert {r.status for r in rows} >= {"on_time", "late", "missing"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -412,11 +413,14 @@ def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monke
     assert list(out.glob("downloads/*.docx")), "the period reports are in the site"
 
 
+@pytest.mark.parametrize("why", ["TRACKER_PARALLEL=0", "over the memory budget"])
 def test_without_a_second_process_the_reports_are_made_after_the_timeline_is_let_go(
-        tmp_path: Path, monkeypatch, demo_site: Path) -> None:  # type: ignore[no-untyped-def]
-    """TRACKER_PARALLEL=0 (or a system without fork): the 督办通报 and the workbook are made in
-    the build's own process once the pages are done; the timeline is let go first, so the two
-    never take memory at the same time. The files are the same as the forked build's."""
+        why: str, tmp_path: Path, monkeypatch, demo_site: Path) -> None:  # type: ignore[no-untyped-def]
+    """TRACKER_PARALLEL=0, a system without fork, or a repository so large that two processes
+    would not fit in the build's memory budget (a national one): the 督办通报 and the workbook
+    are made in the build's own process once the pages are done; the timeline is let go first,
+    so the two never take memory at the same time. The files are the same as the forked
+    build's, and the progress line does not speak of a second process."""
     import gc
     import weakref
 
@@ -436,12 +440,25 @@ def test_without_a_second_process_the_reports_are_made_after_the_timeline_is_let
         seen["timeline_alive"] = seen["timeline"]() is not None  # type: ignore[operator]
         return real_side(*args, **kwargs)
 
-    monkeypatch.setenv("TRACKER_PARALLEL", "0")
+    if why == "TRACKER_PARALLEL=0":
+        monkeypatch.setenv("TRACKER_PARALLEL", "0")
+    else:
+        from tracker import background
+
+        monkeypatch.delenv("TRACKER_PARALLEL", raising=False)
+        # (this test process may run threads, which alone would stop the fork: only the
+        # budget may stop it here)
+        monkeypatch.setattr(background, "_can_fork", lambda: sys.platform == "linux")
+        monkeypatch.setattr(site_build, "MEMORY_BUDGET", 1)
     monkeypatch.setattr(timeline_mod, "compute", compute_and_watch)
     monkeypatch.setattr(downloads, "side_files", side_and_look)
     out = tmp_path / "site"
-    site_build.execute(site_build.BuildSettings(root=DEMO, out=out, as_of=DEMO_AS_OF))
+    said: list[str] = []
+    site_build.execute(site_build.BuildSettings(root=DEMO, out=out, as_of=DEMO_AS_OF,
+                                                progress=said.append))
     assert seen["timeline_alive"] is False
+    assert "生成各期督办通报 9 份、Excel 台账…" in said
+    assert not any("第二个进程" in line for line in said)
     made = sorted(p.relative_to(out) for p in (out / "downloads").iterdir())
     assert made == sorted(p.relative_to(demo_site) for p in (demo_site / "downloads").iterdir())
     for name in made:

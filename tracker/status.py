@@ -18,7 +18,7 @@ Cost: one pass over the filings plus one pass over the plan — O(filings + targ
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -527,7 +527,24 @@ def _compute(
                               decisions.get(task.id))
                  for task in plan.tasks.values()]
 
-    filing_rows: list[FilingStatus] = []
+    filing_rows = _filing_rows(plan, arrived, day, order, focus, source_of)
+    received = tuple(sorted((source_of(f) for f in arrived.values()),
+                            key=lambda s: (order.get(s.unit, len(order)), s.unit, s.period)))
+    return Status(
+        as_of=day, plan=plan.info.id, lagging=cut.lagging, targets=tuple(target_rows),
+        tasks=tuple(task_rows), filings=tuple(filing_rows),
+        index=_index(plan, by_pair, order), actuals=tuple(actuals), received=received,
+        cutoffs=cut, closure=plan.info.closure,
+    )
+
+
+def _filing_rows(plan: Plan, arrived: dict[tuple[str, str], Filing], day: date,
+                 order: dict[str, int], focus: Collection[str] | None,
+                 source_of: Callable[[Filing], Source]) -> list[FilingStatus]:
+    """The filing calendar at D: each required unit × each period ended by D, from the filing
+    of each (unit, period) that had arrived by D."""
+    timeliness = plan.reporting.timeliness
+    rows: list[FilingStatus] = []
     # Every period of the plan that has ended by D (its last day ≤ D: status is as of the end
     # of D), with its due date.
     calendar = [(str(p), p.due(plan.reporting.due_days))
@@ -540,20 +557,26 @@ def _compute(
             filed = arrived.get((unit, period))
             if filed is None:
                 code = "missing" if due < day else "upcoming"
-                filing_rows.append(FilingStatus(unit, period, due, code, None, None))
+                rows.append(FilingStatus(unit, period, due, code, None, None))
             else:
                 code = "on_time" if filed.filed_on(timeliness) <= due else "late"
-                filing_rows.append(FilingStatus(unit, period, due, code, filed.reported_on,
-                                                source_of(filed)))
+                rows.append(FilingStatus(unit, period, due, code, filed.reported_on,
+                                         source_of(filed)))
+    return rows
 
-    received = tuple(sorted((source_of(f) for f in arrived.values()),
-                            key=lambda s: (order.get(s.unit, len(order)), s.unit, s.period)))
-    return Status(
-        as_of=day, plan=plan.info.id, lagging=cut.lagging, targets=tuple(target_rows),
-        tasks=tuple(task_rows), filings=tuple(filing_rows),
-        index=_index(plan, by_pair, order), actuals=tuple(actuals), received=received,
-        cutoffs=cut, closure=plan.info.closure,
-    )
+
+def filing_calendar(plan: Plan, filings: Iterable[Filing], day: date) -> tuple[FilingStatus, ...]:
+    """`compute(plan, filings, day).filings` alone, without the targets, tasks and index: what
+    a 督办通报 reads at its issue date (tracker.report.data), a tenth of the work."""
+    timeliness = plan.reporting.timeliness
+    arrived: dict[tuple[str, str], Filing] = {}
+    for f in filings:
+        if f.filed_on(timeliness) <= day:
+            key = (f.unit, f.period)
+            if key not in arrived or f.revision > arrived[key].revision:
+                arrived[key] = f
+    order = {u: i for i, u in enumerate(plan.units)}
+    return tuple(_filing_rows(plan, arrived, day, order, None, Source.of))
 
 
 def _in_plan_order(units: Iterable[str], order: dict[str, int]) -> list[str]:

@@ -143,7 +143,7 @@ class _Composer:
         self.blocks: list[Block] = []
         self.section = 0
         self.period = str(self.d.period)
-        self.period_rows = [f for f in b.filings.filings if f.period == self.period]
+        self.period_rows = [f for f in b.filings if f.period == self.period]
         self.prev_index = {e.unit: e for e in b.previous.index} if self.d.has_previous else {}
 
     # helpers
@@ -255,7 +255,7 @@ class _Composer:
                 add(scope, colour, f"任务{task.task}({label('task', task.status)})")
             if task.due_soon:
                 add(scope, "blue", f"任务{task.task}({task.due.isoformat()}到期)")
-        for f in issue.filings:
+        for f in issue:
             # the period's own lights, and older filings still missing
             if f.period == self.period or f.status == "missing":
                 colour = light("filing", f.status)
@@ -349,7 +349,7 @@ class _Composer:
 
     def filings(self) -> None:
         rows_now = self.period_rows
-        older = [f for f in self.b.filings.filings
+        older = [f for f in self.b.filings
                  if f.period != self.period and f.status == "missing"]
         if not rows_now and not older:
             return
@@ -416,7 +416,7 @@ class _Composer:
         for task in fig.tasks:
             led_of[task.lead].append(task)
         filed_of: dict[str, list[FilingStatus]] = defaultdict(list)
-        for f in issue.filings:
+        for f in issue:
             if f.period == self.period or f.status == "missing":
                 filed_of[f.unit].append(f)
         ranks = {e.unit: e for e in fig.index} if fig.index_has_goals else {}

@@ -5,11 +5,12 @@ the engine at (docs/report.md):
 
 * the period's end — targets, tasks and the index (`tracker status --as-of <end>`): the
   figures the period's filings describe, against the 序时进度 of that day;
-* the issue date — filings (`tracker status --as-of <issue>`): by default the day after the
-  due date, the first day a filing not made is 未报送;
+* the issue date — filings (`tracker status --as-of <issue>`'s filing rows, computed alone:
+  status.filing_calendar): by default the day after the due date, the first day a filing not
+  made is 未报送;
 * the previous period's end — what changed (tracker.delta.diff) and the previous ranking.
 
-Nothing is computed twice: every figure in the 通报 is a field of one of these Status objects.
+Nothing is computed twice: every figure in the 通报 is a field of one of these results.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tracker.delta import Delta, diff
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Repository, Review
 from tracker.periods import EXAMPLE, Period
-from tracker.status import Status, compute
+from tracker.status import FilingStatus, Status, compute, filing_calendar
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Dates:
 class Bulletin:
     dates: Dates
     figures: Status  # at dates.end
-    filings: Status  # at dates.issue
+    filings: tuple[FilingStatus, ...]  # at dates.issue (the filing rows of the Status there)
     previous: Status  # at dates.previous
     delta: Delta  # diff(previous, figures)
 
@@ -93,7 +94,9 @@ def bulletin(plan: Plan, filings: Iterable[Filing], dates: Dates,
         return cache[day]
 
     figures, previous = at(dates.end), at(dates.previous)
-    return Bulletin(dates, figures, at(dates.issue), previous, diff(previous, figures))
+    issued = (cache[dates.issue].filings if dates.issue in cache
+              else filing_calendar(plan, filings, dates.issue))
+    return Bulletin(dates, figures, issued, previous, diff(previous, figures))
 
 
 def bulletin_of(repo: Repository, dates: Dates) -> Bulletin:
