@@ -43,7 +43,7 @@ MARKER = ".tracker-site"  # written into every built site; only such a folder is
 # The memory the build may take, all its processes together (issue 14: 2 GB at national
 # scale). The period reports are made in a second process only while both fit in it: a
 # province's build forks, a national one (1.3 GB loaded) makes them itself after the pages —
-# 1.8 GB and 15 % slower instead of 3.0 GB (docs/site.md, "Memory and growth at national
+# 1.8 GB and 12 % slower instead of 3.0 GB (docs/site.md, "Memory and growth at national
 # scale"). TRACKER_PARALLEL=1 forks regardless, TRACKER_PARALLEL=0 never.
 MEMORY_BUDGET = 2 * 10**9
 
