@@ -63,7 +63,8 @@ class Run:
 
 
 class TreeMemory(threading.Thread):
-    """The peak memory of a process and all its descendants together, sampled twice a second:
+    """The peak memory of a process and all its descendants together, sampled twice a second
+    (stop it before the process is reaped: its pid may then be reused):
     the sum of their proportional set sizes (/proc/PID/smaps_rollup, Linux), so a page a forked
     child still shares with its parent counts once. ru_maxrss gives each process alone, and
     `tracker build` runs two at once (the 督办通报 in a forked second process)."""
@@ -73,8 +74,13 @@ class TreeMemory(threading.Thread):
         self.pid, self.peak_kb, self._stop_at = pid, 0, threading.Event()
 
     def run(self) -> None:
-        while not self._stop_at.wait(0.5):
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+        while True:  # a sample at once, then twice a second until stopped
+            self.sample()
+            if self._stop_at.wait(0.5):
+                return
+
+    def sample(self) -> None:
+        self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
 
     def stop(self) -> float:
         self._stop_at.set()

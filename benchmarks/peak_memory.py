@@ -13,6 +13,7 @@ the command's exit code.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -29,12 +30,11 @@ class PerProcess(TreeMemory):
         super().__init__(pid)
         self.each: dict[int, int] = {}
 
-    def run(self) -> None:
-        while not self._stop_at.wait(0.5):
-            sizes = {pid: _pss_kb(pid) for pid in _tree(self.pid)}
-            for pid, kb in sizes.items():
-                self.each[pid] = max(self.each.get(pid, 0), kb)
-            self.peak_kb = max(self.peak_kb, sum(sizes.values()))
+    def sample(self) -> None:
+        sizes = {pid: _pss_kb(pid) for pid in _tree(self.pid)}
+        for pid, kb in sizes.items():
+            self.each[pid] = max(self.each.get(pid, 0), kb)
+        self.peak_kb = max(self.peak_kb, sum(sizes.values()))
 
 
 def main(argv: list[str]) -> int:
@@ -48,8 +48,11 @@ def main(argv: list[str]) -> int:
     proc = subprocess.Popen(argv)
     memory = PerProcess(proc.pid)
     memory.start()
-    code = proc.wait()
+    # Wait for the command to end without reaping it, so that its pid is not reused while the
+    # sampler may still read it; then stop the sampler, then reap.
+    os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
     memory.stop()
+    code = proc.wait()
     print(f"peak memory of all processes together (PSS): {memory.peak_kb / 1024:.0f} MiB "
           f"({memory.peak_kb * 1024 / 1e9:.2f} GB); {len(memory.each)} process(es); "
           f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)

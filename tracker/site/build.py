@@ -41,8 +41,9 @@ from tracker.yamlio import DEFAULT_MAX_BYTES
 MARKER = ".tracker-site"  # written into every built site; only such a folder is ever replaced
 
 # The memory the build may take, all its processes together (issue 14: 2 GB at national
-# scale). The period reports are made in a second process only while both fit in it: a
-# province's build forks, a national one (1.3 GB loaded) makes them itself after the pages —
+# scale). The period reports are made in a second process only while both fit in it
+# (background._fits): a province's build forks, half the country's too (0.76 GB loaded, 1.60 GB
+# together), a national one (~1.5 GB loaded) makes them itself after the pages —
 # 1.8 GB and 12 % slower instead of 3.0 GB (docs/site.md, "Memory and growth at national
 # scale"). TRACKER_PARALLEL=1 forks regardless, TRACKER_PARALLEL=0 never.
 MEMORY_BUDGET = 2 * 10**9

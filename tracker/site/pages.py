@@ -30,12 +30,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import BuiltinMethodType, MethodType
+from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
 import jinja2.runtime
+from jinja2.utils import internalcode
 
 from tracker.delta import Delta
 from tracker.diagnostics import RULES, Severity
@@ -383,9 +384,12 @@ class _Context(jinja2.runtime.Context):
     a call against 1.4 µs here. A built-in method, or a bound method whose function asks for
     nothing, is called at once; anything else goes Jinja's way (issue 14)."""
 
+    @internalcode
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - as Jinja's
         kind = type(__obj)
         func = __obj.__func__ if kind is MethodType else None
+        if type(func) is not FunctionType:  # (a callable object as a method: Jinja's way)
+            func = None
         # (a built-in method — dict.get, date.isoformat — cannot carry Jinja's mark)
         if kind is BuiltinMethodType or (func is not None and func in _PLAIN_METHODS):
             kwargs.pop("_loop_vars", None)
@@ -495,7 +499,7 @@ class Generator:
         self._unit_links: dict[tuple[str, str], Markup] = {}
         self._latest: dict[str, dict[str, Filing]] | None = None
         self.page = "index"  # the page being rendered (its full site path, for relative links)
-        # Links by (folder, page, text, anchor, class): tables repeat the same links on many
+        # Links by (folder, linked page, text, anchor, class): tables repeat the same links on many
         # pages of a folder (a unit's latest filing on every target page), and a link costs a
         # layout lookup, a relative path and two escapes (issue 14).
         self._links: dict[tuple[str, str, str, str, str], Markup] = {}
