@@ -10,11 +10,8 @@ and that nothing a filing or the plan contains can inject markup or script.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.site_helpers import DEMO, REPO, build, search_index
-from tests.test_site_browser import ARGS, CHROMIUM, _Quiet
+from tests.test_site_browser import ARGS, CHROMIUM, serving
 from tracker.cli import cli
 from tracker.forge import Forge
 from tracker.periods import Period
@@ -71,15 +68,8 @@ def site(repo: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

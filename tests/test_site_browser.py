@@ -8,6 +8,7 @@ two-character word that sits inside a sentence. Without /usr/bin/chromium this t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -45,19 +46,26 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
             pass
 
 
-@pytest.fixture(scope="module")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    site = tmp_path_factory.mktemp("browser") / "site"
-    build(DEMO, site)
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """The folder `site` served over HTTP on a free local port (its URL), while in the block."""
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    site = tmp_path_factory.mktemp("browser") / "site"
+    build(DEMO, site)
+    with serving(site) as url:
+        yield url, site
 
 
 @pytest.fixture(scope="module")

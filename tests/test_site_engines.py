@@ -13,14 +13,11 @@ sentence). The hostile-text tests of test_site_escape run against both engines t
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import posixpath
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -262,22 +259,15 @@ def test_cli_engine_option(tmp_path: Path) -> None:
 
 # --- a real browser on the Zensical site -----------------------------------------------------
 
-from tests.test_site_browser import CHROMIUM, _Quiet  # noqa: E402 - one quiet handler for all
+from tests.test_site_browser import CHROMIUM, serving  # noqa: E402 - one server for all
 
 
 @pytest.fixture(scope="module")
 def served_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = tmp_path_factory.mktemp("zensical-browser") / "site"
     build(DEMO, site, engine="zensical")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.mark.browser
