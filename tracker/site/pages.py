@@ -496,7 +496,6 @@ class Generator:
             self.by_unit[f.unit].append(f)
         self.by_path = {f.path: f for f in repo.filings}
         self.unit_order = {u: i for i, u in enumerate(self.plan.units)}
-        self._unit_links: dict[tuple[str, str], Markup] = {}
         self._latest: dict[str, dict[str, Filing]] | None = None
         self.page = "index"  # the page being rendered (its full site path, for relative links)
         # Links by (folder, linked page, text, anchor, class): tables repeat the same links on many
@@ -649,15 +648,10 @@ class Generator:
         return Markup(f'<a href="{escape(self.url(to, anchor))}"{attr}>{escape(one_line(text))}</a>')
 
     def unit_link(self, unit: str) -> Markup:
-        # The same few links are written thousands of times (tables of every unit on pages of
-        # a few folders): made once per folder.
-        key = (self.folder, unit)
-        found = self._unit_links.get(key)
-        if found is None:
-            found = (self.link(f"units/{unit}", self.plan.label(unit)) if unit in self.plan.units
-                     else Markup(escape(unit)))
-            self._unit_links[key] = found
-        return found
+        # (written thousands of times, once per folder: link's cache)
+        if unit in self.plan.units:
+            return self.link(f"units/{unit}", self.plan.label(unit))
+        return Markup(escape(unit))
 
     def scope_link(self, scope: str) -> Markup:
         return Markup("全市") if scope == "city" else self.unit_link(scope)
