@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -414,31 +415,39 @@ def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monke
 
 
 @pytest.mark.parametrize("why", ["TRACKER_PARALLEL=0", "over the memory budget"])
-def test_without_a_second_process_the_reports_are_made_after_the_timeline_is_let_go(
+def test_without_a_second_process_the_reports_are_made_from_the_timelines_statuses(
         why: str, tmp_path: Path, monkeypatch, demo_site: Path) -> None:  # type: ignore[no-untyped-def]
     """TRACKER_PARALLEL=0, a system without fork, or a repository so large that two processes
     would not fit in the build's memory budget (a national one): the 督办通报 and the workbook
-    are made in the build's own process once the pages are done; the timeline is let go first,
-    so the two never take memory at the same time. The files are the same as the forked
-    build's, and the progress line does not speak of a second process."""
+    are made in the build's own process, from the statuses its timeline computes anyway — no
+    period end's status is computed twice (the only extra one is the day before the plan,
+    the first 通报's "previous period") — and nothing of them is left in memory when the
+    generator runs. The files are the same as the forked build's, and the progress lines do not
+    speak of a second process."""
     import gc
     import weakref
 
+    from tracker import status as engine
     from tracker.site import downloads
-    from tracker.site import timeline as timeline_mod
 
+    computed: list[date] = []
+    real_compute = engine._compute  # (every status computation goes through it)
     seen: dict[str, object] = {}
-    real_compute, real_side = timeline_mod.compute, downloads.side_files
+    real_side, real_render = downloads.SideFiles, mkdocs_backend.render
 
-    def compute_and_watch(*args, **kwargs):  # type: ignore[no-untyped-def]
-        timeline = real_compute(*args, **kwargs)
-        seen["timeline"] = weakref.ref(timeline)
-        return timeline
+    def compute_and_count(plan, filings, day, *args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(day)
+        return real_compute(plan, filings, day, *args, **kwargs)
 
-    def side_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def side_and_watch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        side = real_side(*args, **kwargs)
+        seen["side"] = weakref.ref(side)
+        return side
+
+    def render_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
         gc.collect()
-        seen["timeline_alive"] = seen["timeline"]() is not None  # type: ignore[operator]
-        return real_side(*args, **kwargs)
+        seen["side_alive"] = seen["side"]() is not None  # type: ignore[operator]
+        return real_render(*args, **kwargs)
 
     if why == "TRACKER_PARALLEL=0":
         monkeypatch.setenv("TRACKER_PARALLEL", "0")
@@ -450,14 +459,20 @@ def test_without_a_second_process_the_reports_are_made_after_the_timeline_is_let
         # budget may stop it here)
         monkeypatch.setattr(background, "_can_fork", lambda: sys.platform == "linux")
         monkeypatch.setattr(site_build, "MEMORY_BUDGET", 1)
-    monkeypatch.setattr(timeline_mod, "compute", compute_and_watch)
-    monkeypatch.setattr(downloads, "side_files", side_and_look)
+    monkeypatch.setattr(engine, "_compute", compute_and_count)
+    monkeypatch.setattr(downloads, "SideFiles", side_and_watch)
+    monkeypatch.setattr(mkdocs_backend, "render", render_and_look)
     out = tmp_path / "site"
     said: list[str] = []
     site_build.execute(site_build.BuildSettings(root=DEMO, out=out, as_of=DEMO_AS_OF,
                                                 progress=said.append))
-    assert seen["timeline_alive"] is False
-    assert "生成各期督办通报 9 份、Excel 台账…" in said
+    repo = load(DEMO).repo
+    assert repo is not None
+    before_the_plan = repo.plan.info.start - timedelta(days=1)
+    assert sorted(computed) == sorted([*site_build.history_dates(repo, DEMO_AS_OF),
+                                       before_the_plan])
+    assert seen["side_alive"] is False
+    assert any("生成各期督办通报 9 份、Excel 台账…" in line for line in said)
     assert not any("第二个进程" in line for line in said)
     made = sorted(p.relative_to(out) for p in (out / "downloads").iterdir())
     assert made == sorted(p.relative_to(demo_site) for p in (demo_site / "downloads").iterdir())

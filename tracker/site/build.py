@@ -366,9 +366,10 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
             filing.source.text = ""
     _check_out(out, root)
     lap("load")
-    # Each period's 督办通报 is made in a second process while this one builds the pages (a
-    # province's take seconds: two status computations and a Word document per period); the
-    # links are known now, the files are written into the finished site.
+    # Each period's 督办通报 and the workbook are made in a second process while this one
+    # builds the pages (a province's take seconds: two status computations and a Word document
+    # per period), or, where two processes would not fit in the memory budget, here along the
+    # timeline (_build); the links are known now, the files are written into the finished site.
     reports = downloads_mod.report_links(repo, as_of)
     with Background(downloads_mod.side_files, repo, [period for period, _, _ in reports],
                     as_of.isoformat(), budget=MEMORY_BUDGET) as job:
@@ -387,10 +388,22 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     from tracker.site import timeline as timeline_mod
 
     repo = box.pop()  # this frame holds the repository's last reference: released below
-    say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)…")
-    timeline = timeline_mod.compute(repo, as_of)
+    made = f"各期督办通报 {len(reports)} 份、Excel 台账"
+    # Without a second process (a national build: two would not fit in the memory budget) the
+    # 通报 are made here from the statuses the timeline computes anyway, each as soon as its
+    # period end's is at hand, and the workbook from the last: the same files, without
+    # computing those statuses a second time (docs/site.md, "Memory and growth at national
+    # scale").
+    here = None if job.forked else downloads_mod.SideFiles(
+        repo, [period for period, _, _ in reports], as_of.isoformat())
+    say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)"
+        + ("…" if here is None else f",生成{made}…"))
+    timeline = timeline_mod.compute(repo, as_of, observe=None if here is None else here.observe)
     status, payload = timeline.last.status, timeline.last.payload
     lap("status")
+    side = None if here is None else here.result(status)
+    del here
+    lap("reports")
 
     say("读取来源(git 历史)…" if settings.provenance else "来源追溯已关闭(--no-provenance)")
     provenance = prov_mod.read(root, enabled=settings.provenance)
@@ -415,14 +428,12 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     # The pages are made. The generator needs nothing they were made from, so the repository,
     # the timeline and the provenance are let go before it runs (at national scale they are
     # most of the memory, and the generator holds a whole site of its own: issue 14). The
-    # timeline first: the period reports read only the repository, and where there is no
-    # second process (TRACKER_PARALLEL=0, not Linux) they are made here, now. The second
-    # process has had the page generation to finish in; its files are taken now.
+    # second process has had the page generation to finish in; its files are taken now.
     del timeline, status, payload, provenance, shipped
     gc.collect()
-    made = f"各期督办通报 {len(reports)} 份、Excel 台账"
-    say(f"收取第二个进程生成的文件({made})…" if job.forked else f"生成{made}…")
-    side = job.result()
+    if side is None:
+        say(f"收取第二个进程生成的文件({made})…")
+        side = job.result()
     report_files: list[tuple[str, bytes]] = side["reports"]
     if xlsx_path is not None and side["xlsx"] is not None:
         content.files.append(pages.ShippedFile(xlsx_path, side["xlsx"]))

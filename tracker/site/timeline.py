@@ -156,8 +156,11 @@ class Timeline:
 def compute(repo: Repository, as_of: date, *,
             compute_status: Callable[[Repository, date], Status] | None = None,
             to_json: Callable[..., dict[str, Any]] | None = None,
-            dates: Sequence[tuple[date, str | None]] | None = None) -> Timeline:
-    """The engine run at every history date (tracker.status.compute + to_json)."""
+            dates: Sequence[tuple[date, str | None]] | None = None,
+            observe: Callable[[date, Status], None] | None = None) -> Timeline:
+    """The engine run at every history date (tracker.status.compute + to_json). `observe`
+    is given each date's Status as it is computed, in date order (the site build makes the
+    period reports from them where it has no second process: tracker.site.downloads)."""
     from tracker import status as engine
 
     run = compute_status or engine.compute
@@ -170,6 +173,8 @@ def compute(repo: Repository, as_of: date, *,
     before: Status | None = None
     for day, period in days:
         status = run(repo, day)
+        if observe is not None:
+            observe(day, status)
         moment = Moment(day, status, dump(status, repo.plan), period,
                         diff(before, status) if before is not None else None)
         indexes.append(_Index.of(moment.payload))
