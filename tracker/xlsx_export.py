@@ -51,6 +51,14 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+# One style object of each kind, shared by every cell that takes it: openpyxl files a cell's
+# style by looking the object up among the workbook's, and a lookup of the very object it holds
+# skips comparing field by field (a national workbook styles ~10^5 cells).
+_LIGHT_FILLS = {colour: PatternFill("solid", fgColor=fill) for colour, fill in FILL.items()}
+_CENTER = Alignment(horizontal="center")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
 def _sheet(wb: Workbook, title: str, columns: tuple[str, ...], first: bool = False) -> Worksheet:
     ws = wb.active if first else wb.create_sheet()
     assert ws is not None
@@ -70,13 +78,14 @@ def _light_cell(ws: Worksheet, row: int, col: int, kind: str, code: str,
                 text: str | None = None) -> None:
     colour = light(kind, code)
     cell = ws.cell(row=row, column=col, value=text or LIGHT_ZH[colour])
-    cell.fill = PatternFill("solid", fgColor=FILL[colour])
-    cell.alignment = Alignment(horizontal="center")
+    cell.fill = _LIGHT_FILLS[colour]
+    cell.alignment = _CENTER
 
 
 def _finish(ws: Worksheet, date_cols: tuple[int, ...] = (), wrap_cols: tuple[int, ...] = (),
             percent_cols: tuple[int, ...] = (), decimal_cols: tuple[int, ...] = ()) -> None:
     widths: dict[int, int] = {}
+    measured: dict[str, int] = {}  # (the same names and labels recur down a column)
     for row in ws.iter_rows():
         for cell in row:
             value = cell.value
@@ -92,10 +101,13 @@ def _finish(ws: Worksheet, date_cols: tuple[int, ...] = (), wrap_cols: tuple[int
                 elif col in decimal_cols:
                     cell.number_format = "0.0"
                 if col in wrap_cols:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.alignment = _WRAP
             text = value.isoformat() if isinstance(value, date) else str(value)
-            longest = max((_width(line) for line in text.split("\n")), default=0)
-            widths[col] = max(widths.get(col, 0), longest)
+            longest = measured.get(text)
+            if longest is None:
+                longest = measured[text] = max(_width(line) for line in text.split("\n"))
+            if longest > widths.get(col, 0):
+                widths[col] = longest
     for col, w in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = max(6, min(MAX_WIDTH, w + 2))
     if ws.max_row > 1:
