@@ -43,8 +43,8 @@ MARKER = ".tracker-site"  # written into every built site; only such a folder is
 # The memory the build may take, all its processes together (issue 14: 2 GB at national
 # scale). The period reports are made in a second process only while both fit in it
 # (background._fits): a province's build forks, half the country's too (0.76 GB loaded, 1.60 GB
-# together), a national one (~1.5 GB loaded) makes them itself after the pages —
-# 1.8 GB and 12 % slower instead of 3.0 GB (docs/site.md, "Memory and growth at national
+# together), a national one (~1.5 GB loaded) makes them itself along its timeline —
+# 1.8 GB and 10 % slower instead of 3.0 GB (docs/site.md, "Memory and growth at national
 # scale"). TRACKER_PARALLEL=1 forks regardless, TRACKER_PARALLEL=0 never.
 MEMORY_BUDGET = 2 * 10**9
 
@@ -400,6 +400,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         + ("…" if here is None else f",生成{made}…"))
     timeline = timeline_mod.compute(repo, as_of, observe=None if here is None else here.observe)
     status, payload = timeline.last.status, timeline.last.payload
+    assert status is not None  # (the last moment keeps its Status)
     lap("status")
     side = None if here is None else here.result(status)
     del here
@@ -414,7 +415,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     shipped = downloads_mod.status_files(repo, status, payload, workbook=False)
     downloads = [(f.path, label) for f, label in shipped]
     xlsx_path = downloads_mod.workbook_path(as_of.isoformat())
-    if xlsx_path is not None:  # made in the second process (side_files)
+    if xlsx_path is not None:  # made in the second process (side_files), or above
         downloads.append((xlsx_path, downloads_mod.XLSX_LABEL))
     content = pages.generate(
         repo, payload, provenance, timeline=timeline,

@@ -14,10 +14,13 @@ import json
 import re
 import zipfile
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.model import Repository
 from tracker.site.pages import ShippedFile
+
+if TYPE_CHECKING:
+    from tracker.status import Status
 
 FOLDER = "downloads"
 
@@ -64,9 +67,9 @@ class SideFiles:
         self._order = sorted(periods, key=ends.__getitem__)  # (report_data's order)
         self._wanted = {end: p for p, end in ends.items()}
         self._made: dict[str, tuple[str, bytes]] = {}
-        self._before: tuple[date, Any] | None = None
+        self._before: tuple[date, Status] | None = None
 
-    def observe(self, day: date, status: Any) -> None:
+    def observe(self, day: date, status: Status) -> None:
         period = self._wanted.get(day)
         if period is not None:
             cache = {day: status}
@@ -75,7 +78,7 @@ class SideFiles:
             self._made[period] = report_file(self.repo, period, cache)
         self._before = (day, status)
 
-    def result(self, last: Any) -> dict[str, Any]:
+    def result(self, last: Status) -> dict[str, Any]:
         """side_files' answer; `last` is the status at `as_of`."""
         self._before = None
         left = [p for p in self._order if p not in self._made]
@@ -87,7 +90,7 @@ class SideFiles:
 def status_files(repo: Repository, status: Any, payload: dict[str, Any],
                  workbook: bool = True) -> list[tuple[ShippedFile, str]]:
     """(file, label) for each download; `status` is the engine's Status, `payload` its JSON.
-    workbook=False leaves the workbook out (the build makes it in its second process)."""
+    workbook=False leaves the workbook out (the build makes it with the 通报: side_files)."""
     from tracker.status_view import status_csv
 
     plan = repo.plan
@@ -158,7 +161,6 @@ def report_data(repo: Repository, periods: list[str]) -> list[tuple[str, bytes]]
     writes — in period order. The statuses are shared between periods (a period's end is the
     next one's "previous"). Plain values only: the site build runs this in a second process."""
     from tracker.report.data import parse_period
-    from tracker.status import Status
 
     cache: dict[date, Status] = {}
     out = []
@@ -172,7 +174,7 @@ def report_data(repo: Repository, periods: list[str]) -> list[tuple[str, bytes]]
     return out
 
 
-def report_file(repo: Repository, period: str, cache: dict[date, Any]) -> tuple[str, bytes]:
+def report_file(repo: Repository, period: str, cache: dict[date, Status]) -> tuple[str, bytes]:
     """(site path, .docx bytes) of one period's 督办通报; `cache` (date → Status of this
     repository) holds the statuses already computed, and receives those computed here."""
     from tracker.report.compose import compose
