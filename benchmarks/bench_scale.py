@@ -118,7 +118,7 @@ def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
 
     stderr is read line by line as it comes: the time from one progress line of `tracker build`
     to the next is the time of the phase the first one announces ("start-up" before the
-    first line)."""
+    first line); indented lines are a phase's own progress, not a new phase."""
     phases: list[tuple[str, float]] = []
     lines: list[str] = []
     with tempfile.TemporaryFile() as out:
@@ -133,8 +133,11 @@ def run_child(cmd: list[str]) -> tuple[Run, str, list[tuple[str, float]]]:
             now = time.perf_counter()
             line = raw.decode("utf-8", "replace").rstrip("\n")
             lines.append(line)
+            message = line.removeprefix("tracker build: ")
+            if message.startswith("  "):  # a step's own progress (tracker.site.progress)
+                continue
             phases.append((label, now - last))
-            label, last = re.sub(r"[0-9][0-9.,-]*", "N", line.removeprefix("tracker build: "))[:24], now
+            label, last = re.sub(r"[0-9][0-9.,-]*", "N", message)[:24], now
         proc.stderr.close()
         tree_mb = memory.stop() if memory.is_alive() else 0.0
         _, status, usage = os.wait4(proc.pid, 0)

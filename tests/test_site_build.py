@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -270,7 +270,7 @@ def test_failed_build_keeps_the_old_site(
     build(DEMO, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken(content, work, site_dir, as_of):  # type: ignore[no-untyped-def]
+    def broken(content, work, site_dir, as_of, say=None):  # type: ignore[no-untyped-def]
         site_dir.mkdir(parents=True)
         (site_dir / "index.html").write_text("half a site")
         raise mkdocs_backend.SiteBuildError("simulated failure")
@@ -380,6 +380,59 @@ def test_each_periods_report_is_a_download(demo_site: Path, demo_repo) -> None: 
     links = re.findall(r'href="(downloads/report-[^"]+)"', page)
     assert links[0] == "downloads/report-2024-Q1.docx" and len(links) == len(names)
     assert "2024年第一季度督办通报" in page
+
+
+def test_each_long_step_says_now_and_then_how_far_it_is(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A national build spends minutes in each of three steps — the statuses, the pages, the
+    generator — and a step that prints nothing for five minutes looks hung. Each says how far
+    it is, indented under its own line, every 15 seconds (here: at every item, so that every
+    count shows), up to its total."""
+    from tracker.site import progress
+
+    monkeypatch.setattr(progress, "EVERY", 0.0)
+    said: list[str] = []
+    result = site_build.execute(site_build.BuildSettings(
+        root=DEMO, out=tmp_path / "site", as_of=DEMO_AS_OF, provenance=False,
+        progress=said.append))
+    repo = load(DEMO).repo
+    assert repo is not None
+    dates, pages = len(site_build.history_dates(repo, DEMO_AS_OF)), result.pages
+
+    def step(start: str) -> list[str]:
+        """The indented lines under the step line that starts with `start`."""
+        at = next(i for i, line in enumerate(said) if line.startswith(start))
+        lines = []
+        for line in said[at + 1:]:
+            if not line.startswith("  "):
+                break
+            lines.append(line)
+        return lines
+
+    assert step("计算状态") == [f"  已计算 {n}/{dates} 个日期的状态" for n in range(1, dates + 1)]
+    made = step("生成页面")
+    assert made[-1] == f"  已生成 {pages:,} 页" and len(made) > 10
+    counts = [int(line.split()[1].replace(",", "")) for line in made]
+    assert counts == sorted(counts)
+    mkdocs = step("MkDocs 构建")
+    assert mkdocs[0] == f"  MkDocs 已转换 1/{pages:,} 页"
+    assert f"  MkDocs 已转换 {pages:,}/{pages:,} 页" in mkdocs
+    assert mkdocs[-1] == f"  MkDocs 已写出 {pages:,}/{pages:,} 页"
+    assert len(mkdocs) == 2 * pages
+
+
+def test_a_ticker_keeps_quiet_between_its_lines(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A province's steps take seconds: no line at all; a long step: one line per interval,
+    however many items it counts in between."""
+    from tracker.site import progress
+
+    clock = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    said: list[str] = []
+    tick = progress.Ticker(said.append, "{done}/{total}", 1000, every=15)
+    for done in range(1, 1001):
+        clock[0] += 0.125  # 125 s in all (a step of 1/8 s adds up exactly)
+        tick(done)
+    assert said == [f"  {n}/1000" for n in range(120, 1001, 120)]
 
 
 def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -31,12 +31,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from tracker.background import Background
 from tracker.diagnostics import Report
 from tracker.errors import DataErrors, PlanUnusable, TrackerError
 from tracker.model import Repository
+from tracker.site.progress import Ticker
 from tracker.yamlio import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from tracker.status import Status
 
 MARKER = ".tracker-site"  # written into every built site; only such a folder is ever replaced
 
@@ -50,9 +55,9 @@ MEMORY_BUDGET = 2 * 10**9
 
 # The generator backends, by the name `--engine` takes. Each is one module with NAME (shown in
 # progress lines), check() (raises a TrackerError, exit 2, saying how to install the generator
-# when it is missing) and render(content, work, site_dir, as_of); it gets a SiteContent and
-# nothing else. A third generator is one more module and one more line here (docs/site.md,
-# "Generators").
+# when it is missing) and render(content, work, site_dir, as_of, say); it gets a SiteContent
+# and nothing else (`say`: a progress line now and then, tracker.site.progress, if it can tell).
+# A third generator is one more module and one more line here (docs/site.md, "Generators").
 ENGINES = {
     "mkdocs": "tracker.site.mkdocs_backend",
     "zensical": "tracker.site.zensical_backend",
@@ -398,12 +403,23 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         repo, [period for period, _, _ in reports], as_of.isoformat())
     say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)"
         + ("…" if here is None else f",生成{made}…"))
-    timeline = timeline_mod.compute(repo, as_of, observe=None if here is None else here.observe)
+    tick = Ticker(say, "已计算 {done}/{total} 个日期的状态",
+                  max(1, len(timeline_mod.history_dates(repo, as_of))))
+    computed = 0
+
+    def observe(day: date, status: Status) -> None:
+        nonlocal computed
+        if here is not None:
+            here.observe(day, status)
+        computed += 1
+        tick(computed)
+
+    timeline = timeline_mod.compute(repo, as_of, observe=observe)
     status, payload = timeline.last.status, timeline.last.payload
     assert status is not None  # (the last moment keeps its Status)
     lap("status")
     side = None if here is None else here.result(status)
-    del here
+    here = None  # (the closure above holds it too)
     lap("reports")
 
     say("读取来源(git 历史)…" if settings.provenance else "来源追溯已关闭(--no-provenance)")
@@ -417,13 +433,16 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     xlsx_path = downloads_mod.workbook_path(as_of.isoformat())
     if xlsx_path is not None:  # made in the second process (side_files), or above
         downloads.append((xlsx_path, downloads_mod.XLSX_LABEL))
+    made_pages = Ticker(say, "已生成 {done:,} 页")
     content = pages.generate(
         repo, payload, provenance, timeline=timeline,
         downloads=downloads,
         reports=[(path, label) for _, path, label in reports], archive=settings.archive,
+        progress=made_pages,
     )
     content.files.extend(f for f, _ in shipped)
     filing_page.add(content, repo, payload, provenance)
+    made_pages(len(content.pages))
     lap("pages")
 
     # The pages are made. The generator needs nothing they were made from, so the repository,
@@ -453,7 +472,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         site_dir = staging / "site"
         work = staging / "src"
         work.mkdir()
-        backend.render(content, work, site_dir, as_of.isoformat())
+        backend.render(content, work, site_dir, as_of.isoformat(), say)
         lap("render")
         say(f"复制佐证材料 {len(content.copies)} 个…" if content.copies else "没有需要复制的佐证材料")
         for item in content.copies:

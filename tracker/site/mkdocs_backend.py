@@ -23,7 +23,7 @@ import logging
 import os
 import shutil
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from tracker.errors import TrackerError
 from tracker.site.escape import title_html, yaml_string
 from tracker.site.pages import ARCHIVE, TEMPLATES, TEXTS, NavSection, SiteContent, part_base
+from tracker.site.progress import Ticker, quiet
 
 # Chinese search: split on whitespace, the zero-width space jieba's segments are joined with,
 # full-width punctuation and hyphens (Material's default for zh, written out so it is visible).
@@ -101,12 +102,18 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
     reads it and the theme renders it), and drops it once the page is written.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, say: Callable[[str], None] | None = None, pages: int = 0) -> None:
         self._stored: dict[str, bytes] = {}
+        # (a line now and then on a long build: tracker.site.progress)
+        self._converted = Ticker(say, "MkDocs 已转换 {done:,}/{total:,} 页", pages) if say else quiet
+        self._written = Ticker(say, "MkDocs 已写出 {done:,}/{total:,} 页", pages) if say else quiet
+        self._counts = [0, 0]
 
     def on_page_content(self, html: str, *, page: Any, **_: Any) -> str:
         page.markdown = ""
         self._stored[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        self._counts[0] += 1
+        self._converted(self._counts[0])
         return ""
 
     @event_priority(100)  # before the search plugin indexes page.content
@@ -118,6 +125,8 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
 
     def on_post_page(self, output: str, *, page: Any, **_: Any) -> str:
         page.content = ""
+        self._counts[1] += 1
+        self._written(self._counts[1])
         return output
 
 
@@ -284,8 +293,10 @@ def prune(site_dir: Path, langs: tuple[str, ...] = SEARCH_LANGS) -> None:
         (lunr / name).unlink(missing_ok=True)
 
 
-def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None:
-    """Build `content` into `site_dir` (which MkDocs empties first), using `work` for sources."""
+def render(content: SiteContent, work: Path, site_dir: Path, as_of: str,
+           say: Callable[[str], None] | None = None) -> None:
+    """Build `content` into `site_dir` (which MkDocs empties first), using `work` for sources;
+    `say` gets a progress line now and then on a long build (tracker.site.progress)."""
     import jieba
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -306,7 +317,7 @@ def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None
     try:
         with _source_date(as_of), contextlib.redirect_stdout(io.StringIO()):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-            config.plugins["tracker-release-pages"] = ReleasePages()
+            config.plugins["tracker-release-pages"] = ReleasePages(say, len(content.pages))
             build(config)
         prune(site_dir)
     except (Abort, ConfigurationError) as exc:

@@ -26,7 +26,7 @@ import posixpath
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,6 +47,7 @@ from tracker.periods import LABEL_ZH
 from tracker.provenance import Commit, Provenance
 from tracker.site import charts, labels
 from tracker.site.escape import Markup, clean_text, escape, https_url, one_line, repo_path
+from tracker.site.progress import quiet
 from tracker.site.timeline import Moment, Timeline
 from tracker.yamlio import parse_text
 
@@ -966,13 +967,15 @@ class Generator:
     def site_title(self) -> str:
         return self.repo.config.title or self.plan.info.title
 
-    def generate(self, archive: bool = True) -> SiteContent:
+    def generate(self, archive: bool = True,
+                 progress: Callable[[int], None] = quiet) -> SiteContent:
         pages: list[Page] = []
         plan = self.plan
 
         def add(page: Page) -> None:
             pages.append(page)
             pages.extend(self.take_extra())  # the part pages of its split lists
+            progress(len(pages))
 
         add(Page("index", "首页", self.home()))
         add(Page("targets/index", "指标", self.targets_index()))
@@ -997,6 +1000,7 @@ class Generator:
         if archive:
             for moment in self.timeline.snapshots:
                 pages.extend(self.snapshot_pages(moment))
+                progress(len(pages))
         nav: list[str | NavSection] = [
             "index",
             NavSection("指标", ["targets/index", *(f"targets/{t}" for t in plan.targets)]),
@@ -1539,9 +1543,11 @@ def generate(
     reports: Sequence[tuple[str, str]] = (),
     archive: bool = True,
     page_rows: int | None = None,
+    progress: Callable[[int], None] = quiet,
 ) -> SiteContent:
     """Every page of the site, from the status JSON (and, when given, the timeline of statuses
-    at every period end, whose last moment is that status), the repository and its provenance."""
+    at every period end, whose last moment is that status), the repository and its provenance.
+    `progress` is told the number of pages made after each (a Ticker: tracker.site.progress)."""
     limit = NAV_UNIT_LIMIT if nav_unit_limit is None else nav_unit_limit
     if timeline is None:
         timeline = Timeline([Moment(date.fromisoformat(str(status["as_of"])), None, status)])
@@ -1550,4 +1556,4 @@ def generate(
                           page_rows=page_rows)
     if not archive:
         generator.archive = []  # no snapshots: no links to other dates
-    return generator.generate(archive)
+    return generator.generate(archive, progress)

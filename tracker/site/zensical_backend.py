@@ -38,6 +38,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -121,8 +122,11 @@ def prune(site_dir: Path) -> None:
         encoding="utf-8")
 
 
-def render(content: SiteContent, work: Path, site_dir: Path, as_of: str) -> None:
-    """Build `content` into `site_dir` (replaced if present), using `work` for the sources."""
+def render(content: SiteContent, work: Path, site_dir: Path, as_of: str,
+           say: Callable[[str], None] | None = None) -> None:
+    """Build `content` into `site_dir` (replaced if present), using `work` for the sources.
+    (`say`, for a progress line now and then, goes unused: Zensical builds in one run of its
+    own, telling nothing until it is done.)"""
     check()
     # The child runs in `work`: every path it is given must not depend on the current folder.
     work, site_dir = work.resolve(), site_dir.resolve()
