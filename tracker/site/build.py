@@ -56,7 +56,8 @@ MEMORY_BUDGET = 2 * 10**9
 # The generator backends, by the name `--engine` takes. Each is one module with NAME (shown in
 # progress lines), check() (raises a TrackerError, exit 2, saying how to install the generator
 # when it is missing) and render(content, work, site_dir, as_of, say); it gets a SiteContent
-# and nothing else (`say`: a progress line now and then, tracker.site.progress, if it can tell).
+# and nothing else (`say`, a keyword: a progress line now and then, tracker.site.progress, for
+# a backend that can tell how far it is; one that cannot ignores it).
 # A third generator is one more module and one more line here (docs/site.md, "Generators").
 ENGINES = {
     "mkdocs": "tracker.site.mkdocs_backend",
@@ -403,8 +404,8 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         repo, [period for period, _, _ in reports], as_of.isoformat())
     say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)"
         + ("…" if here is None else f",生成{made}…"))
-    tick = Ticker(say, "已计算 {done}/{total} 个日期的状态",
-                  max(1, len(timeline_mod.history_dates(repo, as_of))))
+    days = timeline_mod.history_dates(repo, as_of)
+    tick = Ticker(say, "已计算 {done}/{total} 个日期的状态", max(1, len(days)))
     computed = 0
 
     def observe(day: date, status: Status) -> None:
@@ -414,7 +415,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         computed += 1
         tick(computed)
 
-    timeline = timeline_mod.compute(repo, as_of, observe=observe)
+    timeline = timeline_mod.compute(repo, as_of, dates=days, observe=observe)
     status, payload = timeline.last.status, timeline.last.payload
     assert status is not None  # (the last moment keeps its Status)
     lap("status")
@@ -433,7 +434,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     xlsx_path = downloads_mod.workbook_path(as_of.isoformat())
     if xlsx_path is not None:  # made in the second process (side_files), or above
         downloads.append((xlsx_path, downloads_mod.XLSX_LABEL))
-    made_pages = Ticker(say, "已生成 {done:,} 页")
+    made_pages = Ticker(say, "已生成 {done} 个页面")
     content = pages.generate(
         repo, payload, provenance, timeline=timeline,
         downloads=downloads,
@@ -472,7 +473,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
         site_dir = staging / "site"
         work = staging / "src"
         work.mkdir()
-        backend.render(content, work, site_dir, as_of.isoformat(), say)
+        backend.render(content, work, site_dir, as_of.isoformat(), say=say)
         lap("render")
         say(f"复制佐证材料 {len(content.copies)} 个…" if content.copies else "没有需要复制的佐证材料")
         for item in content.copies:

@@ -105,8 +105,8 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
     def __init__(self, say: Callable[[str], None] | None = None, pages: int = 0) -> None:
         self._stored: dict[str, bytes] = {}
         # (a line now and then on a long build: tracker.site.progress)
-        self._converted = Ticker(say, "MkDocs 已转换 {done:,}/{total:,} 页", pages) if say else quiet
-        self._written = Ticker(say, "MkDocs 已写出 {done:,}/{total:,} 页", pages) if say else quiet
+        self._converted = Ticker(say, "MkDocs 已处理 {done}/{total} 个页面", pages) if say else quiet
+        self._written = Ticker(say, "MkDocs 已输出 {done}/{total} 个页面", pages) if say else quiet
         self._counts = [0, 0]
 
     def on_page_content(self, html: str, *, page: Any, **_: Any) -> str:

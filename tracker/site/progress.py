@@ -3,8 +3,8 @@
 A national site takes minutes in each of three steps (the statuses, the pages, the generator),
 and a step that prints nothing for five minutes looks hung to the person at the terminal or the
 CI log. Each step counts what it has done into a `Ticker`, which prints a line at most every
-`EVERY` seconds: nothing for a province's few-second steps, a line a quarter-minute for a
-national one. The lines are indented (two spaces) so that they read as the step's own and a
+`EVERY` seconds: nothing for a province's few-second steps, about a line a quarter-minute
+for a national one. The lines are indented (two spaces) so that they read as the step's own and a
 tool that splits the build's log into steps at each progress line (benchmarks/bench_scale.py)
 can leave them out.
 """
@@ -20,16 +20,19 @@ INDENT = "  "
 
 class Ticker:
     """`tick(done)` says `text` (formatted with done= and total=) when `every` seconds have
-    passed since the step started or since the last line it said."""
+    passed since the step started or since the last line it said: at most one line per
+    interval (one long item, a whole snapshot of pages, can make a longer gap)."""
 
     def __init__(self, say: Callable[[str], None], text: str, total: int | None = None,
-                 every: float | None = None) -> None:
+                 every: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.say, self.text, self.total = say, text, total
         self.every = EVERY if every is None else every
-        self._last = time.monotonic()
+        self._clock = clock
+        self._last = clock()
 
     def __call__(self, done: int) -> None:
-        now = time.monotonic()
+        now = self._clock()
         if now - self._last >= self.every:
             self._last = now
             self.say(INDENT + self.text.format(done=done, total=self.total))
