@@ -48,9 +48,9 @@ MARKER = ".tracker-site"  # written into every built site; only such a folder is
 # The memory the build may take, all its processes together (issue 14: 2 GB at national
 # scale). The period reports are made in a second process only while both fit in it
 # (background._fits): a province's build forks, half the country's too (0.76 GB loaded, 1.60 GB
-# together), a national one (~1.5 GB loaded) makes them itself along its timeline —
-# 1.8 GB and 10 % slower instead of 3.0 GB (docs/site.md, "Memory and growth at national
-# scale"). TRACKER_PARALLEL=1 forks regardless, TRACKER_PARALLEL=0 never.
+# together), a national one (~1.5 GB loaded) makes them itself along its timeline — 1.7 GB
+# instead of 3.0 GB (docs/site.md, "Memory and growth at national scale").
+# TRACKER_PARALLEL=1 forks regardless, TRACKER_PARALLEL=0 never.
 MEMORY_BUDGET = 2 * 10**9
 
 # The generator backends, by the name `--engine` takes. Each is one module with NAME (shown in
