@@ -429,7 +429,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     lap("provenance")
 
     say("生成页面…")
-    shipped = downloads_mod.status_files(repo, status, payload, workbook=False)
+    shipped = downloads_mod.status_files(repo, payload)
     downloads = [(f.path, label) for f, label in shipped]
     xlsx_path = downloads_mod.workbook_path(as_of.isoformat())
     if xlsx_path is not None:  # made in the second process (side_files), or above

@@ -87,15 +87,14 @@ class SideFiles:
         return {"reports": [self._made[p] for p in self._order], "xlsx": xlsx}
 
 
-def status_files(repo: Repository, status: Any, payload: dict[str, Any],
-                 workbook: bool = True) -> list[tuple[ShippedFile, str]]:
-    """(file, label) for each download; `status` is the engine's Status, `payload` its JSON.
-    workbook=False leaves the workbook out (the build makes it with the 通报: side_files)."""
+def status_files(repo: Repository, payload: dict[str, Any]) -> list[tuple[ShippedFile, str]]:
+    """(file, label) of the status JSON and CSV; `payload` is the engine's JSON. (The workbook
+    is made with the 通报: side_files, SideFiles.)"""
     from tracker.status_view import status_csv
 
     plan = repo.plan
     as_of = payload["as_of"]
-    out = [
+    return [
         (ShippedFile(f"{FOLDER}/status-{as_of}.json",
                      (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")),
          "状态数据(JSON)"),
@@ -103,10 +102,6 @@ def status_files(repo: Repository, status: Any, payload: dict[str, Any],
                      "\ufeff".encode() + status_csv(payload, plan, "zh").encode("utf-8")),
          "状态数据(CSV,一张长表)"),
     ]
-    xlsx = workbook_bytes(repo, status, as_of) if workbook else None
-    if xlsx is not None:
-        out.append((ShippedFile(f"{FOLDER}/status-{as_of}.xlsx", xlsx), XLSX_LABEL))
-    return out
 
 
 def workbook_bytes(repo: Repository, status: Any, as_of: str) -> bytes | None:
