@@ -405,15 +405,12 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)"
         + ("…" if here is None else f",生成{made}…"))
     days = timeline_mod.history_dates(repo, as_of)
-    tick = Ticker(say, "已计算 {done}/{total} 个日期的状态", max(1, len(days)))
-    computed = 0
+    computed = Ticker(say, "已计算 {done}/{total} 个日期的状态", max(1, len(days)))
 
     def observe(day: date, status: Status) -> None:
-        nonlocal computed
         if here is not None:
             here.observe(day, status)
-        computed += 1
-        tick(computed)
+        computed.step()
 
     timeline = timeline_mod.compute(repo, as_of, dates=days, observe=observe)
     status, payload = timeline.last.status, timeline.last.payload

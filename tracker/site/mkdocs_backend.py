@@ -37,7 +37,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from tracker.errors import TrackerError
 from tracker.site.escape import title_html, yaml_string
 from tracker.site.pages import ARCHIVE, TEMPLATES, TEXTS, NavSection, SiteContent, part_base
-from tracker.site.progress import Ticker, quiet
+from tracker.site.progress import Ticker
 
 # Chinese search: split on whitespace, the zero-width space jieba's segments are joined with,
 # full-width punctuation and hyphens (Material's default for zh, written out so it is visible).
@@ -105,15 +105,14 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
     def __init__(self, say: Callable[[str], None] | None = None, pages: int = 0) -> None:
         self._stored: dict[str, bytes] = {}
         # (a line now and then on a long build: tracker.site.progress)
-        self._converted = Ticker(say, "MkDocs 已处理 {done}/{total} 个页面", pages) if say else quiet
-        self._written = Ticker(say, "MkDocs 已输出 {done}/{total} 个页面", pages) if say else quiet
-        self._counts = [0, 0]
+        tell = say or (lambda _line: None)
+        self._converted = Ticker(tell, "MkDocs 已处理 {done}/{total} 个页面", pages)
+        self._written = Ticker(tell, "MkDocs 已输出 {done}/{total} 个页面", pages)
 
     def on_page_content(self, html: str, *, page: Any, **_: Any) -> str:
         page.markdown = ""
         self._stored[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
-        self._counts[0] += 1
-        self._converted(self._counts[0])
+        self._converted.step()
         return ""
 
     @event_priority(100)  # before the search plugin indexes page.content
@@ -125,8 +124,7 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
 
     def on_post_page(self, output: str, *, page: Any, **_: Any) -> str:
         page.content = ""
-        self._counts[1] += 1
-        self._written(self._counts[1])
+        self._written.step()
         return output
 
 

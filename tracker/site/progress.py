@@ -30,12 +30,18 @@ class Ticker:
         self.every = EVERY if every is None else every
         self._clock = clock
         self._last = clock()
+        self._done = 0
 
     def __call__(self, done: int) -> None:
+        self._done = done
         now = self._clock()
         if now - self._last >= self.every:
             self._last = now
             self.say(INDENT + self.text.format(done=done, total=self.total))
+
+    def step(self) -> None:
+        """One more item done (for a step that counts one at a time)."""
+        self(self._done + 1)
 
 
 def quiet(_done: int) -> None:
