@@ -211,6 +211,17 @@ def test_mkdocs_segments_chinese_with_jieba_and_prunes_the_theme(demo_site: Path
     assert (demo_site / "assets/javascripts/lunr/min/lunr.zh.min.js").exists()
 
 
+@pytest.mark.skipif(engine_under_test() != "mkdocs", reason="MkDocs' search plugin")
+def test_an_excluded_block_stays_out_of_the_search_index_but_not_out_of_the_page(
+        demo_site: Path) -> None:
+    # The overview's list of missing and late filings is kept out of search (a block marked
+    # data-search-exclude), its explanation after the table too; the page shows both.
+    _config, docs = search_index(demo_site)
+    filings = {d["location"]: d for d in docs}["index.html#filings"]
+    assert filings["title"] and filings["text"] == ""
+    assert "列出全部未报送和待报送的期次" in (demo_site / "index.html").read_text(encoding="utf-8")
+
+
 def test_links_resolve(demo_site: Path) -> None:
     assert broken_links(demo_site) == []
 

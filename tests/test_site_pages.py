@@ -178,3 +178,33 @@ def test_raw_html_blocks_are_stashed_with_the_same_output() -> None:
     assert [line for line in stashed.splitlines() if line.strip()] == \
         [line for line in plain.splitlines() if line.strip()]
     assert '<h2 id="h">标题</h2>' in stashed and "*不是强调*" in stashed
+
+
+def test_the_search_plugin_reads_each_page_without_its_excluded_blocks() -> None:
+    from material.plugins.search.plugin import Parser
+
+    from tracker.site.mkdocs_backend import search_view
+
+    page = ('<h2 id="a">甲</h2>\n<div class="tk-block" data-search-exclude>\n<p>表前</p>\n'
+            '<div class="tk-table-wrap"><table><tr><td>表内</td></tr></table></div>\n'
+            '<p>表后说明</p>\n</div>\n<p>留下</p>\n'
+            '<nav class="tk-pager" data-search-exclude><p>第 1 页</p></nav>'
+            '<section data-search-exclude="">节</section><DIV data-search-exclude>大写</DIV>尾')
+    assert search_view(page) == '<h2 id="a">甲</h2>\n\n<p>留下</p>\n尾'
+
+    def indexed(html: str) -> str:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return "".join("".join(section.text) for section in parser.data)
+
+    # Material's parser lets an excluded block's rest through once a nested element of the
+    # same tag closes (its elements compare by tag name); the view keeps the block out whole.
+    assert "表后说明" in indexed(page)
+    assert "表后说明" not in indexed(search_view(page))
+    assert "留下" in indexed(search_view(page)) and "尾" in indexed(search_view(page))
+    # A page with nothing marked is given as it is; so is one whose marked block never closes.
+    plain = "<p>没有标记</p>"
+    assert search_view(plain) is plain
+    unclosed = "<p>a</p><div data-search-exclude><p>b</p>"
+    assert search_view(unclosed) == unclosed

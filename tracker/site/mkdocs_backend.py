@@ -18,9 +18,11 @@ Choices made here (see docs/site.md):
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import os
+import re
 import shutil
 import zlib
 from collections.abc import Callable, Iterator
@@ -99,11 +101,14 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
     page's source and HTML to the end of the build: at national scale that is several times
     the site's text in memory. This plugin drops the source once converted, keeps the HTML
     compressed (zlib, ~10× smaller) until the page's turn comes (before the search plugin
-    reads it and the theme renders it), and drops it once the page is written.
+    reads it and the theme renders it), and drops it once the page is written. The search
+    plugin is given the page's search view (search_view), the theme the whole page after it
+    (RestorePage).
     """
 
     def __init__(self, say: Callable[[str], None] | None = None, pages: int = 0) -> None:
         self._stored: dict[str, bytes] = {}
+        self.whole: dict[str, str] = {}  # the page being rendered, while search reads its view
         # (a line now and then on a long build: tracker.site.progress)
         tell = say or (lambda _line: None)
         self._converted = Ticker(tell, "MkDocs 已处理 {done}/{total} 个页面", pages)
@@ -119,13 +124,81 @@ class ReleasePages(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
     def on_page_context(self, context: Any, *, page: Any, **_: Any) -> Any:
         stored = self._stored.pop(page.file.src_uri, None)
         if stored is not None:
-            page.content = zlib.decompress(stored).decode("utf-8")
+            html = zlib.decompress(stored).decode("utf-8")
+            page.content = html
+            if not (page.meta.get("search") or {}).get("exclude"):
+                # The search plugin reads the page without its excluded blocks; the theme,
+                # after it, the whole page again (RestorePage).
+                view = search_view(html)
+                if view is not html:
+                    page.content = view
+                    self.whole[page.file.src_uri] = html
         return context
 
     def on_post_page(self, output: str, *, page: Any, **_: Any) -> str:
         page.content = ""
         self._written.step()
         return output
+
+
+class RestorePage(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
+    """Give the theme the whole page after the search plugin has indexed its search view."""
+
+    def __init__(self, whole: dict[str, str]) -> None:
+        self.whole = whole
+
+    @event_priority(-100)  # after the search plugin, before the theme renders the page
+    def on_page_context(self, context: Any, *, page: Any, **_: Any) -> Any:
+        html = self.whole.pop(page.file.src_uri, None)
+        if html is not None:
+            page.content = html
+        return context
+
+
+_EXCLUDED = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^<>]*?\sdata-search-exclude[\s=>/]")
+
+
+@functools.cache
+def _same_tag(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){tag}[\s>/]", re.IGNORECASE)
+
+
+def search_view(html: str) -> str:
+    """`html` without the elements marked `data-search-exclude` (each from its start tag to
+    the end tag that closes it): what the search plugin is given to index.
+
+    Material's search plugin walks the whole page with Python's HTMLParser and drops what is
+    inside such an element as it goes: at national scale that walk was a third of MkDocs'
+    time, most of it through tables that are then dropped (issue 14). Cut here first (regular
+    expressions over tracker's own markup, in which data never forms a tag: it is escaped),
+    it walks the rest only. It also keeps out the rest of an excluded block after a nested
+    element of the same tag closes, which Material's parser lets through (its elements compare
+    by tag name: docs/site.md). The page itself is unchanged; `html` is returned as it is when
+    nothing is marked (or a marked element is never closed: then the plugin sees it all)."""
+    if "data-search-exclude" not in html:
+        return html
+    kept: list[str] = []
+    pos = 0
+    while (start := _EXCLUDED.search(html, pos)) is not None:
+        tags = _same_tag(start.group(1))
+        depth, at, end = 1, start.end(), -1
+        while (tag := tags.search(html, at)) is not None:
+            if tag.group(1):
+                depth -= 1
+                if depth == 0:
+                    end = html.index(">", tag.end() - 1) + 1
+                    break
+            else:
+                depth += 1
+            at = tag.end()
+        if end < 0:
+            break
+        kept.append(html[pos:start.start()])
+        pos = end
+    if not kept:
+        return html
+    kept.append(html[pos:])
+    return "".join(kept)
 
 
 NAME = "MkDocs"
@@ -315,7 +388,9 @@ def render(content: SiteContent, work: Path, site_dir: Path, as_of: str,
     try:
         with _source_date(as_of), contextlib.redirect_stdout(io.StringIO()):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-            config.plugins["tracker-release-pages"] = ReleasePages(say, len(content.pages))
+            release = ReleasePages(say, len(content.pages))
+            config.plugins["tracker-release-pages"] = release
+            config.plugins["tracker-restore-page"] = RestorePage(release.whole)
             build(config)
         prune(site_dir)
     except (Abort, ConfigurationError) as exc:
