@@ -131,8 +131,8 @@ class FilingPages(_Generator):
         filings = sorted(self.all_by_unit.get(unit_id, ()), key=lambda f: f.period)
         if not self.periods:
             return None
-        try:
-            make_draft(plan, filings, unit_id, self.periods[0], today=self.as_of)
+        try:  # (the first period's draft also gives the targets and tasks the unit reports)
+            first = make_draft(plan, filings, unit_id, self.periods[0], today=self.as_of)
         except TrackerError:
             return None
         by_period = {f.period: f for f in filings}
@@ -140,7 +140,8 @@ class FilingPages(_Generator):
         state_of: dict[str, int] = {}
         periods = []
         for period in self.periods:
-            draft = make_draft(plan, filings, unit_id, period, today=self.as_of)
+            draft = first if period is self.periods[0] else make_draft(
+                plan, filings, unit_id, period, today=self.as_of)
             state = {
                 "targets": {t.target.id: list(t.previous) for t in draft.targets if t.previous},
                 # (period, progress, the summary on one line, whether it had any text)
@@ -161,9 +162,8 @@ class FilingPages(_Generator):
                 "state": state_of[key],
                 "filed": self._filed(filed) if filed else None,
             })
-        draft = make_draft(plan, filings, unit_id, self.periods[0], today=self.as_of)
         targets = []
-        for t in draft.targets:
+        for t in first.targets:
             target = t.target
             goal = plan.unit_goal(target, unit_id)
             about = [f"计量单位：{target.unit_label}"]
@@ -177,7 +177,7 @@ class FilingPages(_Generator):
                 "city_goal": target.goal, "deadline": target.deadline.isoformat(),
             })
         tasks = []
-        for k in draft.tasks:
+        for k in first.tasks:
             task = k.task
             tasks.append({
                 "id": task.id, "key": _q(task.id),
