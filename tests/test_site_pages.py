@@ -189,8 +189,11 @@ def test_the_search_plugin_reads_each_page_without_its_excluded_blocks() -> None
             '<div class="tk-table-wrap"><table><tr><td>表内</td></tr></table></div>\n'
             '<p>表后说明</p>\n</div>\n<p>留下</p>\n'
             '<nav class="tk-pager" data-search-exclude><p>第 1 页</p></nav>'
-            '<section data-search-exclude="">节</section><DIV data-search-exclude>大写</DIV>尾')
-    assert search_view(page) == '<h2 id="a">甲</h2>\n\n<p>留下</p>\n尾'
+            '<DIV data-search-exclude>大写</DIV>尾'
+            # The words inside an attribute's value (data) are not the attribute: kept.
+            '<a title="x data-search-exclude">链接</a>')
+    assert search_view(page) == ('<h2 id="a">甲</h2>\n\n<p>留下</p>\n尾'
+                                 '<a title="x data-search-exclude">链接</a>')
 
     def indexed(html: str) -> str:
         parser = Parser()

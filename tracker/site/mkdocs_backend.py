@@ -155,7 +155,9 @@ class RestorePage(BasePlugin):  # type: ignore[type-arg, no-untyped-call]
         return context
 
 
-_EXCLUDED = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^<>]*?\sdata-search-exclude[\s=>/]")
+# The attribute as tracker's templates write it, last in its tag: data, escaped, never holds a
+# "<" or ">", so no text from a filing can form it, even inside an attribute's value.
+_EXCLUDED = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^<>]*?\sdata-search-exclude>")
 
 
 @functools.cache
@@ -174,7 +176,9 @@ def search_view(html: str) -> str:
     it walks the rest only. It also keeps out the rest of an excluded block after a nested
     element of the same tag closes, which Material's parser lets through (its elements compare
     by tag name: docs/site.md). The page itself is unchanged; `html` is returned as it is when
-    nothing is marked (or a marked element is never closed: then the plugin sees it all)."""
+    nothing is marked (or a marked element is never closed: then the plugin sees it all). An
+    element marked in another way (`data-search-exclude=""`, another attribute after it) is left
+    to the plugin, which drops it as before."""
     if "data-search-exclude" not in html:
         return html
     kept: list[str] = []
