@@ -217,8 +217,11 @@ def test_an_excluded_block_stays_out_of_the_search_index_but_not_out_of_the_page
     # The overview's list of missing and late filings is kept out of search (a block marked
     # data-search-exclude), its explanation after the table too; the page shows both.
     _config, docs = search_index(demo_site)
-    filings = {d["location"]: d for d in docs}["index.html#filings"]
+    by_location = {d["location"]: d for d in docs}
+    filings = by_location["index.html#filings"]
     assert filings["title"] and filings["text"] == ""
+    # The cut ends where the block ends: the sections after it are indexed as before.
+    assert " 916 " in by_location["index.html#targets"]["text"]  # (the plan's 916 villages)
     assert "列出全部未报送和待报送的期次" in (demo_site / "index.html").read_text(encoding="utf-8")
 
 
