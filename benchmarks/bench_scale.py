@@ -67,7 +67,8 @@ class TreeMemory(threading.Thread):
     (stop it before the process is reaped: its pid may then be reused):
     the sum of their proportional set sizes (/proc/PID/smaps_rollup, Linux), so a page a forked
     child still shares with its parent counts once. ru_maxrss gives each process alone, and
-    `tracker build` runs two at once (the 督办通报 in a forked second process)."""
+    `tracker check` runs two at once (the other units' filings read in a forked second
+    process)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)

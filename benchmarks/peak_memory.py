@@ -6,8 +6,8 @@
 Runs the command and samples, twice a second, the sum of the proportional set sizes (PSS) of
 it and all its descendants: a page that a forked child still shares with its parent counts
 once, a page that copy-on-write has copied counts twice. `/usr/bin/time` and `ru_maxrss` give
-the largest process alone, which under-counts `tracker build` (it forks a second process for
-the 督办通报). Prints the peak of the sum and each process's own peak to stderr, and exits with
+the largest process alone, which under-counts a command that forks (`tracker check` reads the
+other units' filings in a second process). Prints the peak of the sum and each process's own peak to stderr, and exits with
 the command's exit code.
 """
 

@@ -451,7 +451,7 @@ def test_a_ticker_keeps_quiet_between_its_lines() -> None:
 def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """At national scale the loaded repository and the timeline are most of the memory; the
     generator (which holds a whole site of its own) runs only after they are released, and the
-    period reports made in the second process still reach the site."""
+    period reports still reach the site."""
     import gc
     import weakref
 
@@ -480,16 +480,13 @@ def test_the_generator_runs_after_the_repository_is_let_go(tmp_path: Path, monke
     assert list(out.glob("downloads/*.docx")), "the period reports are in the site"
 
 
-@pytest.mark.parametrize("why", ["TRACKER_PARALLEL=0", "over the memory budget"])
-def test_without_a_second_process_the_reports_are_made_from_the_timelines_statuses(
-        why: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """TRACKER_PARALLEL=0, a system without fork, or a repository so large that two processes
-    would not fit in the build's memory budget (a national one): the 督办通报 and the workbook
-    are made in the build's own process, from the statuses its timeline computes anyway — no
-    period end's status is computed twice (the only extra one is the day before the plan,
-    the first 通报's "previous period") — and nothing of them is left in memory when the
-    generator runs. The files are the bytes the second process makes, and the progress lines
-    do not speak of a second process."""
+def test_the_reports_are_made_from_the_timelines_statuses(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The 督办通报 and the workbook are made from the statuses the build's timeline computes
+    anyway — no period end's status is computed twice (the only extra one is the day before
+    the plan, the first 通报's "previous period") — and nothing of them is left in memory when
+    the generator runs. The files are the bytes report_data and workbook_bytes make over
+    freshly computed statuses, and no second process makes them."""
     import gc
     import weakref
 
@@ -515,16 +512,11 @@ def test_without_a_second_process_the_reports_are_made_from_the_timelines_status
         seen["side_alive"] = seen["side"]() is not None  # type: ignore[operator]
         return real_render(*args, **kwargs)
 
-    if why == "TRACKER_PARALLEL=0":
-        monkeypatch.setenv("TRACKER_PARALLEL", "0")
-    else:
-        from tracker import background
+    from tracker import background
 
-        monkeypatch.delenv("TRACKER_PARALLEL", raising=False)
-        # (this test process may run threads, which alone would stop the fork: only the
-        # budget may stop it here)
-        monkeypatch.setattr(background, "_can_fork", lambda: sys.platform == "linux")
-        monkeypatch.setattr(site_build, "MEMORY_BUDGET", 1)
+    monkeypatch.delenv("TRACKER_PARALLEL", raising=False)
+    # (a fork would be allowed here, even from a test process that runs threads)
+    monkeypatch.setattr(background, "_can_fork", lambda: sys.platform == "linux")
     monkeypatch.setattr(engine, "_compute", compute_and_count)
     monkeypatch.setattr(downloads, "SideFiles", side_and_watch)
     monkeypatch.setattr(mkdocs_backend, "render", render_and_look)
@@ -543,11 +535,11 @@ def test_without_a_second_process_the_reports_are_made_from_the_timelines_status
     assert seen["side_alive"] is False
     assert any("生成各期督办通报 9 份、Excel 台账…" in line for line in said)
     assert not any("第二个进程" in line for line in said)
-    # The same bytes as the second process makes (side_files, called here directly).
+    # The same bytes as over freshly computed statuses (report_data, workbook_bytes).
     monkeypatch.setattr(engine, "_compute", real_compute)
-    expected = downloads.side_files(repo, periods, DEMO_AS_OF.isoformat())
-    assert expected["xlsx"] is not None and len(expected["reports"]) == 9
+    reports = downloads.report_data(repo, periods)
+    xlsx = downloads.workbook_bytes(repo, engine.compute(repo, DEMO_AS_OF), DEMO_AS_OF.isoformat())
+    assert xlsx is not None and len(reports) == 9
     made = {str(p.relative_to(out)): p.read_bytes() for p in (out / "downloads").iterdir()
             if p.suffix in (".docx", ".xlsx")}
-    assert made == {**dict(expected["reports"]),
-                    f"downloads/status-{DEMO_AS_OF}.xlsx": expected["xlsx"]}
+    assert made == {**dict(reports), f"downloads/status-{DEMO_AS_OF}.xlsx": xlsx}

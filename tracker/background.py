@@ -7,9 +7,9 @@ result comes back through a pipe as `marshal` data (plain values only: a fork sh
 loaded code, and marshal is the cheapest way back).
 
 It is an optimisation, never a requirement: where forking is not safe or not possible
-(Windows and macOS, a process that already runs threads, `TRACKER_PARALLEL=0`, a child that
-would not fit in the caller's memory budget) or the child fails for any reason, `result()`
-simply runs the function here, so the answer is the same either way.
+(Windows and macOS, a process that already runs threads, `TRACKER_PARALLEL=0`) or the child
+fails for any reason, `result()` simply runs the function here, so the answer is the same
+either way.
 """
 
 from __future__ import annotations
@@ -34,55 +34,20 @@ def _can_fork() -> bool:
         return threading.active_count() == 1
 
 
-def _fits(budget: int | None) -> bool:
-    """Whether this process and a child forked now stay within `budget` bytes together.
-
-    A forked child starts sharing all of this process's memory, but copy-on-write gives it its
-    own copy of every page either process writes to, and Python writes to every object it
-    touches (reference counts): a child that reads the loaded data soon holds about as much as
-    this process does now, and this process goes on growing (the site build: its pages). The
-    two together peaked at 2.1× the resident size at the fork (half the country: 0.76 GB at the
-    fork, 1.60 GB together; docs/site.md, "Memory and growth at national scale"): GROWTH leaves
-    room above that. TRACKER_PARALLEL=1 forks regardless."""
-    if budget is None or os.environ.get("TRACKER_PARALLEL") == "1":
-        return True
-    resident = resident_bytes()
-    return resident is None or GROWTH * resident <= budget
-
-
-GROWTH = 2.5  # both processes' peak ÷ the resident size at the fork (measured 2.1), with room
-
-
-def resident_bytes() -> int | None:
-    """This process's resident set size now (Linux), or None where it cannot be read."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 _DONE = b"tracker-background-1\n"
-
-
-def _released(*_args: Any) -> Any:
-    raise RuntimeError("Background.result() after release()")
 
 
 class Background:
     """`Background(fn, *args)` starts fn(*args) in a child; `.result()` returns its value.
 
-    `budget` (bytes): fork only while this process and the child would stay within it together
-    (`_fits`); otherwise, as without fork, `result()` does the work here.
-
     Use it as a context manager (or call `close()`): that is where the child is reaped."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, budget: int | None = None) -> None:
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         self._fn, self._args = fn, args
         self._pid = 0
         self._read = -1
         self.forked = False  # whether a child does the work (else `result()` does it here)
-        if not _can_fork() or not _fits(budget):
+        if not _can_fork():
             return
         read, write = os.pipe()
         try:
@@ -126,11 +91,6 @@ class Background:
             except (EOFError, ValueError, TypeError):
                 pass
         return self._fn(*self._args)  # the child failed: do the work here
-
-    def release(self) -> None:
-        """Forget the function and its arguments (after `result()`, or when the answer is not
-        wanted): the caller may then free what they referenced. The child is unaffected."""
-        self._fn, self._args = _released, ()
 
     def _reap(self) -> None:
         pid, self._pid = self._pid, 0

@@ -33,7 +33,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from tracker.background import Background
 from tracker.diagnostics import Report
 from tracker.errors import DataErrors, PlanUnusable, TrackerError
 from tracker.model import Repository
@@ -44,14 +43,6 @@ if TYPE_CHECKING:
     from tracker.status import Status
 
 MARKER = ".tracker-site"  # written into every built site; only such a folder is ever replaced
-
-# The memory the build may take, all its processes together (issue 14: 2 GB at national
-# scale). The period reports are made in a second process only while both fit in it
-# (background._fits): a province's build forks, half the country's too (0.76 GB loaded, 1.60 GB
-# together), a national one (~1.5 GB loaded) makes them itself along its timeline — 1.7 GB
-# instead of 3.0 GB (docs/site.md, "Memory and growth at national scale").
-# TRACKER_PARALLEL=1 forks regardless, TRACKER_PARALLEL=0 never.
-MEMORY_BUDGET = 2 * 10**9
 
 # The generator backends, by the name `--engine` takes. Each is one module with NAME (shown in
 # progress lines), check() (raises a TrackerError, exit 2, saying how to install the generator
@@ -372,20 +363,16 @@ def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
             filing.source.text = ""
     _check_out(out, root)
     lap("load")
-    # Each period's 督办通报 and the workbook are made in a second process while this one
-    # builds the pages (a province's take seconds: two status computations and a Word document
-    # per period), or, where two processes would not fit in the memory budget, here along the
-    # timeline (_build); the links are known now, the files are written into the finished site.
+    # Each period's 督办通报 and the workbook are made along the timeline (_build); the links
+    # are known now, the files are written into the finished site.
     reports = downloads_mod.report_links(repo, as_of)
-    with Background(downloads_mod.side_files, repo, [period for period, _, _ in reports],
-                    as_of.isoformat(), budget=MEMORY_BUDGET) as job:
-        box = [repo]
-        del repo
-        return _build(settings, root, out, as_of, box, report, reports, job, say, lap, seconds)
+    box = [repo]
+    del repo
+    return _build(settings, root, out, as_of, box, report, reports, say, lap, seconds)
 
 
 def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: list[Repository],
-           report: Report, reports: list[tuple[str, str, str]], job: Background,
+           report: Report, reports: list[tuple[str, str, str]],
            say: Callable[[str], None], lap: Callable[[str], None],
            seconds: dict[str, float]) -> BuildResult:
     from tracker import provenance as prov_mod
@@ -395,28 +382,28 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
 
     repo = box.pop()  # this frame holds the repository's last reference: released below
     made = f"各期督办通报 {len(reports)} 份、Excel 台账"
-    # Without a second process (a national build: two would not fit in the memory budget) the
-    # 通报 are made here from the statuses the timeline computes anyway, each as soon as its
-    # period end's is at hand, and the workbook from the last: the same files, without
-    # computing those statuses a second time (docs/site.md, "Memory and growth at national
-    # scale").
-    here = None if job.forked else downloads_mod.SideFiles(
+    # The 通报 are made from the statuses the timeline computes anyway, each as soon as its
+    # period end's is at hand, and the workbook from the last: no status is computed twice.
+    # In one process at every scale: a second one making them beside the pages saved 7 % of a
+    # build at half the country's scale for 0.6 GB more memory, and at national scale the two
+    # would not fit in 2 GB (docs/site.md, "Memory and growth at national scale").
+    here: downloads_mod.SideFiles | None = downloads_mod.SideFiles(
         repo, [period for period, _, _ in reports], as_of.isoformat())
-    say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末)"
-        + ("…" if here is None else f",生成{made}…"))
+    say(f"计算状态(截至 {as_of.isoformat()},及此前每个期末),生成{made}…")
     days = timeline_mod.history_dates(repo, as_of)
     computed = Ticker(say, "已计算 {done}/{total} 个日期的状态", max(1, len(days)))
 
     def observe(day: date, status: Status) -> None:
-        if here is not None:
-            here.observe(day, status)
+        assert here is not None
+        here.observe(day, status)
         computed.step()
 
     timeline = timeline_mod.compute(repo, as_of, dates=days, observe=observe)
     status, payload = timeline.last.status, timeline.last.payload
     assert status is not None  # (the last moment keeps its Status)
     lap("status")
-    side = None if here is None else here.result(status)
+    assert here is not None
+    side = here.result(status)
     here = None  # (the closure above holds it too)
     lap("reports")
 
@@ -429,7 +416,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     shipped = downloads_mod.status_files(repo, payload)
     downloads = [(f.path, label) for f, label in shipped]
     xlsx_path = downloads_mod.workbook_path(as_of.isoformat())
-    if xlsx_path is not None:  # made in the second process (side_files), or above
+    if xlsx_path is not None:  # made above, with the 通报
         downloads.append((xlsx_path, downloads_mod.XLSX_LABEL))
     made_pages = Ticker(say, "已生成 {done} 个页面")
     content = pages.generate(
@@ -445,19 +432,11 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
 
     # The pages are made. The generator needs nothing they were made from, so the repository,
     # the timeline and the provenance are let go before it runs (at national scale they are
-    # most of the memory, and the generator holds a whole site of its own: issue 14). The
-    # second process has had the page generation to finish in; its files are taken now.
-    del timeline, status, payload, provenance, shipped
-    gc.collect()
-    if side is None:
-        say(f"收取第二个进程生成的文件({made})…")
-        side = job.result()
+    # most of the memory, and the generator holds a whole site of its own: issue 14).
     report_files: list[tuple[str, bytes]] = side["reports"]
     if xlsx_path is not None and side["xlsx"] is not None:
         content.files.append(pages.ShippedFile(xlsx_path, side["xlsx"]))
-    lap("reports")
-    job.release()
-    del repo, side
+    del timeline, status, payload, provenance, shipped, repo, side
     gc.collect()
 
     # One temporary folder beside the output holds the sources (src/) and the new site (site/):

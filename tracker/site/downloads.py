@@ -37,27 +37,16 @@ def workbook_path(as_of: str) -> str | None:
     return f"{FOLDER}/status-{as_of}.xlsx"
 
 
-def side_files(repo: Repository, periods: list[str], as_of: str) -> dict[str, Any]:
-    """What the site build makes in its second process while the first makes the pages: each
-    period's 督办通报 (report_data) and the status workbook at `as_of` (openpyxl: seconds for
-    a province, a minute at national scale). Plain values only (marshal)."""
-    from tracker.status import compute
-
-    xlsx = None
-    if workbook_path(as_of) is not None:
-        xlsx = workbook_bytes(repo, compute(repo, date.fromisoformat(as_of)), as_of)
-    return {"reports": report_data(repo, periods), "xlsx": xlsx}
-
-
 class SideFiles:
-    """side_files made in the build's own process, from the statuses its timeline computes
-    anyway (where there is no second process: a national build, whose two processes would not
-    fit in the memory budget). Give it each status in date order (`observe`, the timeline's
+    """The files the site build makes besides its pages: each period's 督办通报 (as
+    report_data makes them) and the status workbook at `as_of`, from the statuses the build's
+    timeline computes anyway. Give it each status in date order (`observe`, the timeline's
     hook); a period's 通报 is made as soon as its period end's status arrives, with the one
     before it (the previous period's end) still at hand. `result(last)` makes what is left —
     the workbook from the last status, and any period the timeline did not pass — and returns
-    what side_files would: the same bytes, without computing the period ends' statuses again
-    (issue 14: a fifth of a national build)."""
+    {"reports": [(path, bytes) per period], "xlsx": bytes or None}: the same bytes as
+    report_data and workbook_bytes over freshly computed statuses, without computing the
+    period ends' statuses again (issue 14: a fifth of a national build)."""
 
     def __init__(self, repo: Repository, periods: list[str], as_of: str) -> None:
         from tracker.report.data import parse_period
@@ -79,7 +68,7 @@ class SideFiles:
         self._before = (day, status)
 
     def result(self, last: Status) -> dict[str, Any]:
-        """side_files' answer; `last` is the status at `as_of`."""
+        """The files; `last` is the status at `as_of`."""
         self._before = None
         left = [p for p in self._order if p not in self._made]
         self._made.update(zip(left, report_data(self.repo, left), strict=True))
@@ -89,7 +78,7 @@ class SideFiles:
 
 def status_files(repo: Repository, payload: dict[str, Any]) -> list[tuple[ShippedFile, str]]:
     """(file, label) of the status JSON and CSV; `payload` is the engine's JSON. (The workbook
-    is made with the 通报: side_files, SideFiles.)"""
+    is made with the 通报: SideFiles.)"""
     from tracker.status_view import status_csv
 
     plan = repo.plan
@@ -154,7 +143,7 @@ def report_links(repo: Repository, as_of: date) -> list[tuple[str, str, str]]:
 def report_data(repo: Repository, periods: list[str]) -> list[tuple[str, bytes]]:
     """(site path, .docx bytes) of each period's 督办通报 — what `tracker report --period P`
     writes — in period order. The statuses are shared between periods (a period's end is the
-    next one's "previous"). Plain values only: the site build runs this in a second process."""
+    next one's "previous")."""
     from tracker.report.data import parse_period
 
     cache: dict[date, Status] = {}

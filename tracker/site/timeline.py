@@ -160,7 +160,7 @@ def compute(repo: Repository, as_of: date, *,
             observe: Callable[[date, Status], None] | None = None) -> Timeline:
     """The engine run at every history date (tracker.status.compute + to_json). `observe`
     is given each date's Status as it is computed, in date order (the site build makes the
-    period reports from them where it has no second process: tracker.site.downloads)."""
+    period reports from them: tracker.site.downloads.SideFiles)."""
     from tracker import status as engine
 
     run = compute_status or engine.compute
