@@ -87,6 +87,26 @@ def test_a_signal_during_a_build_leaves_nothing_behind(built: Path, signum, code
     assert _site(built) == before  # the previous site, untouched
 
 
+def test_an_interrupt_just_after_the_staging_folder_is_made_leaves_nothing_behind(
+        built: Path, monkeypatch) -> None:
+    """The signal can land in the instant between the staging folder's creation and the code
+    that removes it on the way out (CI saw it on a loaded machine): it is removed all the same,
+    and the previous site is untouched."""
+    before = _site(built)
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp_then_interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        real_mkdtemp(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        site_build.execute(site_build.BuildSettings(root=built, out=built / "site",
+                                                    provenance=False))
+    assert _temporary(built) == []
+    assert _site(built) == before
+
+
 def test_a_second_build_of_the_same_output_refuses_while_the_first_runs(built: Path) -> None:
     first = _build(built)
     try:

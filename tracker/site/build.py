@@ -327,7 +327,13 @@ def execute(settings: BuildSettings) -> BuildResult:
     out.parent.mkdir(parents=True, exist_ok=True)
     with BuildLock(out):
         recover(out, say)
-        return _execute(settings, root, out, as_of, say)
+        try:
+            return _execute(settings, root, out, as_of, say)
+        finally:
+            # An interrupt that lands between the staging folder's creation and the `try` that
+            # removes it (a loaded machine may pause the build right there) would leave it;
+            # nothing but this build can have made one while it holds the lock.
+            recover(out)
 
 
 def _execute(settings: BuildSettings, root: Path, out: Path, as_of: date,
