@@ -88,7 +88,3 @@ def status(root: Path, max_bytes: int, debug: bool, as_of: date | None, target: 
         max_bytes=max_bytes,
     )
     execute(settings, streams())
-
-
-# `explain` lives in its own module; tracker.cli._register() imports this one, so import it here.
-from tracker.cli import explain_cmd  # noqa: E402,F401
