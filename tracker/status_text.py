@@ -28,7 +28,7 @@ from tracker.status import (
     light,
     round1,
 )
-from tracker.status_view import DOT, STYLE, UI
+from tracker.status_words import DOT, STYLE, UI
 
 # --- rich text --------------------------------------------------------------------------
 
