@@ -82,7 +82,7 @@ def key(spec: str) -> str:
 def describe(spec: str) -> str:
     """How a channel is shown: as written when it names environment variables (the value is
     the secret), else Apprise's privacy rendering of the URL without its query string."""
-    from tracker.site.escape import one_line
+    from tracker.text import one_line
 
     if uses_environment(spec):
         return one_line(spec)

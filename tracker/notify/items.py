@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.model import Plan
-from tracker.site.escape import one_line
 from tracker.status import CITY, Status, TaskStatus, light
+from tracker.text import one_line
 
 MAINTAINERS = "maintainers"
 

@@ -17,8 +17,8 @@ from typing import Any
 from tracker.mdtext import md_text
 from tracker.model import Plan
 from tracker.notify.items import MAINTAINERS, Item, Recipient, Reminders
-from tracker.site.escape import one_line
 from tracker.status import label
+from tracker.text import one_line
 
 LIST_LIMIT = 8
 SEP = "、"

@@ -24,7 +24,6 @@ from fractions import Fraction
 from tracker.model import Plan
 from tracker.periods import Period
 from tracker.report.data import Bulletin
-from tracker.site.escape import one_line
 from tracker.status import (
     CITY,
     FILING_CODES,
@@ -38,6 +37,7 @@ from tracker.status import (
     light,
     round1,
 )
+from tracker.text import one_line
 
 SEP = "、"
 NONE = "—"

@@ -23,28 +23,11 @@ from pathlib import Path, PurePosixPath
 from markupsafe import Markup, escape
 
 from tracker.evidence import hidden_part, is_https_link, safe_type
+from tracker.text import CONTROL as _CONTROL
+from tracker.text import clean_text, one_line
 
 __all__ = ["Markup", "escape", "title_html", "https_url", "repo_path", "yaml_string", "one_line",
            "clean_text"]
-
-# Control characters (C0 but tab and line breaks, DEL, C1), line separators, and the bidi
-# embeddings, overrides and isolates that make text read differently from what it is (U+202E
-# shows "txt.exe" as "exe.txt"). Dropped from every string shown; a URL or path with one is
-# never a link.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
-                      "\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
-
-
-def clean_text(text: str) -> str:
-    """Text as shown on the site: control and bidi override characters removed (see _CONTROL),
-    line breaks kept."""
-    return _CONTROL.sub("", text)
-
-
-def one_line(text: object) -> str:
-    """Collapse whitespace and drop control characters (titles, table cells that must be one line)."""
-    return _SPACE.sub(" ", _CONTROL.sub("", str(text))).strip()
 
 
 def title_html(text: object) -> str:
