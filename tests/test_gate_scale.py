@@ -23,7 +23,8 @@ from tests.workflow_helpers import (
     file_east_q3,
     rules,
 )
-from tracker import check_context, repository
+from tracker import repository
+from tracker.gate import context as check_context
 from tracker.gate import delta as gate_delta
 from tracker.gate.check import CheckSettings, run_check
 from tracker.status import CITY

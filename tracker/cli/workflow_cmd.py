@@ -70,7 +70,7 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
     Exit codes: 0 passed, 1 problems found, 2 could not run (not a git repository, an unknown
     --base, ...).
     """
-    from tracker import check_context
+    from tracker.gate import context as check_context
 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     # The status delta is Markdown for people: computed only where it will be shown.

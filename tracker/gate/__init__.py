@@ -3,6 +3,7 @@
 One module per family of rules, so that each can be audited in one place:
 
     check.py          the command: reads git and the repository once, runs every family
+    context.py        the status delta's read of every unit, started first in a second process
     git.py            the git command line and the parsing of its output (bytes, NUL-separated)
     history.py        the net change against the merge base, and which commits made each
                       changed path what it is (a merge for its own resolution)
@@ -18,6 +19,7 @@ One module per family of rules, so that each can be audited in one place:
 The rules and the trust model (what the check guarantees, and what the forge's protected
 branch and CODEOWNERS must do) are written down in docs/workflow.md.
 
-This package imports nothing at import time: `tracker.check_context` imports `gate.delta` in a
-forked child while the main process imports the rest.
+This package imports nothing at import time: `tracker check` imports `gate.context` first and
+starts its read in a forked child, which imports `gate.delta` while the main process imports
+the rest.
 """

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from tracker.background import Background
-from tracker.check_context import reads_every_unit
 from tracker.diagnostics import Diagnostic, Report, diag
 from tracker.errors import GitError
 from tracker.gate import history
 from tracker.gate.authorization import authorize, base_units, signatures
+from tracker.gate.context import reads_every_unit
 from tracker.gate.delta import context_docs, status_delta
 from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
 from tracker.gate.immutability import immutability
@@ -51,7 +51,7 @@ class CheckSettings:
     lang: str = "zh"
     status: bool = True  # compute the status delta
     # Whether the delta reads every unit's latest filings (city totals, tasks, index ranks) or
-    # only the changed units'; None: tracker.check_context.reads_every_unit decides.
+    # only the changed units'; None: tracker.gate.context.reads_every_unit decides.
     every_unit: bool | None = None
     today: date | None = None  # the day reported_on may not be after (default: today where the plan is)
 

@@ -184,7 +184,7 @@ def status_delta(settings: CheckSettings, git: Git, where: Where, loaded: Loaded
 
     `every_unit`: read every unit's latest filings (from `context`, or here) for city totals,
     tasks and index ranks; otherwise only the changed units' rows, and the aggregates all of
-    whose members changed, at a cost that follows the pull request (tracker.check_context)."""
+    whose members changed, at a cost that follows the pull request (tracker.gate.context)."""
     from tracker.delta import diff, render_delta_markdown
     from tracker.status import compute
 

@@ -1,8 +1,8 @@
 """The status delta's read of every unit's latest filing, started before anything else.
 
-`tracker check` calls `start()` first thing, before it imports `tracker.gate`: the forked
-child (tracker.background) then imports what it needs while the main process does the same,
-and reads every unit's newest filing while the main process reads git and validates. The
+`tracker check` calls `start()` first thing, before it imports the rest of `tracker.gate`: the
+forked child (tracker.background) then imports what it needs while the main process does the
+same, and reads every unit's newest filing while the main process reads git and validates. The
 result is `gate.delta.context_docs(root, day, max_bytes)`, whichever process computes it.
 
 Whether that read happens at all is `reads_every_unit`: city totals, tasks and index ranks
