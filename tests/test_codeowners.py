@@ -102,7 +102,7 @@ def test_out_writes_only_the_block_and_check_agrees(repo: Path):
     assert target.read_text("utf-8") == text  # idempotent
     result = run("--check")
     assert result.exit_code == 0 and "一致" in result.stdout
-    assert codeowners_diagnostics(repo, load(repo).repo.plan) == []
+    assert codeowners_diagnostics(repo, load(repo).repo.plan, repo / "plan") == []
 
 
 def test_an_outdated_codeowners_is_a_warning_in_validate_and_fails_check(repo: Path):
@@ -130,7 +130,7 @@ def test_an_outdated_codeowners_is_a_warning_in_validate_and_fails_check(repo: P
 
 def test_a_codeowners_without_the_block_is_reported(repo: Path):
     (repo / "CODEOWNERS").write_text("* @someone\n", "utf-8")
-    [d] = codeowners_diagnostics(repo, load(repo).repo.plan)
+    [d] = codeowners_diagnostics(repo, load(repo).repo.plan, repo / "plan")
     assert d.rule == "codeowners-outdated" and d.path == "CODEOWNERS"
 
 

@@ -26,9 +26,8 @@ import os
 import re
 from pathlib import Path
 
-from tracker.diagnostics import Diagnostic, Report, diag
+from tracker.diagnostics import Diagnostic, diag, display_path
 from tracker.model import Plan
-from tracker.repository import display_path, find_plan_dir, load_config
 
 FORMATS = ("github", "gitlab", "gitee")
 DEFAULT_OUT = {"github": ".github/CODEOWNERS", "gitlab": ".gitlab/CODEOWNERS",
@@ -147,12 +146,11 @@ def _block_of(text: str) -> tuple[str, str, int] | None:
     return m.group(1), text[m.start(): end + len(END)] + "\n", text.count("\n", 0, m.start()) + 1
 
 
-def codeowners_diagnostics(root: Path, plan: Plan, plan_dir: Path | None = None) -> list[Diagnostic]:
+def codeowners_diagnostics(root: Path, plan: Plan, plan_dir: Path) -> list[Diagnostic]:
     """A `codeowners-outdated` warning for each committed CODEOWNERS that disagrees with
-    plan/units.yaml (or has no tracker block to compare)."""
+    plan/units.yaml (or has no tracker block to compare). `plan_dir`: the plan folder
+    (tracker.repository.find_plan_dir)."""
     root = Path(root)
-    if plan_dir is None:
-        plan_dir = find_plan_dir(root, load_config(root, Report(), 1 << 20))
     prefix = git_prefix(root)
     pattern = plan_pattern(root, plan_dir)
     out = []

@@ -11,10 +11,12 @@ site's methodology page are generated from it so the docs cannot drift from the 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -181,6 +183,16 @@ def escape_undecodable(text: str) -> str:
     if text.isascii() or _SURROGATE.search(text) is None:
         return text
     return _SURROGATE.sub(_escape_surrogate, text)
+
+
+def display_path(file: Path) -> str:
+    """How diagnostics name a file: relative to the current directory when possible, a byte
+    of the name that is not UTF-8 shown as \\xff (a name for people, not for opening)."""
+    try:
+        shown = Path(os.path.relpath(file)).as_posix()
+    except ValueError:  # another drive on Windows
+        shown = file.as_posix()
+    return escape_undecodable(shown)
 
 
 @dataclass(frozen=True, slots=True)

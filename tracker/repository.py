@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker import checks
-from tracker.diagnostics import Diagnostic, Report, diag, escape_undecodable
+from tracker.diagnostics import Diagnostic, Report, diag, display_path, escape_undecodable
 from tracker.errors import NoRepository
 from tracker.model import (
     Config,
@@ -49,16 +49,6 @@ class Loaded:
     report: Report
     plan_ok: bool
     docs: dict[str, Document] = field(default_factory=dict)
-
-
-def display_path(file: Path) -> str:
-    """How diagnostics name a file: relative to the current directory when possible, a byte
-    of the name that is not UTF-8 shown as \\xff (a name for people, not for opening)."""
-    try:
-        shown = Path(os.path.relpath(file)).as_posix()
-    except ValueError:  # another drive on Windows
-        shown = file.as_posix()
-    return escape_undecodable(shown)
 
 
 _SHELL_SPECIAL = re.compile(r"[\s'\"$`\\;&|<>()*?!#~{}\[\]]")

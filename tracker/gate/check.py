@@ -227,10 +227,11 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
                                  settings.today or today_in(zone)))
     if settings.require_signed:
         report.extend(signatures(git, where, commits))
-    if full and head_plan is not None:
+    if full and loaded.repo is not None:
         from tracker.codeowners import codeowners_diagnostics
 
-        report.extend(codeowners_diagnostics(where.root, head_plan))
+        report.extend(codeowners_diagnostics(
+            where.root, loaded.repo.plan, find_plan_dir(where.root, loaded.repo.config)))
     if settings.strict:
         report = report.promote_warnings()
     changed_by = [c for c in commits if c.files]
