@@ -24,9 +24,7 @@ from click.testing import CliRunner
 from tests.site_helpers import DEMO, REPO, build, search_index
 from tests.test_site_browser import ARGS, CHROMIUM, serving
 from tracker.cli import cli
-from tracker.forge import Forge
-from tracker.periods import Period
-from tracker.scaffold import (
+from tracker.filing.scaffold import (
     _q,
     amend_text,
     filing_path,
@@ -35,6 +33,8 @@ from tracker.scaffold import (
     render,
     schema_reference,
 )
+from tracker.forge import Forge
+from tracker.periods import Period
 from tracker.site.filing_page import json_for_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

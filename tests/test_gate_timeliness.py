@@ -69,7 +69,7 @@ def test_a_plan_in_another_time_zone_judges_by_its_own_day(repo: Path):
 
 
 def test_amendments_keep_their_first_date_and_are_not_judged_again(repo: Path):
-    from tracker.scaffold import amend_file
+    from tracker.filing.scaffold import amend_file
 
     path = repo / "submissions/east/2024-Q1.yaml"  # reported 2024-04-08, amended in October
     amend_file(path)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from tests.conftest import REPO, git
 from tests.workflow_helpers import PLAN, make_pr_repo
 from tracker.cli import cli
-from tracker.scaffold import amend_text, schema_reference
+from tracker.filing.scaffold import amend_text, schema_reference
 
 
 def run(*args: str):

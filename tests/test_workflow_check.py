@@ -92,7 +92,7 @@ def test_a_silent_edit_of_a_merged_filing_fails(repo: Path):
 
 
 def test_an_amendment_with_a_reason_passes(repo: Path):
-    from tracker.scaffold import amend_file
+    from tracker.filing.scaffold import amend_file
 
     path = repo / "submissions/east/2024-Q1.yaml"
     amend_file(path)
@@ -106,7 +106,7 @@ def test_an_amendment_with_a_reason_passes(repo: Path):
 def test_an_amendment_keeps_the_original_reported_on(repo: Path):
     # reported_on is the date the filing was made (SPEC), and on time / late is judged by it:
     # an amendment must not move it, or a late filing could be amended into an on-time one.
-    from tracker.scaffold import amend_file
+    from tracker.filing.scaffold import amend_file
 
     path = repo / "submissions/east/2024-Q1.yaml"
     amend_file(path)

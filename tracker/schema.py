@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tracker.atomic import atomic_write
 from tracker.diagnostics import Diagnostic, diag
 from tracker.yamlio import Document
 
@@ -51,12 +52,7 @@ def export(out: Path) -> list[Path]:
     for kind in KINDS:
         target = out / f"{kind}.schema.json"
         text = json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n"
-        tmp = target.with_suffix(".json.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8", newline="\n")
-            os.replace(tmp, target)
-        finally:  # interrupted (Ctrl-C, SIGTERM) or failed: no temporary file left
-            tmp.unlink(missing_ok=True)
+        atomic_write(target, text.encode("utf-8"), exclusive=False)
         written.append(target)
     return written
 

@@ -37,12 +37,12 @@ def new_command(unit: str, period: str, as_of: date | None, reported_on: date | 
       tracker new --unit postal --period 2025-Q1 --xlsx 报送-2025-Q1.xlsx
       tracker import 报送-2025-Q1.xlsx            # after the workbook is filled in
     """
+    from tracker.filing.scaffold import NewSettings, new_filing
     from tracker.repository import display_path, tracker_command
-    from tracker.scaffold import NewSettings, new_filing
 
     settings = NewSettings(root, unit, period, as_of, reported_on, xlsx, max_bytes)
     if xlsx is not None:
-        from tracker.xlsx_filing import new_workbook
+        from tracker.filing.xlsx import new_workbook
 
         out, draft, amending = new_workbook(settings)
         click.echo(f"已生成填报表 {display_path(out)}：{len(draft.targets)} 个指标、"
@@ -76,8 +76,8 @@ def amend_command(path: Path, debug: bool) -> None:
 
     Example:  tracker amend submissions/postal/2024-Q2.yaml
     """
+    from tracker.filing.scaffold import amend_file
     from tracker.repository import display_path
-    from tracker.scaffold import amend_file
 
     done = amend_file(path)
     click.echo(f"{display_path(done.path)}：revision {done.old_revision} → {done.new_revision}。"
@@ -108,9 +108,9 @@ def import_command(file: Path, root: Path, max_bytes: int, amend: bool, fmt: str
 
     Exit codes: 0 imported, 1 the workbook has errors (nothing written), 2 could not run.
     """
+    from tracker.filing.xlsx import ImportSettings, run_import
     from tracker.reporters import REPORTERS
     from tracker.repository import display_path
-    from tracker.xlsx_filing import ImportSettings, run_import
 
     result = run_import(ImportSettings(root, file, amend, max_bytes))
     verdict(EXIT_DATA if result.written is None else EXIT_OK)

@@ -39,8 +39,8 @@ def review_command(task: str, decision: str | None, note: str, on: date | None, 
       tracker review 1.1 --approve --note "材料齐全，同意销号"
       tracker review 1.2 --return --note "缺少验收文件，请补充" --on 2024-07-20
     """
+    from tracker.filing.review import ReviewSettings, record
     from tracker.repository import display_path
-    from tracker.reviews import ReviewSettings, record
     from tracker.status import label
 
     if decision is None:

@@ -165,7 +165,7 @@ def codeowners_command(root: Path, max_bytes: int, fmt: str, out: Path | None,
     if target is None:
         click.echo(block, nl=False)
         return
-    from tracker.scaffold import atomic_write
+    from tracker.atomic import atomic_write
 
     existing = target.read_text("utf-8-sig") if target.is_file() else None
     atomic_write(target, co.merge_block(existing, block).encode("utf-8"), exclusive=False)

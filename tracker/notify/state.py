@@ -75,7 +75,7 @@ class SentState:
         self.save()
 
     def save(self) -> None:
-        from tracker.scaffold import atomic_write
+        from tracker.atomic import atomic_write
 
         if self.sent:
             newest = max(date.fromisoformat(d) for d in self.sent)

@@ -60,7 +60,7 @@ def default_name(period: str, fmt: str) -> Path:
 def execute(settings: ReportSettings, stdout: IO[bytes], err: IO[str] | None = None
             ) -> Path | None:
     """Write the 通报; returns the path written (None when it went to stdout)."""
-    from tracker.scaffold import atomic_write
+    from tracker.atomic import atomic_write
     from tracker.status_view import open_repository
 
     s = settings

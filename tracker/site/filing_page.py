@@ -9,7 +9,7 @@ byte as `tracker new` would write it — then offers download, copy, and (with a
 tracker.yaml) the forge's own new-file page with the content filled in.
 
 What is decided here, at build time, in Python (so the page cannot drift from the CLI):
-  * what a draft contains and what it is pre-filled with: `tracker.scaffold.make_draft`, run
+  * what a draft contains and what it is pre-filled with: `tracker.filing.scaffold.make_draft`, run
     for every period of the plan; periods with the same pre-fill share one entry;
   * every comment line that depends on the plan (target and task headings, goals), the YAML
     form of each key, and the schema line (`scaffold.schema_reference`);
@@ -33,11 +33,7 @@ from typing import Any
 
 from tracker import schema as schemas
 from tracker.errors import TrackerError
-from tracker.forge import Forge
-from tracker.model import Filing, Repository
-from tracker.periods import LABEL_ZH, periods_between
-from tracker.provenance import Provenance
-from tracker.scaffold import (
+from tracker.filing.scaffold import (
     PROGRESS_ZH,
     _key,
     _one_line,
@@ -47,6 +43,10 @@ from tracker.scaffold import (
     role_of,
     schema_reference,
 )
+from tracker.forge import Forge
+from tracker.model import Filing, Repository
+from tracker.periods import LABEL_ZH, periods_between
+from tracker.provenance import Provenance
 from tracker.site.escape import Markup
 from tracker.site.pages import ASSETS, NavSection, Page, ShippedFile, SiteContent
 from tracker.site.pages import Generator as _Generator

@@ -1,9 +1,9 @@
 /* tracker filing page (file/<unit>.html).
  *
  * Fills the form from the page's model (built at site build time by tracker/site/filing_page.py
- * with tracker.scaffold.make_draft), checks what the clerk types with the filing JSON Schema
+ * with tracker.filing.scaffold.make_draft), checks what the clerk types with the filing JSON Schema
  * (Ajv, the same schema tracker validate uses) and the cross-file rules that can be decided
- * here, and produces the filing text with a port of tracker.scaffold.render / amend_text, so
+ * here, and produces the filing text with a port of tracker.filing.scaffold.render / amend_text, so
  * the file is byte for byte what `tracker new` (or `tracker amend`) writes.
  *
  * Safety: every string goes into the page as text (textContent, value), never as markup; the

@@ -25,13 +25,13 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.atomic import FileExists, atomic_write
 from tracker.diagnostics import did_you_mean
 from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
@@ -41,10 +41,6 @@ from tracker.yamlio import DEFAULT_MAX_BYTES, NumberTooLong, parse_text, resolve
 
 SCHEMA_NAME = "filing.schema.json"
 PROGRESS_ZH = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
-
-
-class FilingExists(TrackerError):
-    """The filing (or workbook) to create is already there: never overwritten."""
 
 
 # --- what a filing will contain -----------------------------------------------------------
@@ -356,46 +352,6 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
 # --- writing ------------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool) -> None:
-    """Write `data` to `path` through a temporary file in the same folder.
-
-    exclusive: never replace an existing file (a hard link fails if the name exists, so the
-    check and the write are one step where the file system allows it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if exclusive and (path.exists() or path.is_symlink()):
-        raise FilingExists(f"{display_path(path)} 已存在，不会覆盖")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        # mkstemp creates the file 0600: a replaced file keeps its mode, a new one gets the
-        # usual permissions (what open() would have given it).
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise FilingExists(f"{display_path(path)} 已存在，不会覆盖") from None
-            except OSError:  # no hard links here (some network or FAT file systems)
-                if path.exists():
-                    raise FilingExists(f"{display_path(path)} 已存在，不会覆盖") from None
-                os.replace(tmp, path)
-        else:
-            os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def new_filing(settings: NewSettings) -> tuple[Path, Draft]:
     """`tracker new` (YAML): write submissions/<unit>/<period>.yaml; never overwrite."""
     plan, filings = load_for_unit(settings.root, settings.unit, settings.max_bytes)
@@ -403,7 +359,7 @@ def new_filing(settings: NewSettings) -> tuple[Path, Draft]:
     period = parse_period(plan, settings.period)
     path = filing_path(settings.root, settings.unit, period)
     if path.exists():
-        raise FilingExists(
+        raise FileExists(
             f"{display_path(path)} 已存在，不会覆盖",
             hint=f"要修改已合并的报送，请运行 tracker amend {display_path(path)}。",
         )

@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.atomic import atomic_write
 from tracker.errors import PlanUnusable, TrackerError
 from tracker.model import build_review
 from tracker.periods import today_in
 from tracker.repository import display_path, load
-from tracker.scaffold import atomic_write
 from tracker.schema import validate
 from tracker.status import DECISIONS, Claim, claim_at, compute, label
 from tracker.yamlio import DEFAULT_MAX_BYTES, Document, load_file, parse_text

@@ -24,19 +24,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tracker.atomic import FileExists, atomic_write
 from tracker.cells import cell_value, keep_text
 from tracker.diagnostics import Diagnostic, Report, Severity, diag
 from tracker.errors import TrackerError
-from tracker.model import Filing, Plan
-from tracker.repository import Scope, display_path, load
-from tracker.scaffold import (
+from tracker.filing.scaffold import (
     PROGRESS_ZH,
     Draft,
-    FilingExists,
     NewSettings,
     TargetDraft,
     TaskDraft,
-    atomic_write,
     filing_path,
     load_for_unit,
     make_draft,
@@ -44,6 +41,8 @@ from tracker.scaffold import (
     render,
     schema_reference,
 )
+from tracker.model import Filing, Plan
+from tracker.repository import Scope, display_path, load
 from tracker.yamlio import DEFAULT_MAX_BYTES, load_file
 
 FORMAT_VERSION = "1"
@@ -241,7 +240,7 @@ def new_workbook(settings: NewSettings) -> tuple[Path, Draft, bool]:
     (its figures pre-filled, revision + 1); the third value says so."""
     assert settings.xlsx is not None
     if settings.xlsx.exists():
-        raise FilingExists(f"{display_path(settings.xlsx)} 已存在，不会覆盖",
+        raise FileExists(f"{display_path(settings.xlsx)} 已存在，不会覆盖",
                            hint="换一个文件名，或先删除旧文件。")
     plan, filings = load_for_unit(settings.root, settings.unit, settings.max_bytes)
     period = parse_period(plan, settings.period)
@@ -593,7 +592,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     original: bytes | None = None
     if target.exists():
         if not settings.amend:
-            raise FilingExists(
+            raise FileExists(
                 f"{shown} 已存在，不会覆盖",
                 hint=f"这是对已合并报送的修订吗？在基本信息中填写修订原因，再运行 "
                      f"tracker import {book} --amend。",
