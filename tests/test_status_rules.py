@@ -139,6 +139,28 @@ def test_revision_is_the_files_own():
     assert (a.value, a.source.revision) == (12, 2)
 
 
+
+def test_the_highest_revision_of_a_period_counts_even_when_it_corrects_the_as_of_earlier():
+    # SPEC: the actual is the value of the latest filing with as_of ≤ D "(highest revision of
+    # that period)". An amendment that moves as_of back within the period replaces the first
+    # revision; the superseded figure must not win by its later as_of.
+    plan = make_plan()
+    first = make_filing("a", "2024-Q2", value=30, as_of=date(2024, 6, 30), revision=1)
+    amended = make_filing("a", "2024-Q2", value=27, as_of=date(2024, 6, 20), revision=2,
+                          progress="in_progress")
+    s = compute(plan, [first, amended], date(2024, 7, 15))
+    a = s.actual("t", "a")
+    assert (a.value, a.source.revision) == (27, 2)
+    assert s.task("1.1").report_of("a").source.revision == 2
+    # between the two as_of dates only the amendment describes a date ≤ D
+    a = compute(plan, [first, amended], date(2024, 6, 25)).actual("t", "a")
+    assert (a.value, a.source.revision) == (27, 2)
+    # an amendment that drops the target: the period's figure is gone, an earlier one counts
+    dropped = make_filing("a", "2024-Q2", revision=2, progress="in_progress")
+    older = make_filing("a", "2024-Q1", value=12)
+    a = compute(plan, [older, first, dropped], date(2024, 7, 15)).actual("t", "a")
+    assert (a.value, a.source.period) == (12, "2024-Q1")
+
 def test_units_outside_reported_by_do_not_count_for_the_city():
     plan = make_plan(units={"a": 60, "b": 40})
     stray = make_filing("office", "2024-Q1", value=1000)

@@ -445,8 +445,29 @@ def due_soon(deadline: date, day: date, warn_days: int) -> bool:
 
 def _order(filing: Filing) -> tuple[date, str, int]:
     # "Latest": by as_of, then period (same-cadence period strings sort in time order), then
-    # revision. Filings are one file per unit and period, so the revision is the file's own.
+    # revision. Applied to each period's current revision (`_current`), so the revision only
+    # breaks a tie of two files claiming the same period.
     return (filing.as_of, filing.period, filing.revision)
+
+
+def _current(filings: Iterable[Filing], day: date) -> list[Filing]:
+    """Each (unit, period)'s highest revision among the filings with as_of ≤ D (SPEC: "its
+    latest filing with as_of ≤ D (highest revision of that period)"). A repository holds one
+    file per unit and period, so this only matters where several revisions are given (the
+    library API): an amendment that moves as_of earlier still replaces the first revision,
+    and one that drops a target withdraws that period's figure for it."""
+    current: dict[tuple[str, str], Filing] = {}
+    for f in filings:
+        if f.as_of <= day:
+            _keep_highest(current, f)
+    return list(current.values())
+
+
+def _keep_highest(current: dict[tuple[str, str], Filing], f: Filing) -> None:
+    key = (f.unit, f.period)
+    cur = current.get(key)
+    if cur is None or (f.revision, f.as_of) > (cur.revision, cur.as_of):
+        current[key] = f
 
 
 @overload
@@ -479,19 +500,22 @@ def _compute(
     order = {u: i for i, u in enumerate(plan.units)}
     cut = Cutoffs.of(plan)
 
-    # One pass over the filings: the latest report of each (unit, target) and (unit, task)
-    # with as_of ≤ D, and the filing of each (unit, period) that had arrived by D.
+    # One pass over the filings: each (unit, period)'s highest revision with as_of ≤ D, and the
+    # filing of each (unit, period) that had arrived by D; then, over those revisions, the
+    # latest report of each (unit, target) and (unit, task).
     latest_target: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
     latest_task: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
     arrived: dict[tuple[str, str], Filing] = {}
     timeliness = plan.reporting.timeliness  # reported_on, or the day it reached main
+    current: dict[tuple[str, str], Filing] = {}  # each period's highest revision (_current)
     for f in filings:
         if f.filed_on(timeliness) <= day:
             key = (f.unit, f.period)
             if key not in arrived or f.revision > arrived[key].revision:
                 arrived[key] = f
-        if f.as_of > day:
-            continue
+        if f.as_of <= day:
+            _keep_highest(current, f)
+    for f in current.values():
         k = _order(f)
         for tid in f.targets:
             cur = latest_target.get((f.unit, tid))
@@ -695,8 +719,8 @@ def claim_at(plan: Plan, filings: Iterable[Filing], task_id: str, day: date) -> 
     task = plan.tasks[task_id]
     units = set(task.units)
     latest: dict[tuple[str, str], tuple[tuple[date, str, int], Filing]] = {}
-    for f in filings:
-        if f.unit in units and task_id in f.tasks and f.as_of <= day:
+    for f in _current((f for f in filings if f.unit in units), day):
+        if task_id in f.tasks:
             k, cur = _order(f), latest.get((f.unit, task_id))
             if cur is None or k > cur[0]:
                 latest[(f.unit, task_id)] = (k, f)
