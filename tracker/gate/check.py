@@ -163,6 +163,13 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     changes = parse_raw_diff(diff.stdout)
     # Which commits changed each path (a merge's own resolution included).
     commits = history.read(git, log.stdout, changes)
+    if any(c.merge for c in commits) and len(bases := history.merge_bases(git, base)) > 1:
+        return CheckResult(Report([diag(
+            root_shown, None, "git-merge-base",
+            f"{base} 与 HEAD 有 {len(bases)} 个合并基准(交叉合并 criss-cross merge)："
+            "无法确定合并后会改变哪些文件，不能检查这个合并请求",
+            hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 "
+                 f"git merge {base})，推送后重新检查。")], [root_shown]), base)
     folders = folders_to_list(changes, where)
     listing_proc = git.start("ls-tree", "-z", "HEAD", "--", *folders) if folders else None
 

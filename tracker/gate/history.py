@@ -39,6 +39,17 @@ MERGES_ARGS = ("diff-tree", "--stdin", "-z", "-r", "--raw", "--no-abbrev", "--no
                "--always", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", LOG_FORMAT)
 
 
+def merge_bases(git: Git, base: str) -> list[str]:
+    """Every merge base of BASE and HEAD (`git merge-base --all`).
+
+    Only a pull request with merges can have more than one (a criss-cross merge: it merged two
+    commits of the base branch neither of which contains the other). Then `git diff
+    BASE...HEAD` compares with one of them while merging the pull request merges over all of
+    them, so the net change would not be what merging changes: the check is refused."""
+    out = git.run("merge-base", "--all", base, "HEAD", check=False)
+    return out.stdout.decode().split() if out.returncode == 0 else []
+
+
 def at_merge_base(changes: list[Change]) -> dict[str, Content]:
     """Every path of the net change, with its content at the merge base (ABSENT when new);
     a rename is two paths, the old one removed and the new one added."""
