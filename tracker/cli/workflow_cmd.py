@@ -51,7 +51,8 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
       immutable-edit        a merged filing changed without revision + 1 and a reason
       immutable-delete      a merged filing or register deleted or renamed
       immutable-review      a merged 销号 decision (reviews/) edited or removed
-      timeliness-future     a new filing's reported_on after today (plan's time zone)
+      timeliness-future     a new filing's reported_on after today (plan's time zone),
+                            or its period not begun yet
       timeliness-backdated  a new filing's reported_on before its first commit
       git-shallow           the clone lacks the history to compare (use fetch-depth: 0)
       git-merge-base        a criss-cross merge: several merge bases (merge BASE in first)
