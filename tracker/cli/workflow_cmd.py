@@ -22,7 +22,8 @@ FORMATS = ["text", "json", "github", "junit"]  # tracker.reporters.REPORTERS, wi
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="输出格式(同 validate)。Output format, as for validate.")
 @click.option("--require-signed", is_flag=True,
-              help="要求每个提交都有可验证的签名(git verify-commit)。Require verified signatures.")
+              help="要求每个提交都有作者本人密钥的可验证签名(git verify-commit)。"
+                   "Require verified signatures by each commit's author.")
 @as_of_option
 @click.option("--strict", is_flag=True, help="把警告也当作错误。Treat warnings as errors.")
 @click.option("--markdown", "markdown_out", type=click.Path(dir_okay=False, path_type=Path),

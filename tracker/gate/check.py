@@ -233,7 +233,7 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         report.extend(timeliness(changes, where, commits, loaded.repo.filings, zone,
                                  settings.today or today_in(zone)))
     if settings.require_signed:
-        report.extend(signatures(git, where, commits))
+        report.extend(signatures(git, where, commits, units, maintainers))
     if full and head_plan is not None:
         from tracker.codeowners import codeowners_diagnostics
 
