@@ -133,6 +133,20 @@ def test_an_amendment_must_raise_revision_by_exactly_one_and_give_a_new_reason(r
     assert "amendment_reason 与上一版相同" in result.stdout
 
 
+def test_a_new_filing_starts_at_revision_1(repo: Path):
+    # SPEC: 1 for a new filing. A first filing that says revision 3 with a reason reads as a
+    # twice-corrected record of something filed before, which nothing on main ever held.
+    file_east_q3(repo)
+    edit(repo / "submissions/east/2024-Q3.yaml", "revision: 1",
+         "revision: 3\namendment_reason: 更正服务站数量")
+    commit(repo, "q3", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert re.search(r"^submissions/east/2024-Q3\.yaml:5:11: error: 新的报送 revision 应为 1，实际是 3"
+                     r"：main 上还没有这份报送，没有可修订的版本 \[immutable-edit\]$", result.stdout, re.M), \
+        result.stdout
+
+
 def test_a_layout_only_change_of_a_merged_filing_is_not_an_edit(repo: Path):
     path = repo / "submissions/east/2024-Q1.yaml"
     path.write_text("# 东区 2024 年第一季度\n" + path.read_text("utf-8"), "utf-8")

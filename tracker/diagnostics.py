@@ -135,7 +135,7 @@ RULES: dict[str, Rule] = {
         _r("auth-plan-maintainer", "单位文件夹以外的文件(计划、tracker.yaml、reviews/、CI 配置等)只有计划维护人员可以修改",
            "请计划办(maintainers)提交这些修改；单位的材料放在 evidence/<单位>/ 下。"),
         _r("auth-signature", "提交没有作者本人的有效签名", "用作者本人已登记的密钥签名提交(git commit -S)。"),
-        _r("immutable-edit", "已合并的报送被直接修改", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
+        _r("immutable-edit", "已合并的报送被直接修改，或新报送的 revision 不是 1", "修改已合并的报送时 revision 加 1，并填写 amendment_reason。"),
         _r("immutable-delete", "已合并的报送被删除或改名", "不能删除或改名已合并的报送；如有错误请提交修订(revision 加 1)。"),
         _r("path-form", "submissions/ 或 evidence/ 下的路径不符合约定，文件不会被读取或会与其他文件冲突",
            "报送文件命名为 submissions/<单位>/<期次>.yaml(如 2024-Q3.yaml，扩展名小写)，台账为 "

@@ -20,7 +20,7 @@ from tracker.gate import history
 from tracker.gate.authorization import authorize, base_units, signatures
 from tracker.gate.delta import context_docs, status_delta
 from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
-from tracker.gate.immutability import immutability
+from tracker.gate.immutability import immutability, new_filings
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
 from tracker.gate.timeliness import timeliness
 from tracker.periods import today_in
@@ -230,6 +230,7 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(immutability(changes, where, blobs))
     if head_plan is not None and loaded.repo is not None:
         zone = head_plan.info.timezone
+        report.extend(new_filings(changes, where, loaded.repo.filings))
         report.extend(timeliness(changes, where, commits, loaded.repo.filings, zone,
                                  settings.today or today_in(zone)))
     if settings.require_signed:
