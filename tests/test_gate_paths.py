@@ -87,6 +87,25 @@ def test_a_new_symlink_in_a_units_folder_fails(repo: Path):
     assert ("path-file-type", "submissions/east/2024-Q3.yaml") in rules(result)
 
 
+@pytest.mark.parametrize("author", [EAST, PLAN])
+def test_a_submodule_cannot_hide_behind_gitmodules(repo: Path, author: str):
+    # `ignore = all` in .gitmodules (read from the checked-out pull request) makes git diff and
+    # git log leave that submodule out: the gitlink in east's folder was in no listing, so no
+    # rule saw it. Whoever the author, a submodule under submissions/ breaks validate and build.
+    _write(repo, ".gitmodules", '[submodule "q3"]\n\tpath = submissions/east/2024-Q3.yaml\n'
+                                "\turl = ./\n\tignore = all\n")
+    git(repo, "add", ".gitmodules")
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{sha},submissions/east/2024-Q3.yaml")
+    git(repo, "commit", "-qm", "q3 as a submodule", author=author)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert ("path-file-type", "submissions/east/2024-Q3.yaml") in rules(result)
+    assert "子模块" in result.stdout
+    if author == EAST:
+        assert ("auth-plan-maintainer", ".gitmodules") in rules(result)
+
+
 # --- 4: names that are not UTF-8 --------------------------------------------------------------
 
 

@@ -31,12 +31,15 @@ ABSENT: Content = (ABSENT_MODE, "0" * 40)
 
 # The git commands, with every option that keeps their output independent of the runner's
 # configuration (log.showRoot=false hid a root commit's files; diff.renames, log.showSignature
-# and the like would change what is printed).
+# and the like would change what is printed), or the repository's: `ignore = all` for a
+# submodule in .gitmodules, which comes with the pull request, left its gitlink out of both.
 LOG_ARGS = ("log", "-z", "--raw", "--no-abbrev", "--no-renames", "--root", "--topo-order",
-            "--no-show-signature", "--encoding=UTF-8", LOG_FORMAT)
-DIFF_ARGS = ("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv")
+            "--no-show-signature", "--ignore-submodules=none", "--encoding=UTF-8", LOG_FORMAT)
+DIFF_ARGS = ("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv",
+             "--ignore-submodules=none")
 MERGES_ARGS = ("diff-tree", "--stdin", "-z", "-r", "--raw", "--no-abbrev", "--no-renames",
-               "--always", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", LOG_FORMAT)
+               "--always", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
+               "--encoding=UTF-8", LOG_FORMAT)
 
 
 def merge_bases(git: Git, base: str) -> list[str]:
