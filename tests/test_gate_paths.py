@@ -190,6 +190,27 @@ def test_hidden_and_unportable_names_fail(repo: Path, rel: str):
     assert ("path-form", rel) in rules(check(repo, "--no-status"))
 
 
+@pytest.mark.parametrize("name", ["CONOUT$.pdf", "conin$", "com¹.pdf", "LPT³.txt"])
+def test_every_windows_device_name_fails(repo: Path, name: str):
+    # Windows reserves COM¹–³ and LPT¹–³ as it does COM1, and CONIN$ / CONOUT$; git for
+    # Windows refuses to check such a path out, so one evidence file would break every Windows
+    # checkout of main — where the editors work.
+    rel = f"evidence/east/2024-Q3/{name}"
+    _write(repo, rel, "x")
+    commit(repo, "device names", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert "Windows 的保留设备名" in result.stdout, result.stdout
+
+
+def test_names_that_only_start_like_a_device_pass(repo: Path):
+    for name in ("console.pdf", "com10.pdf", "auxiliary.pdf", "nul-报告.pdf"):
+        _write(repo, f"evidence/east/2024-Q3/{name}", "x")
+    commit(repo, "ordinary names", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
+
+
 def test_well_formed_paths_pass(repo: Path):
     from tests.workflow_helpers import file_east_q3
 

@@ -36,7 +36,9 @@ REGULAR_FILE = ("100644", "100755")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 # Characters no Windows checkout can hold, and control characters.
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
-_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?\Z", re.I)
+# Windows device names, with or without an extension: COM¹–³ and LPT¹–³ too, and CONIN$ and
+# CONOUT$ (git for Windows refuses to check any of them out).
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?\Z", re.I)
 
 
 @dataclass
