@@ -190,6 +190,21 @@ def test_hidden_and_unportable_names_fail(repo: Path, rel: str):
     assert ("path-form", rel) in rules(check(repo, "--no-status"))
 
 
+def test_an_evidence_name_that_reads_differently_from_what_it_is_fails(repo: Path):
+    # U+202E shows "验收fdp.exe" as "验收exe.pdf" in the pull request's file list, which the
+    # unit's second editor approves; the site never links such a path (tracker.site.escape),
+    # so a filing citing it would show it as dead text.
+    rel = "evidence/east/2024-Q3/验收\u202efdp.exe"
+    _write(repo, rel, "MZ")
+    commit(repo, "acceptance", EAST)
+    result = check(repo, "--no-status", "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    import json
+
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["rule"], d["path"]) for d in found] == [("path-form", rel)], found
+
+
 @pytest.mark.parametrize("name", ["CONOUT$.pdf", "conin$", "com¹.pdf", "LPT³.txt"])
 def test_every_windows_device_name_fails(repo: Path, name: str):
     # Windows reserves COM¹–³ and LPT¹–³ as it does COM1, and CONIN$ / CONOUT$; git for
