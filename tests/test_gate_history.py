@@ -194,6 +194,48 @@ def test_an_ordinary_merge_of_main_has_one_merge_base(repo: Path):
     assert result.exit_code == 0, result.stdout
 
 
+def test_a_path_main_changed_since_the_branch_started_is_judged_after_merging_main(repo: Path):
+    # East amends 2024-Q1 (revision 2, centres 0 → 1); meanwhile main merged another amendment
+    # of the same filing (revision 2, a new summary) with the same reason. Against the merge
+    # base the pull request is a proper amendment, and git merges the two cleanly: main would
+    # get centres 1 at revision 2, an edit with no revision of its own.
+    path = repo / "submissions/east/2024-Q1.yaml"
+    edit(path, "revision: 1", "revision: 2\namendment_reason: 更正")
+    edit(path, "value: 0", "value: 1")
+    commit(repo, "east: centres", EAST)
+    git(repo, "checkout", "-q", "main")
+    edit(path, "revision: 1", "revision: 2\namendment_reason: 更正")
+    edit(path, "summary: 已完成选址", "summary: 已完成选址和设计")
+    commit(repo, "east: summary", EAST, date="2024-10-04T10:00:00+08:00")
+    git(repo, "checkout", "-q", "pr")
+    result = check(repo, "--format", "json", "--no-status")
+    assert result.exit_code == 1, result.stdout
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["rule"], d["path"]) for d in found] == [
+        ("git-outdated", "submissions/east/2024-Q1.yaml")], found
+    assert "git merge main" in found[0]["hint"]
+    # Merged with main, the same change is an edit of main's revision 2, and said so.
+    git(repo, "merge", "-q", "--no-edit", "main", author=EAST)
+    found = rules(check(repo, "--no-status"))
+    assert found == {("immutable-edit", "submissions/east/2024-Q1.yaml")}, found
+
+
+def test_a_path_both_sides_changed_alike_is_not_outdated(repo: Path):
+    # Main has the pull request's filing already (east filed it twice, the first pull request
+    # is merged): merging changes nothing there.
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    git(repo, "checkout", "-q", "main")
+    file_east_q3(repo)
+    commit(repo, "q3 (the first pull request)", EAST)
+    git(repo, "checkout", "-q", "pr")
+    (repo / "evidence/east/2024-Q3").mkdir(parents=True)
+    (repo / "evidence/east/2024-Q3/验收.pdf").write_text("%PDF-1.4", "utf-8")
+    commit(repo, "evidence", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
+
+
 def test_a_base_that_does_not_exist_is_said_so(repo: Path):
     file_east_q3(repo)
     commit(repo, "q3", EAST)

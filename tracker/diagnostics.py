@@ -150,6 +150,8 @@ RULES: dict[str, Rule] = {
            "reported_on 是报送的日期：填写提交当天(或之后)的日期；是否按时以它为准，不能倒填。"),
         _r("git-history", "无法从 git 历史得到报送到达 main 的日期", "用完整历史的 git 克隆运行(CI 中 fetch-depth: 0)。", W),
         _r("git-shallow", "仓库是浅克隆，历史不完整", "用完整历史克隆(git fetch --unshallow，CI 中 fetch-depth: 0)。"),
+        _r("git-outdated", "这个文件在本分支分出之后也在目标分支上被修改，合并结果不是检查过的版本",
+           "把最新的目标分支合并进本分支(平台上的“更新分支”，或 git merge origin/main)后重新检查。"),
         _r("git-merge-base", "合并请求与目标分支有多个合并基准(交叉合并)，无法确定合并后的改动",
            "把最新的目标分支合并进本分支(平台上的“更新分支”，或 git merge origin/main)后重新检查。"),
         # --- Excel fill-in workbooks (tracker new --xlsx / tracker import) -------------------

@@ -57,6 +57,8 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
                             or its period not begun yet
       timeliness-backdated  a new filing's reported_on before its first commit
       git-shallow           the clone lacks the history to compare (use fetch-depth: 0)
+      git-outdated          a path the base branch also changed since the branch started
+                            (merge BASE in first)
       git-merge-base        a criss-cross merge: several merge bases (merge BASE in first)
     then shows how status (as of today, or --as-of) moves, as Markdown: after the problems in
     text format, in the --markdown file, and appended to $GITHUB_STEP_SUMMARY when that is set

@@ -115,6 +115,7 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
     # folders: every path of the repository has an owner (tracker.gate.paths).
     log_proc = git.start(*history.LOG_ARGS, f"{base}..HEAD", "--")
     diff_proc = git.start(*history.DIFF_ARGS, f"{base}...HEAD", "--")
+    side_proc = git.start(*history.SIDE_ARGS, f"HEAD...{base}", "--")
 
     # The status delta reads every unit's latest filing (those the pull request leaves alone
     # are the same at the base): that read runs in a second process, started now, while this
@@ -130,9 +131,10 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
             for kind in ("config", *PLAN_FILES, "filing"):
                 validator(kind)
             context = own = Background(context_docs, where.root, day, settings.max_bytes)
-        return _check(settings, git, where, day, context, log_proc, diff_proc, every_unit)
+        return _check(settings, git, where, day, context, log_proc, diff_proc, side_proc,
+                      every_unit)
     finally:
-        for proc in (log_proc, diff_proc):
+        for proc in (log_proc, diff_proc, side_proc):
             if proc.returncode is None:  # not read: something failed first
                 proc.kill()
                 proc.communicate()
@@ -142,13 +144,15 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
 
 def _check(settings: CheckSettings, git: Git, where: Where, day: date,
            context: Background | None, log_proc: subprocess.Popen[bytes],
-           diff_proc: subprocess.Popen[bytes], every_unit: bool = True) -> CheckResult:
+           diff_proc: subprocess.Popen[bytes], side_proc: subprocess.Popen[bytes],
+           every_unit: bool = True) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
     # The plan does not depend on what git says: read it while git works.
     plan_part = load_plan(where.root, max_bytes=settings.max_bytes)
     log = git.finish(log_proc, check=False)
     diff = git.finish(diff_proc, check=False)
+    side = git.finish(side_proc, check=False)
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
         if known.returncode != 0:
@@ -170,6 +174,12 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
             "无法确定合并后会改变哪些文件，不能检查这个合并请求",
             hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 "
                  f"git merge {base})，推送后重新检查。")], [root_shown]), base)
+    outdated = [diag(
+        where.shown(path), None, "git-outdated",
+        f"{path} 在本分支分出之后也在 {base} 上被修改：合并后的内容是两边改动的组合，不是这里检查的版本",
+        hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 git merge {base})，"
+             "推送后重新检查。") for path in history.changed_on_both_sides(
+        changes, parse_raw_diff(side.stdout) if side.returncode == 0 else [])]
     folders = folders_to_list(changes, where)
     listing_proc = git.start("ls-tree", "-z", "HEAD", "--", *folders) if folders else None
 
@@ -226,6 +236,7 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         report.diagnostics = [d for d in report.diagnostics
                               if not (d.rule == "file-unexpected" and d.path in refused)]
     report.extend(paths)
+    report.extend(outdated)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
     if head_plan is not None and loaded.repo is not None:
