@@ -8,6 +8,7 @@ version of the base branch's file, which `git log --cc` does not show.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -137,6 +138,102 @@ def test_an_orphan_root_commit_merged_in_is_seen_whatever_the_git_config(repo: P
     result = check(repo)
     assert result.exit_code == 1, result.stdout
     assert ("auth-unit-editor", "evidence/east/2024-Q3/验收.pdf") in rules(result)
+
+
+def _criss_cross(repo: Path) -> tuple[str, str, str]:
+    """Main as the forge builds it: two pull requests branched from the first commit, merged
+    one after the other with merge commits; the second (the plan office's) adds a maintainer.
+    Returns (first commit, main after the first merge, the second pull request's commit)."""
+    first = head(repo, "main")
+    git(repo, "checkout", "-q", "-b", "docs", first)
+    (repo / "docs.md").write_text("说明\n", "utf-8")
+    commit(repo, "office: docs", PLAN, date="2024-07-16T10:00:00+08:00")
+    git(repo, "checkout", "-q", "-b", "units", first)
+    edit(repo / "plan/units.yaml", *SECOND_MAINTAINER)
+    units = commit(repo, "office: second maintainer", PLAN, date="2024-07-17T10:00:00+08:00")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "--no-edit", "docs", author=PLAN,
+        date="2024-07-18T10:00:00+08:00")
+    docs_merged = head(repo)
+    git(repo, "merge", "-q", "--no-ff", "--no-edit", "units", author=PLAN,
+        date="2024-07-19T10:00:00+08:00")
+    return first, docs_merged, units
+
+
+def test_a_criss_cross_merge_cannot_revert_files_unseen(repo: Path):
+    # West merges the two commits main merged (neither an ancestor of the other), resolved to
+    # the first commit's units.yaml: main and the pull request now have two merge bases. The
+    # net change against the one `git diff main...HEAD` picks does not list units.yaml (it is
+    # that base's own), yet merging the pull request (a merge over both bases) drops the
+    # maintainer main added.
+    first, docs_merged, units = _criss_cross(repo)
+    git(repo, "checkout", "-q", "-B", "pr", docs_merged)
+    (repo / "submissions/west/2024-Q3.yaml").write_text(WEST_Q3, "utf-8")
+    west = commit(repo, "west q3", WEST)
+    git(repo, "merge", "-q", "--no-commit", "--no-ff", units, author=WEST)
+    restore(repo, first, "plan/units.yaml")
+    merge_tree(repo, [west, units], WEST)
+    result = check(repo, "--format", "json", "--no-status")
+    assert result.exit_code == 1, result.stdout
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [d["rule"] for d in found] == ["git-merge-base"], found
+    assert "更新分支" in found[0]["hint"] and "git merge main" in found[0]["hint"]
+    # Merging main into the pull request (what the hint says) leaves one merge base, main:
+    # the old units.yaml is then the merge's own resolution, and west's.
+    git(repo, "merge", "-q", "--no-edit", "main", author=WEST)
+    assert ("auth-plan-maintainer", "plan/units.yaml") in rules(check(repo, "--no-status"))
+
+
+def test_an_ordinary_merge_of_main_has_one_merge_base(repo: Path):
+    first, docs_merged, units = _criss_cross(repo)
+    git(repo, "checkout", "-q", "-B", "pr", docs_merged)
+    (repo / "submissions/west/2024-Q3.yaml").write_text(WEST_Q3, "utf-8")
+    commit(repo, "west q3", WEST)
+    git(repo, "merge", "-q", "--no-edit", "main", author=WEST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
+
+
+def test_a_path_main_changed_since_the_branch_started_is_judged_after_merging_main(repo: Path):
+    # East amends 2024-Q1 (revision 2, centres 0 → 1); meanwhile main merged another amendment
+    # of the same filing (revision 2, a new summary) with the same reason. Against the merge
+    # base the pull request is a proper amendment, and git merges the two cleanly: main would
+    # get centres 1 at revision 2, an edit with no revision of its own.
+    path = repo / "submissions/east/2024-Q1.yaml"
+    edit(path, "revision: 1", "revision: 2\namendment_reason: 更正")
+    edit(path, "value: 0", "value: 1")
+    commit(repo, "east: centres", EAST)
+    git(repo, "checkout", "-q", "main")
+    edit(path, "revision: 1", "revision: 2\namendment_reason: 更正")
+    edit(path, "summary: 已完成选址", "summary: 已完成选址和设计")
+    commit(repo, "east: summary", EAST, date="2024-10-04T10:00:00+08:00")
+    git(repo, "checkout", "-q", "pr")
+    result = check(repo, "--format", "json", "--no-status")
+    assert result.exit_code == 1, result.stdout
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["rule"], d["path"]) for d in found] == [
+        ("git-outdated", "submissions/east/2024-Q1.yaml")], found
+    assert "git merge main" in found[0]["hint"]
+    # Merged with main, the same change is an edit of main's revision 2, and said so.
+    git(repo, "merge", "-q", "--no-edit", "main", author=EAST)
+    found = rules(check(repo, "--no-status"))
+    assert found == {("immutable-edit", "submissions/east/2024-Q1.yaml")}, found
+
+
+def test_a_path_both_sides_changed_alike_is_not_outdated(repo: Path):
+    # Main has the pull request's filing already (east filed it twice, the first pull request
+    # is merged): merging changes nothing there.
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    git(repo, "checkout", "-q", "main")
+    file_east_q3(repo)
+    commit(repo, "q3 (the first pull request)", EAST)
+    git(repo, "checkout", "-q", "pr")
+    (repo / "evidence/east/2024-Q3").mkdir(parents=True)
+    (repo / "evidence/east/2024-Q3/验收.pdf").write_text("%PDF-1.4", "utf-8")
+    commit(repo, "evidence", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_a_base_that_does_not_exist_is_said_so(repo: Path):

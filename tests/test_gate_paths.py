@@ -87,6 +87,25 @@ def test_a_new_symlink_in_a_units_folder_fails(repo: Path):
     assert ("path-file-type", "submissions/east/2024-Q3.yaml") in rules(result)
 
 
+@pytest.mark.parametrize("author", [EAST, PLAN])
+def test_a_submodule_cannot_hide_behind_gitmodules(repo: Path, author: str):
+    # `ignore = all` in .gitmodules (read from the checked-out pull request) makes git diff and
+    # git log leave that submodule out: the gitlink in east's folder was in no listing, so no
+    # rule saw it. Whoever the author, a submodule under submissions/ breaks validate and build.
+    _write(repo, ".gitmodules", '[submodule "q3"]\n\tpath = submissions/east/2024-Q3.yaml\n'
+                                "\turl = ./\n\tignore = all\n")
+    git(repo, "add", ".gitmodules")
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{sha},submissions/east/2024-Q3.yaml")
+    git(repo, "commit", "-qm", "q3 as a submodule", author=author)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert ("path-file-type", "submissions/east/2024-Q3.yaml") in rules(result)
+    assert "子模块" in result.stdout
+    if author == EAST:
+        assert ("auth-plan-maintainer", ".gitmodules") in rules(result)
+
+
 # --- 4: names that are not UTF-8 --------------------------------------------------------------
 
 
@@ -169,6 +188,42 @@ def test_hidden_and_unportable_names_fail(repo: Path, rel: str):
     _write(repo, rel, "x")
     commit(repo, "odd names", EAST)
     assert ("path-form", rel) in rules(check(repo, "--no-status"))
+
+
+def test_an_evidence_name_that_reads_differently_from_what_it_is_fails(repo: Path):
+    # U+202E shows "验收fdp.exe" as "验收exe.pdf" in the pull request's file list, which the
+    # unit's second editor approves; the site never links such a path (tracker.site.escape),
+    # so a filing citing it would show it as dead text.
+    rel = "evidence/east/2024-Q3/验收\u202efdp.exe"
+    _write(repo, rel, "MZ")
+    commit(repo, "acceptance", EAST)
+    result = check(repo, "--no-status", "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    import json
+
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["rule"], d["path"]) for d in found] == [("path-form", rel)], found
+
+
+@pytest.mark.parametrize("name", ["CONOUT$.pdf", "conin$", "com¹.pdf", "LPT³.txt"])
+def test_every_windows_device_name_fails(repo: Path, name: str):
+    # Windows reserves COM¹–³ and LPT¹–³ as it does COM1, and CONIN$ / CONOUT$; git for
+    # Windows refuses to check such a path out, so one evidence file would break every Windows
+    # checkout of main — where the editors work.
+    rel = f"evidence/east/2024-Q3/{name}"
+    _write(repo, rel, "x")
+    commit(repo, "device names", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert "Windows 的保留设备名" in result.stdout, result.stdout
+
+
+def test_names_that_only_start_like_a_device_pass(repo: Path):
+    for name in ("console.pdf", "com10.pdf", "auxiliary.pdf", "nul-报告.pdf"):
+        _write(repo, f"evidence/east/2024-Q3/{name}", "x")
+    commit(repo, "ordinary names", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_well_formed_paths_pass(repo: Path):

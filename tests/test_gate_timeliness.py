@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
-from tests.workflow_helpers import EAST, PLAN, check, commit, edit, file_east_q3
+from tests.workflow_helpers import EAST, PLAN, Q3_FILING, check, commit, edit, file_east_q3
 
 
 @pytest.fixture
@@ -31,6 +31,42 @@ def test_a_reported_on_in_the_future_is_refused(repo: Path):
     assert re.search(r"^submissions/east/2024-Q3\.yaml:4:\d+: error: 报送日期 reported_on 2099-01-01 "
                      r"晚于今天 \d{4}-\d\d-\d\d\(Asia/Shanghai\) \[timeliness-future\]$",
                      result.stdout, re.M), result.stdout
+
+
+def test_a_filing_for_a_period_that_has_not_begun_is_refused(repo: Path):
+    # Filed in October 2024 for 2025-Q2: on time for a period that has not begun, so the unit
+    # would be 按时 for it whatever happens, and never reminded. validate only warns
+    # (filing-reported-before-as-of: a filing made a few days before its period ends is
+    # tolerated); no one can report on a period before it starts. (The day is the library's:
+    # the test plan ends in 2025, and the CLI's today is the machine's.)
+    from tracker.gate.check import CheckSettings, run_check
+
+    (repo / "submissions/east/2025-Q2.yaml").write_text(
+        Q3_FILING.replace("2024-Q3", "2025-Q2").replace("as_of: 2024-09-30", "as_of: 2025-06-30")
+        .replace("value: 5", "value: 3"), "utf-8")
+    commit(repo, "2025-Q2 ahead of time", EAST)
+    found = run_check(CheckSettings(repo, "main", status=False, today=date(2024, 10, 10))).report
+    assert [(d.rule, d.path, d.line) for d in found.errors] == [
+        ("timeliness-future", "submissions/east/2025-Q2.yaml", 2)]
+    assert found.errors[0].message == ("期次 2025-Q2 从 2025-04-01 开始，晚于今天 2024-10-10"
+                                       "(Asia/Shanghai)：还不能报送这一期")
+
+
+def test_a_filing_for_the_current_period_is_still_only_a_warning(repo: Path):
+    # The period has begun: filing before it ends is what validate warns about, no more.
+    from tracker.gate.check import CheckSettings, run_check
+
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    found = run_check(CheckSettings(repo, "main", status=False, today=date(2024, 10, 5))).report
+    assert not found.errors
+    (repo / "submissions/east/2024-Q4.yaml").write_text(
+        Q3_FILING.replace("2024-Q3", "2024-Q4").replace("as_of: 2024-09-30", "as_of: 2024-12-31"),
+        "utf-8")
+    commit(repo, "q4 early", EAST)
+    found = run_check(CheckSettings(repo, "main", status=False, today=date(2024, 10, 5))).report
+    assert not found.errors
+    assert [d.rule for d in found.warnings] == ["filing-reported-before-as-of"]
 
 
 def test_a_backdated_reported_on_is_refused(repo: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -130,6 +131,20 @@ def test_an_amendment_must_raise_revision_by_exactly_one_and_give_a_new_reason(r
     result = check(repo)
     assert result.exit_code == 1
     assert "amendment_reason 与上一版相同" in result.stdout
+
+
+def test_a_new_filing_starts_at_revision_1(repo: Path):
+    # SPEC: 1 for a new filing. A first filing that says revision 3 with a reason reads as a
+    # twice-corrected record of something filed before, which nothing on main ever held.
+    file_east_q3(repo)
+    edit(repo / "submissions/east/2024-Q3.yaml", "revision: 1",
+         "revision: 3\namendment_reason: 更正服务站数量")
+    commit(repo, "q3", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert re.search(r"^submissions/east/2024-Q3\.yaml:5:11: error: 新的报送 revision 应为 1，实际是 3"
+                     r"：main 上还没有这份报送，没有可修订的版本 \[immutable-edit\]$", result.stdout, re.M), \
+        result.stdout
 
 
 def test_a_layout_only_change_of_a_merged_filing_is_not_an_edit(repo: Path):
@@ -309,6 +324,56 @@ def test_a_commit_signed_with_a_registered_key_passes(repo: Path, tmp_path: Path
     git(repo, "add", "-A")
     git(repo, "-c", f"user.signingkey={key}", "commit", "-q", "-S", "-m", "signed q3", author=EAST)
     result = check(repo, "--require-signed")
+    assert result.exit_code == 0, result.stdout
+
+
+def _trust(repo: Path, tmp_path: Path, *principals: str) -> dict[str, Path]:
+    """A signing key per principal, all in the CI's trust list; principal → private key."""
+    keys, lines = {}, []
+    for principal in principals:
+        key = tmp_path / f"key-{principal.split('@')[0]}"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", principal, "-f",
+                        str(key)], check=True, capture_output=True)
+        keys[principal] = key
+        lines.append(f"{principal} {key.with_suffix('.pub').read_text()}")
+    (tmp_path / "allowed_signers").write_text("".join(lines), "utf-8")
+    git(repo, "config", "gpg.format", "ssh")
+    git(repo, "config", "gpg.ssh.allowedSignersFile", str(tmp_path / "allowed_signers"))
+    return keys
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
+def test_a_registered_key_cannot_sign_for_someone_else(repo: Path, tmp_path: Path):
+    # East's own registered key, on a commit that says the plan office wrote it: a valid
+    # signature, and the author check sees the office. The signature must be the author's.
+    keys = _trust(repo, tmp_path, "east@example.invalid")
+    edit(repo / "plan/units.yaml", "maintainers: [plan@example.invalid]",
+         "maintainers: [plan@example.invalid, east@example.invalid]")
+    git(repo, "add", "-A")
+    git(repo, "-c", f"user.signingkey={keys['east@example.invalid']}", "commit", "-q", "-S",
+        "-m", "office (not)", author=PLAN)
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    result = check(repo, "--require-signed", "--no-status")
+    assert result.exit_code == 1, result.stdout
+    assert ("auth-signature", "plan/units.yaml") in rules(result)
+    assert (f"提交 {sha[:10]} 的签名属于 east@example.invalid，但作者是 plan@example.invalid"
+            in result.stdout), result.stdout
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
+def test_a_platform_key_may_sign_the_commits_it_makes(repo: Path, tmp_path: Path):
+    # A forge's web editor commits as the forge (committer) for the signed-in editor (author),
+    # signed with the forge's key, which the trust list holds: the forge vouches for the author.
+    keys = _trust(repo, tmp_path, "east@example.invalid", "noreply@forge.invalid")
+    file_east_q3(repo)
+    git(repo, "add", "-A")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "East Editor", "GIT_AUTHOR_EMAIL": "east@example.invalid",
+           "GIT_COMMITTER_NAME": "Forge", "GIT_COMMITTER_EMAIL": "noreply@forge.invalid",
+           "GIT_AUTHOR_DATE": "2024-10-05T10:00:00+08:00",
+           "GIT_COMMITTER_DATE": "2024-10-05T10:00:00+08:00", "HOME": str(repo)}
+    subprocess.run(["git", "-c", f"user.signingkey={keys['noreply@forge.invalid']}", "commit",
+                    "-q", "-S", "-m", "web editor"], cwd=repo, env=env, check=True)
+    result = check(repo, "--require-signed", "--no-status")
     assert result.exit_code == 0, result.stdout
 
 

@@ -22,7 +22,8 @@ FORMATS = ["text", "json", "github", "junit"]  # tracker.reporters.REPORTERS, wi
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="输出格式(同 validate)。Output format, as for validate.")
 @click.option("--require-signed", is_flag=True,
-              help="要求每个提交都有可验证的签名(git verify-commit)。Require verified signatures.")
+              help="要求每个提交都有作者本人密钥的可验证签名(git verify-commit)。"
+                   "Require verified signatures by each commit's author.")
 @as_of_option
 @click.option("--strict", is_flag=True, help="把警告也当作错误。Treat warnings as errors.")
 @click.option("--markdown", "markdown_out", type=click.Path(dir_okay=False, path_type=Path),
@@ -48,12 +49,17 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
                             or one differing only by case from another
       path-encoding         a file name that is not UTF-8
       path-file-type        a symlink or submodule under submissions/ or evidence/
-      immutable-edit        a merged filing changed without revision + 1 and a reason
+      immutable-edit        a merged filing changed without revision + 1 and a reason,
+                            or a new filing whose revision is not 1
       immutable-delete      a merged filing or register deleted or renamed
       immutable-review      a merged 销号 decision (reviews/) edited or removed
-      timeliness-future     a new filing's reported_on after today (plan's time zone)
+      timeliness-future     a new filing's reported_on after today (plan's time zone),
+                            or its period not begun yet
       timeliness-backdated  a new filing's reported_on before its first commit
       git-shallow           the clone lacks the history to compare (use fetch-depth: 0)
+      git-outdated          a path the base branch also changed since the branch started
+                            (merge BASE in first)
+      git-merge-base        a criss-cross merge: several merge bases (merge BASE in first)
     then shows how status (as of today, or --as-of) moves, as Markdown: after the problems in
     text format, in the --markdown file, and appended to $GITHUB_STEP_SUMMARY when that is set
     (GitHub Actions). Where it is shown nowhere (json/junit without those) it is not computed.

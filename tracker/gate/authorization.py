@@ -116,15 +116,47 @@ def authorize(commits: list[Commit], where: Where, units: dict[str, Unit],
     return out
 
 
-def signatures(git: Git, where: Where, commits: list[Commit]) -> list[Diagnostic]:
-    """auth-signature: every commit in REF..HEAD verifies with `git verify-commit`."""
+def _signers(git: Git, commits: list[Commit]) -> dict[str, tuple[str, str]]:
+    """sha → (who signed it as git names the key: the SSH principal of the trust list, or the
+    GPG key's user id; its committer's e-mail), for every commit, in one `git log`."""
+    if not commits:
+        return {}
+    out = git.run("log", "--no-walk=unsorted", "--stdin", "--no-show-signature",
+                  "--format=%H%x00%GS%x00%ce%x00", stdin="".join(f"{c.sha}\n" for c in commits).encode(),
+                  check=False).stdout.decode("utf-8", "replace").split("\0")
+    return {sha.strip(): (signer, committer) for sha, signer, committer
+            in zip(out[0::3], out[1::3], out[2::3], strict=False)}
+
+
+def signatures(git: Git, where: Where, commits: list[Commit], units: dict[str, Unit] | None = None,
+               maintainers: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """auth-signature: every commit in REF..HEAD verifies with `git verify-commit`, signed by
+    its author's key (the trust list names each key's owner, as units.yaml does: by e-mail).
+    A key of no one in units.yaml may sign the commits it made itself (committer): a forge's
+    web editor commits for the signed-in author with the forge's key. Without this, an editor's
+    valid signature vouched for a commit that names the plan office as its author."""
     out = []
+    people = identities(maintainers)
+    for unit in (units or {}).values():
+        people |= identities(unit.editors)
+    signers = _signers(git, commits)
     for c in commits:
+        shown = where.shown(c.files[0]) if c.files else display_path(where.root)
         check = git.run("verify-commit", c.sha, check=False)
         if check.returncode != 0:
             lines = check.stderr.decode("utf-8", "replace").strip().splitlines()
             why = lines[-1] if lines else "没有签名"
-            shown = where.shown(c.files[0]) if c.files else display_path(where.root)
             out.append(diag(shown, None, "auth-signature",
                             f"提交 {c.short} 没有可验证的签名(git verify-commit：{why})"))
+            continue
+        signer, committer = signers.get(c.sha, ("", ""))
+        key = identities([signer])
+        author = c.email.strip().lower()
+        if author in key or (committer.strip().lower() in key and not key & people):
+            continue
+        out.append(diag(
+            shown, None, "auth-signature",
+            f"提交 {c.short} 的签名属于 {signer.strip() or '(未知)'}，但作者是 {c.email}：签名必须是作者本人的密钥",
+            hint="用作者本人登记的密钥签名(git commit -S)；信任列表(allowed_signers)中每个密钥写它的主人在 "
+                 "units.yaml 中登记的邮箱。"))
     return out

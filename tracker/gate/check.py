@@ -20,7 +20,7 @@ from tracker.gate.authorization import authorize, base_units, signatures
 from tracker.gate.context import reads_every_unit
 from tracker.gate.delta import context_docs, status_delta
 from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
-from tracker.gate.immutability import immutability
+from tracker.gate.immutability import immutability, new_filings
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
 from tracker.gate.timeliness import timeliness
 from tracker.periods import today_in
@@ -115,6 +115,7 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
     # folders: every path of the repository has an owner (tracker.gate.paths).
     log_proc = git.start(*history.LOG_ARGS, f"{base}..HEAD", "--")
     diff_proc = git.start(*history.DIFF_ARGS, f"{base}...HEAD", "--")
+    side_proc = git.start(*history.SIDE_ARGS, f"HEAD...{base}", "--")
 
     # The status delta reads every unit's latest filing (those the pull request leaves alone
     # are the same at the base): that read runs in a second process, started now, while this
@@ -130,9 +131,10 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
             for kind in ("config", *PLAN_FILES, "filing"):
                 validator(kind)
             context = own = Background(context_docs, where.root, day, settings.max_bytes)
-        return _check(settings, git, where, day, context, log_proc, diff_proc, every_unit)
+        return _check(settings, git, where, day, context, log_proc, diff_proc, side_proc,
+                      every_unit)
     finally:
-        for proc in (log_proc, diff_proc):
+        for proc in (log_proc, diff_proc, side_proc):
             if proc.returncode is None:  # not read: something failed first
                 proc.kill()
                 proc.communicate()
@@ -142,13 +144,15 @@ def run_check(settings: CheckSettings, context: Background | None = None) -> Che
 
 def _check(settings: CheckSettings, git: Git, where: Where, day: date,
            context: Background | None, log_proc: subprocess.Popen[bytes],
-           diff_proc: subprocess.Popen[bytes], every_unit: bool = True) -> CheckResult:
+           diff_proc: subprocess.Popen[bytes], side_proc: subprocess.Popen[bytes],
+           every_unit: bool = True) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
     # The plan does not depend on what git says: read it while git works.
     plan_part = load_plan(where.root, max_bytes=settings.max_bytes)
     log = git.finish(log_proc, check=False)
     diff = git.finish(diff_proc, check=False)
+    side = git.finish(side_proc, check=False)
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
         if known.returncode != 0:
@@ -163,6 +167,19 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     changes = parse_raw_diff(diff.stdout)
     # Which commits changed each path (a merge's own resolution included).
     commits = history.read(git, log.stdout, changes)
+    if any(c.merge for c in commits) and len(bases := history.merge_bases(git, base)) > 1:
+        return CheckResult(Report([diag(
+            root_shown, None, "git-merge-base",
+            f"{base} 与 HEAD 有 {len(bases)} 个合并基准(交叉合并 criss-cross merge)："
+            "无法确定合并后会改变哪些文件，不能检查这个合并请求",
+            hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 "
+                 f"git merge {base})，推送后重新检查。")], [root_shown]), base)
+    outdated = [diag(
+        where.shown(path), None, "git-outdated",
+        f"{path} 在本分支分出之后也在 {base} 上被修改：合并后的内容是两边改动的组合，不是这里检查的版本",
+        hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 git merge {base})，"
+             "推送后重新检查。") for path in history.changed_on_both_sides(
+        changes, parse_raw_diff(side.stdout) if side.returncode == 0 else [])]
     folders = folders_to_list(changes, where)
     listing_proc = git.start("ls-tree", "-z", "HEAD", "--", *folders) if folders else None
 
@@ -219,14 +236,16 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         report.diagnostics = [d for d in report.diagnostics
                               if not (d.rule == "file-unexpected" and d.path in refused)]
     report.extend(paths)
+    report.extend(outdated)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
     if head_plan is not None and loaded.repo is not None:
         zone = head_plan.info.timezone
+        report.extend(new_filings(changes, where, loaded.repo.filings))
         report.extend(timeliness(changes, where, commits, loaded.repo.filings, zone,
                                  settings.today or today_in(zone)))
     if settings.require_signed:
-        report.extend(signatures(git, where, commits))
+        report.extend(signatures(git, where, commits, units, maintainers))
     if full and loaded.repo is not None:
         from tracker.codeowners import codeowners_diagnostics
 

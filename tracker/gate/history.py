@@ -31,12 +31,48 @@ ABSENT: Content = (ABSENT_MODE, "0" * 40)
 
 # The git commands, with every option that keeps their output independent of the runner's
 # configuration (log.showRoot=false hid a root commit's files; diff.renames, log.showSignature
-# and the like would change what is printed).
+# and the like would change what is printed), or the repository's: `ignore = all` for a
+# submodule in .gitmodules, which comes with the pull request, left its gitlink out of both.
 LOG_ARGS = ("log", "-z", "--raw", "--no-abbrev", "--no-renames", "--root", "--topo-order",
-            "--no-show-signature", "--encoding=UTF-8", LOG_FORMAT)
-DIFF_ARGS = ("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv")
+            "--no-show-signature", "--ignore-submodules=none", "--encoding=UTF-8", LOG_FORMAT)
+DIFF_ARGS = ("diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv",
+             "--ignore-submodules=none")
+# What the base branch changed since the merge base (`git diff HEAD...BASE`), path by path.
+SIDE_ARGS = ("diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff",
+             "--no-textconv", "--ignore-submodules=none")
 MERGES_ARGS = ("diff-tree", "--stdin", "-z", "-r", "--raw", "--no-abbrev", "--no-renames",
-               "--always", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", LOG_FORMAT)
+               "--always", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
+               "--encoding=UTF-8", LOG_FORMAT)
+
+
+def merge_bases(git: Git, base: str) -> list[str]:
+    """Every merge base of BASE and HEAD (`git merge-base --all`).
+
+    Only a pull request with merges can have more than one (a criss-cross merge: it merged two
+    commits of the base branch neither of which contains the other). Then `git diff
+    BASE...HEAD` compares with one of them while merging the pull request merges over all of
+    them, so the net change would not be what merging changes: the check is refused."""
+    out = git.run("merge-base", "--all", base, "HEAD", check=False)
+    return out.stdout.decode().split() if out.returncode == 0 else []
+
+
+def changed_on_both_sides(changes: list[Change], base_side: list[Change]) -> list[str]:
+    """Paths of the net change that the base branch also changed since the merge base, to
+    other content than HEAD's. Merging combines the two (or conflicts): the result is not the
+    version the pull request was judged by, so such a path is judged only after the base
+    branch is merged into the pull request."""
+    head: dict[str, Content] = {}
+    for ch in changes:
+        head[ch.path] = ch.new
+        if ch.status == "R":
+            head[ch.old_path] = ABSENT
+    out = []
+    for ch in base_side:
+        mine = head.get(ch.path)
+        theirs = ABSENT if ch.status == "D" else ch.new
+        if mine is not None and mine != theirs:
+            out.append(ch.path)
+    return out
 
 
 def at_merge_base(changes: list[Change]) -> dict[str, Content]:

@@ -8,6 +8,7 @@ from typing import Any
 from tracker.diagnostics import Diagnostic, diag
 from tracker.gate.git import Change
 from tracker.gate.paths import Where, kind_of
+from tracker.model import Filing
 from tracker.yamlio import Document, parse_text
 
 
@@ -76,6 +77,23 @@ def immutability(changes: list[Change], where: Where,
                 f"修订不能改变报送日期 reported_on：已合并的版本是 {old.data.get('reported_on')}",
                 hint="reported_on 是首次报送的日期，修订时保持不变；修订的日期由 git 提交记录。",
             ))
+    return out
+
+
+def new_filings(changes: list[Change], where: Where, filings: list[Filing]) -> list[Diagnostic]:
+    """immutable-edit for a filing the pull request adds with a revision other than 1 (SPEC:
+    1 for a new filing): it would read as an amended record of a filing main never held."""
+    by_path = {f.path: f for f in filings}
+    out = []
+    for ch in changes:
+        filing = by_path.get(where.rel(ch.path) or "") if ch.status == "A" else None
+        if filing is None or filing.revision == 1:
+            continue  # not a new filing, or not valid (validation says why), or as it should be
+        out.append(diag(
+            where.shown(ch.path), filing.source.pos(("revision",)) if filing.source else None,
+            "immutable-edit",
+            f"新的报送 revision 应为 1，实际是 {filing.revision}：main 上还没有这份报送，没有可修订的版本",
+            hint="新报送写 revision: 1，不写 amendment_reason；合并后需要更正时再用 tracker amend 修订。"))
     return out
 
 

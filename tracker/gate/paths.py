@@ -34,9 +34,13 @@ from tracker.repository import display_path
 DATA_FOLDERS = ("submissions", "evidence")
 REGULAR_FILE = ("100644", "100755")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
-# Characters no Windows checkout can hold, and control characters.
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
-_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?\Z", re.I)
+# Characters no Windows checkout can hold, control characters, and the line separators and bidi
+# controls that make a name read differently from what it is ("fdp.exe" after U+202E reads
+# "exe.pdf"), which the site never links (tracker.site.escape).
+_FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f<>:"|?*\\\\\u2028\u2029\u202a-\u202e\u2066-\u2069]')
+# Windows device names, with or without an extension: COM¹–³ and LPT¹–³ too, and CONIN$ and
+# CONOUT$ (git for Windows refuses to check any of them out).
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?\Z", re.I)
 
 
 @dataclass
@@ -107,7 +111,7 @@ def _name_problem(name: str) -> str | None:
     if name.startswith("."):
         return f"隐藏文件或文件夹 {name}(以 . 开头)不能放在这里"
     if _FORBIDDEN.search(name):
-        return f"名称 {name} 含有 Windows 不允许的字符(\\ / : * ? \" < > | 或控制字符)"
+        return f"名称 {name} 含有 Windows 不允许的字符(\\ / : * ? \" < > | 或控制字符)，或改变文字显示方向的字符"
     if name != name.rstrip(" ."):
         return f"名称 {name} 以空格或 . 结尾(Windows 会去掉它们)"
     if _RESERVED.match(name):

@@ -5,7 +5,7 @@ day the filing reached main: tracker.provenance.received_dates). The filing writ
 `reported_on`, so the gate refuses, for every filing the pull request adds:
 
 * a `reported_on` after the day the check runs, in the plan's time zone (`plan.timezone`,
-  default Asia/Shanghai) → `timeliness-future`;
+  default Asia/Shanghai), or a period that begins after that day → `timeliness-future`;
 * a `reported_on` before the day of the filing's first commit in the pull request (its
   author date, which a rebase keeps, in the plan's time zone) → `timeliness-backdated`: a
   filing committed months after its due date cannot say it was filed on time.
@@ -45,6 +45,16 @@ def timeliness(changes: list[Change], where: Where, commits: list[Commit],
         if reported > today:
             out.append(diag(shown, pos, "timeliness-future",
                             f"报送日期 reported_on {reported} 晚于今天 {today}({timezone})"))
+            continue
+        period = filing.parsed_period
+        if period is not None and period.start > today:
+            # Filed "on time" for a period that has not begun (validate only warns that
+            # reported_on is before as_of, which a filing made just before its period ends is).
+            out.append(diag(
+                shown, filing.source.pos(("period",)) if filing.source is not None else None,
+                "timeliness-future",
+                f"期次 {period} 从 {period.start} 开始，晚于今天 {today}({timezone})：还不能报送这一期",
+                hint="只报送已经开始的期次；期次开始后再提交这份报送。"))
             continue
         made = [c for c in commits if ch.path in c.files]
         if not made:
