@@ -148,3 +148,15 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path:
         assert shown in out and "notes\\xfe.txt" in out, (fmt, out)
         if fmt == "junit":
             xml.dom.minidom.parseString(result.stdout_bytes)
+
+
+def test_github_annotations_show_control_characters_as_escapes(tmp_path: Path) -> None:
+    # The text format showed them as escapes; the github format wrote ESC, BEL and U+202E from
+    # an evidence path into the CI log as they were (only % and line breaks were encoded).
+    result = _run(_repo(tmp_path), "validate", "--format", "github")
+    assert result.exit_code == 1
+    out = result.stdout_bytes.decode("utf-8")
+    for bad in UNSAFE:
+        assert bad not in out, repr(bad)
+    assert len([line for line in out.splitlines() if line.startswith("::")]) == 1, out
+    assert "\\x1b[2J" in out and "\\u202e" in out and "\\n::error file=x::forged" in out
