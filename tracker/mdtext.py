@@ -10,7 +10,7 @@ _MD = re.compile(r"([\\`*_\[\]~|])")
 def md_text(text: str) -> str:
     """`text` on one line, HTML special characters as entities, and the characters that make
     emphasis, code, links or table cells escaped (with `[` and `]` escaped, parentheses are
-    plain: no link can form)."""
+    plain: no link can form), and no @mention (a zero-width space after each `@`)."""
     text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD.sub(r"\\\1", text)
+    return _MD.sub(r"\\\1", text).replace("@", "@&#8203;")
