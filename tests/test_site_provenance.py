@@ -306,3 +306,28 @@ def test_an_earlier_version_larger_than_a_file_may_be_is_not_published(
     assert len(versions) == 2  # newest first: the padded one is named only, the first shown
     assert "超过文件大小上限" in versions[0] and "不显示" in versions[0]
     assert "revision: 2" in html.unescape(versions[1])
+
+
+def test_a_files_earlier_versions_together_are_read_up_to_the_size_cap(tmp_path: Path) -> None:
+    # With the cap per version, N commits of padding just under it published N times the cap.
+    # Newest first (the one before the latest says what the amendment changed), each version
+    # is read if it still fits; one that does not is named only, and older ones that fit are
+    # read (padding must not hide the real versions).
+    root = copy_base(tmp_path / "repo")
+    east_q2 = root / "submissions/east/2024-Q2.yaml"
+    text = east_q2.read_text(encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A", author=ALICE)
+    git(root, "commit", "-qm", "first", author=ALICE)
+    for i in range(4):  # four versions of 60 KB each, under a cap of 100 KB
+        east_q2.write_text(text + f"# {i} " + "填" * 20_000 + "\n", encoding="utf-8")
+        git(root, "commit", "-qam", f"pad {i}", author=BOB)
+    east_q2.write_text(text, encoding="utf-8")
+    git(root, "commit", "-qam", "back", author=BOB)
+    prov = provenance.read(root, max_bytes=100_000)
+    versions = prov.versions("submissions/east/2024-Q2.yaml")
+    assert len(versions) == 5  # the first and the four padded ones, oldest first
+    shown = [v for v in versions if v.text is not None]
+    assert sum(len(v.text.encode("utf-8")) for v in shown) <= 100_000  # type: ignore[union-attr]
+    assert [v.text is not None for v in versions] == [True, False, False, False, True]
+    assert all(v.size and v.size > 60_000 for v in versions[1:4])

@@ -12,8 +12,9 @@ For every amended file, the text of each earlier version (what the amendment cha
 too: all of them in ONE `git cat-file --batch` process fed every `<commit>:<path>` at once,
 never one `git show` per version. Git keeps versions no check ever saw (a pull request is judged
 by its net change, so one of its commits can hold anything); a version larger than the size cap
-of the files themselves (`--max-file-size`) is not read: its size is asked first, of one
-`git cat-file --batch-check` process, and the site names it without showing it.
+of the files themselves (`--max-file-size`) is not read, nor one that would bring a file's
+earlier versions together (newest first) over that cap: their sizes are asked first, of one
+`git cat-file --batch-check` process, and the site names them without showing them.
 
 `received_dates` reads, also in one pass, the day each filing reached the main line: what
 `reporting.timeliness: received` judges on time / late by (the loader fills Filing.received_on).
@@ -82,12 +83,12 @@ class FileHistory:
 @dataclass(frozen=True)
 class Version:
     """An earlier version of an amended file: the commit that wrote it and its text (None when
-    git could not give it back, e.g. a file that is not UTF-8, or when it is larger than the
-    size cap: then `size` says how large)."""
+    git could not give it back, e.g. a file that is not UTF-8, or when it was not read because
+    the file's earlier versions together are over the size cap: then `size` says how large)."""
 
     commit: Commit
     text: str | None
-    size: int | None = None  # set when the version is over the cap and was not read
+    size: int | None = None  # set when the version was not read: over the size cap
 
 
 @dataclass
@@ -200,8 +201,10 @@ def _read(repo: object, root: Path, folder: str, versions: bool = True,
 
 def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
                   max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, list[Version]]:
-    """For each amended file, the text at every commit before its latest one (oldest first);
-    a version larger than `max_bytes` is not read (its text None, its size given).
+    """For each amended file, the text at every commit before its latest one (oldest first).
+    A file's earlier versions are read newest first while together they stay within
+    `max_bytes`, the size cap of one file; one that would pass it is not read (text None, size
+    given), and older ones that still fit are (a padded version must not hide the real ones).
 
     One `git cat-file --batch-check` process for the sizes and one `git cat-file --batch` for
     the texts, whatever the number of versions (a province may have hundreds of amendments;
@@ -215,7 +218,15 @@ def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
         return {}
     specs = [f"{c.sha}:{prefix}{rel}" for rel, c in wanted]
     sizes = object_sizes(top, specs)
-    readable = [i for i, size in enumerate(sizes) if size is not None and size <= max_bytes]
+    readable: list[int] = []
+    budget: dict[str, int] = {}
+    for i in reversed(range(len(wanted))):  # newest first within each file
+        rel, size = wanted[i][0], sizes[i]
+        left = budget.get(rel, max_bytes)
+        if size is not None and size <= left:
+            readable.append(i)
+            budget[rel] = left - size
+    readable.reverse()
     blobs: list[bytes | None] = [None] * len(specs)
     for i, blob in zip(readable, cat_files(top, [specs[i] for i in readable]), strict=True):
         blobs[i] = blob
@@ -227,8 +238,7 @@ def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
                 text = blob.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = None
-        too_large = size is not None and size > max_bytes
-        out.setdefault(rel, []).append(Version(commit, text, size if too_large else None))
+        out.setdefault(rel, []).append(Version(commit, text, None if blob is not None else size))
     return out
 
 
