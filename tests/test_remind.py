@@ -5,6 +5,7 @@ never twice for the same reason on one day, one failing channel not stopping the
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -334,3 +335,19 @@ def test_control_characters_from_the_plan_reach_no_message(tmp_path: Path):
     assert not any(ch in result.stdout for ch in ("\x1b", "\x07", "\u202e", "\\u001b"))
     north = next(r for r in json.loads(result.stdout)["recipients"] if r["id"] == "north")
     assert north["title"] == "【督办提醒】北]0;x区"
+
+
+def test_a_name_in_the_plan_cannot_mention_everyone_in_a_chat(tmp_path: Path):
+    # Feishu reads <at user_id="all"></at> in a robot's text message as @所有人 (WeCom and
+    # DingTalk take mentions from separate fields only): a unit's name or a target's title
+    # must not notify a whole group.
+    root = make_repo(tmp_path / "r", {})
+    units = root / "plan/units.yaml"
+    units.write_text(units.read_text("utf-8").replace(
+        "short: 北区", 'short: "北区<at user_id=\\"all\\">所有人</at>< AT id=all></AT>"'), "utf-8")
+    result = run(root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    recipients = json.loads(result.stdout)["recipients"]
+    texts = [r["title"] + "\n" + r["body"] for r in recipients]
+    assert any("所有人" in t for t in texts)
+    assert not any(re.search(r"<\s*at\b", t, re.I) for t in texts), texts

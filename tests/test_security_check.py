@@ -7,6 +7,7 @@ read a units.yaml the pull request wrote.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -172,3 +173,42 @@ def test_a_base_that_looks_like_an_option_is_refused(repo: Path, tmp_path: Path)
     result = CliRunner().invoke(cli, ["check", f"--base=--output={target}", "--no-status"])
     assert result.exit_code == 2, result.output
     assert not list(tmp_path.glob("written*"))
+
+
+def test_the_pull_request_summary_mentions_nobody(repo: Path) -> None:
+    # The summary is posted as a comment (`--markdown` for a bot): "@all" in a filing notified
+    # every member of a GitLab project, "@org/team" a GitHub team, quoted in a problem's message.
+    from tests.workflow_helpers import Q3_FILING
+
+    text = Q3_FILING.replace(
+        "  centres:\n",
+        "    evidence:\n"
+        '      - {title: a, path: "evidence/@all 请看 @huzhou/everyone.pdf"}\n'
+        "  centres:\n", 1)
+    (repo / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
+    commit(repo, "q3", EAST)
+    result = check(repo, "--markdown", "summary.md")
+    assert result.exit_code == 1
+    summary = (repo / "summary.md").read_text("utf-8")
+    assert "all 请看" in summary and "huzhou/everyone" in summary
+    assert not re.search(r"@[A-Za-z0-9_]", summary), summary
+
+
+def test_the_pull_request_summary_holds_no_control_or_bidi_character(repo: Path) -> None:
+    # The terminal and the annotations showed them as escapes; the Markdown summary (posted as
+    # a comment) kept ESC and U+202E from an evidence path, which reorders what a reader sees.
+    from tests.workflow_helpers import Q3_FILING
+
+    text = Q3_FILING.replace(
+        "  centres:\n",
+        "    evidence:\n"
+        '      - {title: a, path: "evidence/\\e[2J\\e]0;t\\a\\u202efdp.exe\\u2066x\\u2069.pdf"}\n'
+        "  centres:\n", 1)
+    (repo / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
+    commit(repo, "q3", EAST)
+    result = check(repo, "--markdown", "summary.md")
+    assert result.exit_code == 1
+    summary = (repo / "summary.md").read_text("utf-8")
+    assert "fdp.exe" in summary
+    for bad in ("\x1b", "\x07", "\u202e", "\u2066", "\u2069"):
+        assert bad not in summary, repr(bad)

@@ -104,3 +104,20 @@ def test_a_flood_of_problems_in_one_file_is_listed_up_to_a_limit(tmp_path: Path)
     assert len(found) == MAX_PER_FILE + 1 == 201
     assert [d["rule"] for d in found].count("schema-unknown-key") == MAX_PER_FILE
     assert any("只列出了前 200 个" in d["message"] for d in found)
+
+
+def test_a_symlinked_submissions_folder_is_not_read(tmp_path: Path) -> None:
+    # Unit folders, filings, registers and evidence that are symlinks were refused, the
+    # submissions folder itself was not: every filing was read from outside the repository
+    # (and its text published on the site).
+    import shutil
+
+    root = copy_base(tmp_path / "repo")
+    outside = tmp_path / "outside"
+    shutil.move(root / "submissions", outside)
+    (root / "submissions").symlink_to(outside, target_is_directory=True)
+    code, report = _validate(root)
+    assert code == 1
+    assert [(d["rule"], d["path"]) for d in report["diagnostics"]] == [
+        ("file-symlink", "submissions")]
+    assert not any(f.startswith("submissions/") for f in report["files"])

@@ -148,3 +148,43 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path:
         assert shown in out and "notes\\xfe.txt" in out, (fmt, out)
         if fmt == "junit":
             xml.dom.minidom.parseString(result.stdout_bytes)
+
+
+def test_github_annotations_show_control_characters_as_escapes(tmp_path: Path) -> None:
+    # The text format showed them as escapes; the github format wrote ESC, BEL and U+202E from
+    # an evidence path into the CI log as they were (only % and line breaks were encoded).
+    result = _run(_repo(tmp_path), "validate", "--format", "github")
+    assert result.exit_code == 1
+    out = result.stdout_bytes.decode("utf-8")
+    for bad in UNSAFE:
+        assert bad not in out, repr(bad)
+    assert len([line for line in out.splitlines() if line.startswith("::")]) == 1, out
+    assert "\\x1b[2J" in out and "\\u202e" in out and "\\n::error file=x::forged" in out
+
+
+def test_plan_names_in_status_and_explain_are_text(tmp_path: Path) -> None:
+    # Table cells were safe; the headings, table titles and explain's lines printed the plan's
+    # names as they were: ESC sequences reached the terminal, and an index title in a table
+    # title was read as Rich markup (a terminal hyperlink under FORCE_COLOR).
+    root = copy_base(tmp_path / "repo")
+    evil = "[link=https://evil.example/]点我[/link][reverse]X[/reverse]\x1b]0;t\x07\x1b[2J\u202eY"
+    for rel, old in (("plan/targets.yaml", "title: 村级服务站"), ("plan/targets.yaml", "title: 示范指数"),
+                     ("plan/tasks.yaml", "title: 建设服务站"), ("plan/tasks.yaml", "section: 基础设施"),
+                     ("plan/tasks.yaml", "title: 示范实施方案"), ("plan/units.yaml", "short: 东区")):
+        file = root / rel
+        key = old.split(":")[0]
+        file.write_text(file.read_text("utf-8").replace(old, f"{key}: {json.dumps(old + evil)}", 1),
+                        "utf-8")
+    (root / "tracker.yaml").write_text(f"title: {json.dumps('督办' + evil)}\n", "utf-8")
+    runs = [("status",), ("status", "--target", "stations"), ("status", "--unit", "east"),
+            ("status", "--task", "1.1"), ("status", "--since", "2024-03-31"),
+            ("explain", "stations"), ("explain", "stations", "--unit", "east")]
+    for args in runs:
+        for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}):
+            result = _run(root, *args, "--as-of", "2024-06-30", "--lang", "zh", env=env)
+            assert result.exit_code == 0, (args, result.output)
+            if "NO_COLOR" in env:
+                _clean(result.output)
+            for bad in ("\x1b]8;", "\x1b]0;", "\x1b[2J", "\x07", "\x1b[7m", "\u202e"):
+                assert bad not in result.output, (args, env, repr(bad))
+            assert "[link=https://evil.example/]" in result.output, (args, result.output)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_base, git
-from tests.site_helpers import build, main_content, text_of
+from tests.site_helpers import build, engine_under_test, main_content, text_of
 from tracker import provenance
 from tracker.provenance import STATE_NOT_GIT, STATE_OFF, STATE_OK, STATE_SHALLOW, parse_log
+from tracker.site.build import BuildSettings, execute
 
 ALICE = "张三 <zhang@example.invalid>"
 BOB = "Bob Li <bob@example.invalid>"
@@ -114,8 +115,9 @@ def test_every_filing_text_is_published_escaped_with_earlier_versions(
     assert 'href="texts/east.html#t-east-2024-Q2"' in ledger
 
 
-def test_earlier_versions_are_read_by_one_cat_file_process(
+def test_earlier_versions_are_read_by_two_cat_file_processes(
         history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One for the sizes (a version over the size cap is not read), one for the texts.
     calls: list[list[str]] = []
     original = subprocess.run
 
@@ -126,7 +128,7 @@ def test_earlier_versions_are_read_by_one_cat_file_process(
     monkeypatch.setattr(provenance.subprocess, "run", spy)
     prov = provenance.read(history)
     cat = [c for c in calls if "cat-file" in c]
-    assert len(cat) == 1 and "--batch" in cat[0]
+    assert [c[-1] for c in cat] == ["--batch-check", "--batch"]
     versions = prov.versions("submissions/east/2024-Q2.yaml")
     assert len(versions) == 1 and versions[0].commit.author == "张三"
     assert versions[0].text is not None and "value: 2" in versions[0].text
@@ -266,3 +268,66 @@ def test_an_author_name_that_is_not_utf8_never_stops_a_build(tmp_path: Path, enc
     ledger = text_of(main_content((out / "ledger.html").read_text(encoding="utf-8")))
     assert "Jos\ufffd Pe\ufffda" in ledger
     build(root, out, date(2024, 6, 30))  # and the next build too
+
+
+def test_an_earlier_version_larger_than_a_file_may_be_is_not_published(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The working tree's files are capped (--max-file-size) but git keeps every version: one
+    # commit of a pull request made a filing 60 MB of padding and the next took it back (the
+    # net change, all the gate judges, was fine). Every build then read the 60 MB blob and
+    # published it on the texts page. A repository of 600 KB gave a site of 62 MB.
+    root = copy_base(tmp_path / "repo")
+    east_q2 = root / "submissions/east/2024-Q2.yaml"
+    text = east_q2.read_text(encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A", author=ALICE)
+    git(root, "commit", "-qm", "first", author=ALICE)
+    east_q2.write_text(text + "# " + "填充" * 100_000 + "\n", encoding="utf-8")
+    git(root, "commit", "-qam", "pad", author=BOB)
+    east_q2.write_text(text, encoding="utf-8")
+    git(root, "commit", "-qam", "back", author=BOB)
+    limit = 100_000  # the padded version is 600 KB
+    read: list[bytes | None] = []
+    real_parse = provenance.parse_batch
+
+    def spy(data: bytes, count: int) -> list[bytes | None]:
+        got = real_parse(data, count)
+        read.extend(got)
+        return got
+
+    monkeypatch.setattr(provenance, "parse_batch", spy)
+    out = tmp_path / "site"
+    execute(BuildSettings(root=root, out=out, as_of=date(2024, 6, 30), max_bytes=limit,
+                          engine=engine_under_test()))
+    assert read and all(len(blob) <= limit for blob in read if blob is not None)
+    page = (out / "texts/east.html").read_text(encoding="utf-8")
+    assert "填充" not in page and len(page) < limit
+    versions = re.findall(r'<details class="tk-version">(.*?)</details>', page, re.S)
+    assert len(versions) == 2  # newest first: the padded one is named only, the first shown
+    assert "超过文件大小上限" in versions[0] and "不显示" in versions[0]
+    assert "revision: 2" in html.unescape(versions[1])
+
+
+def test_a_files_earlier_versions_together_are_read_up_to_the_size_cap(tmp_path: Path) -> None:
+    # With the cap per version, N commits of padding just under it published N times the cap.
+    # Newest first (the one before the latest says what the amendment changed), each version
+    # is read if it still fits; one that does not is named only, and older ones that fit are
+    # read (padding must not hide the real versions).
+    root = copy_base(tmp_path / "repo")
+    east_q2 = root / "submissions/east/2024-Q2.yaml"
+    text = east_q2.read_text(encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A", author=ALICE)
+    git(root, "commit", "-qm", "first", author=ALICE)
+    for i in range(4):  # four versions of 60 KB each, under a cap of 100 KB
+        east_q2.write_text(text + f"# {i} " + "填" * 20_000 + "\n", encoding="utf-8")
+        git(root, "commit", "-qam", f"pad {i}", author=BOB)
+    east_q2.write_text(text, encoding="utf-8")
+    git(root, "commit", "-qam", "back", author=BOB)
+    prov = provenance.read(root, max_bytes=100_000)
+    versions = prov.versions("submissions/east/2024-Q2.yaml")
+    assert len(versions) == 5  # the first and the four padded ones, oldest first
+    shown = [v for v in versions if v.text is not None]
+    assert sum(len(v.text.encode("utf-8")) for v in shown) <= 100_000  # type: ignore[union-attr]
+    assert [v.text is not None for v in versions] == [True, False, False, False, True]
+    assert all(v.size and v.size > 60_000 for v in versions[1:4])

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from tracker.model import Plan
+from tracker.site.escape import one_line
 from tracker.status import CITY, Source, Status, label, light, round1
 
 
@@ -165,10 +166,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~#])")
 def md_text(text: str) -> str:
     """Text for a Markdown table cell that stays text: HTML special characters as entities,
     Markdown punctuation backslash-escaped (no image, link, emphasis or code span from data),
-    one line."""
-    text = " ".join(text.split())
+    no @mention (a zero-width space after each `@`, as Dependabot writes them: the summary is
+    posted as a comment, and "@all" in a filing would notify a whole GitLab project), one line."""
+    text = one_line(text)  # (no control or bidi character: U+202E reorders what is read)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("@", "@&#8203;")
 
 
 def _badge(kind: str, code: str | None, lang: str) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from tracker.site.escape import one_line
+
 _MD = re.compile(r"([\\`*_\[\]~|])")
 
 
 def md_text(text: str) -> str:
-    """`text` on one line, HTML special characters as entities, and the characters that make
-    emphasis, code, links or table cells escaped (with `[` and `]` escaped, parentheses are
-    plain: no link can form)."""
-    text = " ".join(text.split())
+    """`text` on one line without control or bidi characters, HTML special characters as
+    entities, and the characters that make emphasis, code, links or table cells escaped (with
+    `[` and `]` escaped, parentheses are plain: no link can form), and no @mention (a
+    zero-width space after each `@`)."""
+    text = one_line(text)  # (no control or bidi character: U+202E reorders what is read)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD.sub(r"\\\1", text)
+    return _MD.sub(r"\\\1", text).replace("@", "@&#8203;")

@@ -10,7 +10,11 @@ repository give an empty provenance that says why.
 
 For every amended file, the text of each earlier version (what the amendment changed) is read
 too: all of them in ONE `git cat-file --batch` process fed every `<commit>:<path>` at once,
-never one `git show` per version.
+never one `git show` per version. Git keeps versions no check ever saw (a pull request is judged
+by its net change, so one of its commits can hold anything); a version larger than the size cap
+of the files themselves (`--max-file-size`) is not read, nor one that would bring a file's
+earlier versions together (newest first) over that cap: their sizes are asked first, of one
+`git cat-file --batch-check` process, and the site names them without showing them.
 
 `received_dates` reads, also in one pass, the day each filing reached the main line: what
 `reporting.timeliness: received` judges on time / late by (the loader fills Filing.received_on).
@@ -24,6 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from tracker.yamlio import DEFAULT_MAX_BYTES
 
 STATE_OK = "ok"
 STATE_OFF = "off"
@@ -77,10 +83,12 @@ class FileHistory:
 @dataclass(frozen=True)
 class Version:
     """An earlier version of an amended file: the commit that wrote it and its text (None when
-    git could not give it back, e.g. a file that is not UTF-8)."""
+    git could not give it back, e.g. a file that is not UTF-8, or when it was not read because
+    the file's earlier versions together are over the size cap: then `size` says how large)."""
 
     commit: Commit
     text: str | None
+    size: int | None = None  # set when the version was not read: over the size cap
 
 
 @dataclass
@@ -113,9 +121,10 @@ def disabled(message: str = "本次构建关闭了来源追溯(--no-provenance)�
 
 
 def read(root: Path, *, enabled: bool = True, folder: str = "submissions",
-         versions: bool = True) -> Provenance:
+         versions: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> Provenance:
     """Provenance of every file under `root/folder`, from the git repository holding `root`;
-    with `versions`, also the text of every earlier version of each amended file."""
+    with `versions`, also the text of every earlier version of each amended file (of those no
+    larger than `max_bytes`)."""
     if not enabled:
         return disabled()
     try:
@@ -129,7 +138,7 @@ def read(root: Path, *, enabled: bool = True, folder: str = "submissions",
             STATE_NOT_GIT, "仓库目录不在 git 版本库中,无法追溯每份报送的提交记录。"
         )
     try:
-        return _read(repo, Path(root), folder, versions)
+        return _read(repo, Path(root), folder, versions, max_bytes)
     except git.GitCommandError as exc:
         text = _text((exc.stderr or str(exc)).strip())
         message = f"读取 git 历史失败:{text[:200]}"
@@ -138,7 +147,8 @@ def read(root: Path, *, enabled: bool = True, folder: str = "submissions",
         repo.close()
 
 
-def _read(repo: object, root: Path, folder: str, versions: bool = True) -> Provenance:
+def _read(repo: object, root: Path, folder: str, versions: bool = True,
+          max_bytes: int = DEFAULT_MAX_BYTES) -> Provenance:
     import git
 
     assert isinstance(repo, git.Repo)
@@ -184,17 +194,21 @@ def _read(repo: object, root: Path, folder: str, versions: bool = True) -> Prove
         "--", f"{prefix}{folder}",
     )
     files = parse_log(out, prefix)
-    earlier = read_versions(top, files, prefix) if versions else {}
+    earlier = read_versions(top, files, prefix, max_bytes) if versions else {}
     return Provenance(STATE_OK, head=head, dirty=dirty, files=files, uncommitted=uncommitted,
                       earlier=earlier, prefix=prefix)
 
 
-def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = ""
-                  ) -> dict[str, list[Version]]:
+def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, list[Version]]:
     """For each amended file, the text at every commit before its latest one (oldest first).
+    A file's earlier versions are read newest first while together they stay within
+    `max_bytes`, the size cap of one file; one that would pass it is not read (text None, size
+    given), and older ones that still fit are (a padded version must not hide the real ones).
 
-    One `git cat-file --batch` process for all of them (a province may have hundreds of
-    amendments; one `git show` each would start hundreds of processes)."""
+    One `git cat-file --batch-check` process for the sizes and one `git cat-file --batch` for
+    the texts, whatever the number of versions (a province may have hundreds of amendments;
+    one `git show` each would start hundreds of processes)."""
     wanted: list[tuple[str, Commit]] = []
     for rel, history in files.items():
         if not history.amended or "\n" in rel:  # a name with a newline cannot be asked for
@@ -202,16 +216,48 @@ def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = ""
         wanted.extend((rel, c) for c in history.commits[:-1])
     if not wanted:
         return {}
-    blobs = cat_files(top, [f"{c.sha}:{prefix}{rel}" for rel, c in wanted])
+    specs = [f"{c.sha}:{prefix}{rel}" for rel, c in wanted]
+    sizes = object_sizes(top, specs)
+    readable: list[int] = []
+    budget: dict[str, int] = {}
+    for i in reversed(range(len(wanted))):  # newest first within each file
+        rel, size = wanted[i][0], sizes[i]
+        left = budget.get(rel, max_bytes)
+        if size is not None and size <= left:
+            readable.append(i)
+            budget[rel] = left - size
+    readable.reverse()
+    blobs: list[bytes | None] = [None] * len(specs)
+    for i, blob in zip(readable, cat_files(top, [specs[i] for i in readable]), strict=True):
+        blobs[i] = blob
     out: dict[str, list[Version]] = {}
-    for (rel, commit), blob in zip(wanted, blobs, strict=True):
+    for (rel, commit), blob, size in zip(wanted, blobs, sizes, strict=True):
         text = None
         if blob is not None:
             try:
                 text = blob.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = None
-        out.setdefault(rel, []).append(Version(commit, text))
+        out.setdefault(rel, []).append(Version(commit, text, None if blob is not None else size))
+    return out
+
+
+def object_sizes(top: Path, specs: Sequence[str]) -> list[int | None]:
+    """The sizes of the blobs `<rev>:<path>` names, in order (None for one git does not have or
+    that is not a blob), from a single `git cat-file --batch-check` process."""
+    if not specs:
+        return []
+    request = "".join(f"{spec}\n" for spec in specs).encode("utf-8")
+    done = subprocess.run(
+        ["git", "-c", "core.quotepath=off", "cat-file", "--batch-check"], cwd=top,
+        input=request, capture_output=True, check=True,
+    )
+    out: list[int | None] = []
+    for line in done.stdout.split(b"\n")[:len(specs)]:
+        header = line.split(b" ")
+        blob = len(header) == 3 and header[1] == b"blob" and header[2].isdigit()
+        out.append(int(header[2]) if blob else None)
+    out.extend([None] * (len(specs) - len(out)))
     return out
 
 

@@ -141,11 +141,13 @@ class GithubReporter:
         lines = []
         for d in report.sorted():
             level = "error" if d.severity is Severity.ERROR else "warning"
-            props = [f"file={_gh_prop(d.path)}"]
+            # Shown as in the text format: no ESC, BEL or bidi override from a file's name or
+            # content reaches the CI log (only the hint's own line break is encoded as %0A).
+            props = [f"file={_gh_prop(printable(d.path))}"]
             if d.line:
                 props += [f"line={d.line}", f"col={d.column}"]
             props.append(f"title={_gh_prop(d.rule)}")
-            body = d.message + (f"\n提示: {d.hint}" if d.hint else "")
+            body = printable(d.message) + (f"\n提示: {printable(d.hint)}" if d.hint else "")
             lines.append(f"::{level} {','.join(props)}::{_gh_data(body)}")
         lines.append(
             f"tracker: {len(report.errors)} errors, {len(report.warnings)} warnings, "

@@ -162,6 +162,10 @@ def discover(
     registers: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     base = root / "submissions"
+    if base.is_symlink():  # (as a unit folder, a filing or an evidence path: never followed)
+        problems.append(diag("submissions", None, "file-symlink",
+                             "submissions 文件夹是符号链接，tracker 不读取"))
+        return filings, registers, problems
     if not base.is_dir():
         return filings, registers, problems
     whole = scope is None or scope.full

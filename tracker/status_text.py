@@ -12,7 +12,6 @@ from typing import IO, Any
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -87,8 +86,16 @@ class _DataTable(Table):
                         **kwargs)
 
 
+def plain(text: str, style: str = "") -> Text:
+    """A line that holds names from the plan or a filing: never read as Rich markup, control
+    characters shown as escapes (as in table cells)."""
+    return Text(printable(text), style=style)
+
+
 def _table(title: str | None = None) -> Table:
-    return _DataTable(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+    # (a title given as a string would be read as Rich markup: it holds the plan's names)
+    return _DataTable(title=plain(title, "bold") if title else None, title_justify="left",
+                      title_style="bold", box=box.SIMPLE_HEAD,
                       header_style="bold", pad_edge=False, show_edge=False)
 
 
@@ -96,10 +103,10 @@ def header(console: Console, repo: Repository, status: Status, lang: str) -> Non
     ui = UI[lang]
     plan = repo.plan
     title = repo.config.title or plan.info.title
-    console.print(Text(title, style="bold"))
+    console.print(plain(title, "bold"))
     if repo.config.title and repo.config.title != plan.info.title:
-        console.print(Text(plan.info.title))
-    console.print(Text(f"{ui['as_of']} {status.as_of.isoformat()}  ·  {plan.info.id}"))
+        console.print(plain(plan.info.title))
+    console.print(plain(f"{ui['as_of']} {status.as_of.isoformat()}  ·  {plan.info.id}"))
     if repo.config.demo:
         console.print(Text(ui["demo"].format(as_of=status.as_of.isoformat()), style="bold yellow"))
     console.print()
@@ -197,8 +204,8 @@ def render_dashboard(console: Console, status: Status, plan: Plan, lang: str) ->
     console.print()
 
     if status.index and plan.index is not None and not plan.index_ranks():
-        console.print(Text(f"{ui['index']}: {plan.index.title}", style="bold"))
-        console.print(Text(ui["index_nothing"].format(title=plan.index.title)))
+        console.print(plain(f"{ui['index']}: {plan.index.title}", "bold"))
+        console.print(plain(ui["index_nothing"].format(title=plan.index.title)))
     elif status.index and plan.index is not None:
         i_t = _table(f"{ui['index']}: {plan.index.title}")
         for col, just in ((ui["rank"], "right"), (ui["unit"], "left"), (ui["score"], "right")):
@@ -261,12 +268,12 @@ def render_target(console: Console, status: Status, plan: Plan, target_id: str,
                   lang: str) -> None:
     ui = UI[lang]
     target = plan.targets[target_id]
-    console.print(Text(f"{target.id} · {target.title}", style="bold"))
+    console.print(plain(f"{target.id} · {target.title}", "bold"))
     task = plan.tasks.get(target.task)
     if task is not None:
         lead = plan.label(task.lead) if task.lead else ui["no_lead"]
-        console.print(f"{ui['task_of']}: {task.id} {escape(task.title)} · {ui['lead']}: "
-                      f"{escape(lead)} · {ui['unit_label']}: {escape(target.unit_label)}")
+        console.print(plain(f"{ui['task_of']}: {task.id} {task.title} · {ui['lead']}: "
+                            f"{lead} · {ui['unit_label']}: {target.unit_label}"))
     points = " → ".join(
         f"{p.by.isoformat()} {p.value}" + (f" ({ui['baseline']})" if i == 0 else "")
         for i, p in enumerate(target.points))
@@ -297,7 +304,7 @@ def render_target(console: Console, status: Status, plan: Plan, target_id: str,
 def render_unit(console: Console, status: Status, plan: Plan, unit: str, lang: str) -> None:
     ui = UI[lang]
     u = plan.units[unit]
-    console.print(Text(f"{u.label} · {u.name} ({u.id})", style="bold"))
+    console.print(plain(f"{u.label} · {u.name} ({u.id})", "bold"))
     console.print()
     rows = [r for r in status.targets if r.scope == unit]
     no_goal = [tid for tid, tg in plan.targets.items()
@@ -353,17 +360,17 @@ def render_unit(console: Console, status: Status, plan: Plan, unit: str, lang: s
         console.print(Text(ui["filings"], style="bold"))
         console.print(ui["not_required"])
         for s in received:
-            console.print(f"  {s.period}  {s.reported_on.isoformat()}  {s.path}")
+            console.print(plain(f"  {s.period}  {s.reported_on.isoformat()}  {s.path}"))
         if not received:
             console.print(f"  {ui['none']}")
     console.print()
     entry = status.index_of(unit)
     if entry is not None and plan.index is not None and not plan.index_ranks():
-        console.print(Text(f"{ui['index']} {plan.index.title}: "
-                           + ui["index_nothing"].format(title=plan.index.title)))
+        console.print(plain(f"{ui['index']} {plan.index.title}: "
+                            + ui["index_nothing"].format(title=plan.index.title)))
     elif entry is not None and plan.index is not None:
-        console.print(f"{ui['index']} {escape(plan.index.title)}: {ui['rank']} {entry.rank} / "
-                      f"{len(status.index)}, {ui['score']} {_n(round1(entry.score))}")
+        console.print(plain(f"{ui['index']} {plan.index.title}: {ui['rank']} {entry.rank} / "
+                            f"{len(status.index)}, {ui['score']} {_n(round1(entry.score))}"))
 
 
 def render_task(console: Console, status: Status, plan: Plan, task_id: str, lang: str) -> None:
@@ -371,19 +378,19 @@ def render_task(console: Console, status: Status, plan: Plan, task_id: str, lang
     task = plan.tasks[task_id]
     row = status.task(task_id)
     assert row is not None
-    console.print(Text(f"{task.id} · {task.title}", style="bold"))
-    console.print(f"{escape(task.section)} · {ui['due']} {task.due.isoformat()} · ", end="")
+    console.print(plain(f"{task.id} · {task.title}", "bold"))
+    console.print(plain(f"{task.section} · {ui['due']} {task.due.isoformat()} · "), end="")
     console.print(badge("task", row.status, lang, row.due_soon))
     lead = plan.label(task.lead) if task.lead else ui["no_lead"]
-    console.print(f"{ui['lead']}: {escape(lead)} · {ui['reporting']}: "
-                  f"{row.units_reporting}/{row.units}")
+    console.print(plain(f"{ui['lead']}: {lead} · {ui['reporting']}: "
+                        f"{row.units_reporting}/{row.units}"))
     if row.claim is not None:
         decision = row.decision
         line = f"{ui['claimed_on']}: {row.claim.on.isoformat()}"
         if decision is not None:
             line += (f" · {ui['last_decision']}: {decision.on.isoformat()} "
                      f"{label('decision', decision.decision, lang)}: {decision.note}")
-        console.print(Text(printable(line)))
+        console.print(plain(line))
     console.print()
     t = _table()
     for col in (ui["unit"], ui["role"], ui["progress"], ui["period"], ui["evidence"],
@@ -423,8 +430,8 @@ def render_delta(console: Console, delta: Delta, plan: Plan, lang: str) -> None:
         console.print(ui["no_changes"])
         return
     for m in delta.targets:
-        line = Text(f"{_scope(plan, m.scope, lang)} · "
-                    f"{plan.targets[m.target].title if m.target in plan.targets else m.target}: ")
+        line = plain(f"{_scope(plan, m.scope, lang)} · "
+                     f"{plan.targets[m.target].title if m.target in plan.targets else m.target}: ")
         line.append_text(_maybe_badge("target", m.old, lang))
         line.append(" → ")
         line.append_text(_maybe_badge("target", m.new, lang))
@@ -434,7 +441,7 @@ def render_delta(console: Console, delta: Delta, plan: Plan, lang: str) -> None:
         console.print()
     for tm in delta.tasks:
         title = plan.tasks[tm.task].title if tm.task in plan.tasks else ""
-        line = Text(f"{ui['task']} {tm.task} {title}: ")
+        line = plain(f"{ui['task']} {tm.task} {title}: ")
         line.append_text(_maybe_badge("task", tm.old, lang))
         line.append(" → ")
         line.append_text(_maybe_badge("task", tm.new, lang))
@@ -442,7 +449,7 @@ def render_delta(console: Console, delta: Delta, plan: Plan, lang: str) -> None:
     if delta.tasks:
         console.print()
     for fm in delta.filings:
-        line = Text(f"{ui['filings']} {plan.label(fm.unit)} {fm.period}: ")
+        line = plain(f"{ui['filings']} {plan.label(fm.unit)} {fm.period}: ")
         line.append_text(_maybe_badge("filing", fm.old, lang))
         line.append(" → ")
         line.append_text(_maybe_badge("filing", fm.new, lang))
@@ -459,8 +466,8 @@ def render_delta(console: Console, delta: Delta, plan: Plan, lang: str) -> None:
         console.print(a_t)
         console.print()
     for rm in delta.index:
-        console.print(f"{ui['index']} {plan.label(rm.unit)}: {ui['rank']} {_n(rm.old_rank)} → "
-                      f"{_n(rm.new_rank)} ({_n(rm.old_score)} → {_n(rm.new_score)})")
+        console.print(plain(f"{ui['index']} {plan.label(rm.unit)}: {ui['rank']} {_n(rm.old_rank)} → "
+                            f"{_n(rm.new_rank)} ({_n(rm.old_score)} → {_n(rm.new_score)})"))
 
 
 def _maybe_badge(kind: str, code: str | None, lang: str) -> Text:

@@ -324,5 +324,8 @@ def execute_explain(settings: ExplainSettings, streams: Streams) -> None:
                  + ", ".join(plan.targets[s.target].reported_by),
         )
     status = compute(repo, s.as_of)
+    from tracker.reporters import printable
+
     lines = render_explanation(explain(plan, status, s.target, s.unit), plan, s.lang)
-    streams.text.write("\n".join(lines) + "\n")
+    # The lines hold the plan's names: control characters are shown as escapes.
+    streams.text.write("\n".join(printable(line) for line in lines) + "\n")

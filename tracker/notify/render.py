@@ -9,6 +9,7 @@ entries ("等 N 项"): a chat message is read on a phone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -57,8 +58,18 @@ def message(recipient: Recipient, items: Sequence[Item], plan: Plan, as_of: date
     if link:
         lines.append(f"详情:{link}")
     # Names and titles come from the plan: no control or bidi-override character reaches a
-    # chat, a mailbox or a terminal.
-    return Message(one_line(title), "\n".join(one_line(line) for line in lines))
+    # chat, a mailbox or a terminal, and no mention tag.
+    return Message(_no_mention(one_line(title)),
+                   "\n".join(_no_mention(one_line(line)) for line in lines))
+
+
+# Feishu reads <at user_id="all"></at> in a robot's text message as @所有人 (WeCom and DingTalk
+# take mentions from fields of their own): a zero-width space after the "<" keeps it text.
+_MENTION_TAG = re.compile(r"<(?=\s*at\b)", re.IGNORECASE)
+
+
+def _no_mention(text: str) -> str:
+    return _MENTION_TAG.sub("<\u200b", text)
 
 
 # --- a unit's lines -----------------------------------------------------------------------

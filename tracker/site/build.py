@@ -414,7 +414,7 @@ def _build(settings: BuildSettings, root: Path, out: Path, as_of: date, box: lis
     lap("reports")
 
     say("读取来源(git 历史)…" if settings.provenance else "来源追溯已关闭(--no-provenance)")
-    provenance = prov_mod.read(root, enabled=settings.provenance)
+    provenance = prov_mod.read(root, enabled=settings.provenance, max_bytes=settings.max_bytes)
     warnings = list(provenance.warnings)
     lap("provenance")
 
