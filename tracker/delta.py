@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from tracker.model import Plan
-from tracker.site.escape import one_line
 from tracker.status import CITY, Source, Status, label, light, round1
+from tracker.text import one_line
 
 
 class TargetMove(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.site.escape import one_line
+from tracker.text import one_line
 
 _MD = re.compile(r"([\\`*_\[\]~|])")
 
