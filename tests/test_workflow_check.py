@@ -16,6 +16,7 @@ from tests.workflow_helpers import (
     EAST,
     OFFICE,
     PLAN,
+    Q3_FILING,
     WEST,
     check,
     commit,
@@ -145,6 +146,40 @@ def test_a_new_filing_starts_at_revision_1(repo: Path):
     assert re.search(r"^submissions/east/2024-Q3\.yaml:5:11: error: 新的报送 revision 应为 1，实际是 3"
                      r"：main 上还没有这份报送，没有可修订的版本 \[immutable-edit\]$", result.stdout, re.M), \
         result.stdout
+
+
+def test_a_filing_renamed_into_place_is_new_too(repo: Path):
+    # main holds a stray .yml (validate only warns); renaming it to .yaml adds the filing, so
+    # it starts at revision 1 like any other new one.
+    git(repo, "checkout", "-q", "main")
+    (repo / "submissions/east/2024-Q3.yml").write_text(Q3_FILING, "utf-8")
+    commit(repo, "stray .yml", PLAN, date="2024-10-01T10:00:00+08:00")
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "merge", "-q", "--ff-only", "main")
+    git(repo, "mv", "submissions/east/2024-Q3.yml", "submissions/east/2024-Q3.yaml")
+    edit(repo / "submissions/east/2024-Q3.yaml", "revision: 1",
+         "revision: 3\namendment_reason: 更正")
+    commit(repo, "rename", EAST)
+    result = check(repo, "--no-status")
+    assert ("immutable-edit", "submissions/east/2024-Q3.yaml") in rules(result), result.stdout
+
+
+def test_an_amendment_on_a_branch_main_squash_merged_is_told_to_merge_main_only(repo: Path):
+    # East's Q3 was squash-merged; East goes on amending it on the same branch. The branch is
+    # outdated (main holds Q3 through another commit), which is what the check says, and it
+    # does not also claim that main holds no such filing.
+    file_east_q3(repo)
+    commit(repo, "q3", EAST)
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--squash", "pr")
+    commit(repo, "q3 (#1)", EAST)
+    git(repo, "checkout", "-q", "pr")
+    path = repo / "submissions/east/2024-Q3.yaml"
+    edit(path, "revision: 1", "revision: 2\namendment_reason: 更正")
+    commit(repo, "amend", EAST, date="2024-10-07T10:00:00+08:00")
+    result = check(repo, "--no-status")
+    assert ("git-outdated", "submissions/east/2024-Q3.yaml") in rules(result), result.stdout
+    assert "main 上还没有这份报送" not in result.stdout
 
 
 def test_a_layout_only_change_of_a_merged_filing_is_not_an_edit(repo: Path):

@@ -174,12 +174,14 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
             "无法确定合并后会改变哪些文件，不能检查这个合并请求",
             hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 "
                  f"git merge {base})，推送后重新检查。")], [root_shown]), base)
+    outdated_paths = set(history.changed_on_both_sides(
+        changes, parse_raw_diff(side.stdout) if side.returncode == 0 else []))
     outdated = [diag(
         where.shown(path), None, "git-outdated",
-        f"{path} 在本分支分出之后也在 {base} 上被修改：合并后的内容是两边改动的组合，不是这里检查的版本",
+        f"{where.shown(path)} 在本分支分出之后也在 {base} 上被修改：合并后的内容是两边改动的组合，"
+        "不是这里检查的版本",
         hint=f"先把最新的 {base} 合并进本分支(平台上的“更新分支 Update branch”，或 git merge {base})，"
-             "推送后重新检查。") for path in history.changed_on_both_sides(
-        changes, parse_raw_diff(side.stdout) if side.returncode == 0 else [])]
+             "推送后重新检查。") for path in sorted(outdated_paths)]
     folders = folders_to_list(changes, where)
     listing_proc = git.start("ls-tree", "-z", "HEAD", "--", *folders) if folders else None
 
@@ -241,7 +243,9 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(immutability(changes, where, blobs))
     if head_plan is not None and loaded.repo is not None:
         zone = head_plan.info.timezone
-        report.extend(new_filings(changes, where, loaded.repo.filings))
+        # (a path main changed too is judged after main is merged in: git-outdated says so)
+        report.extend(new_filings([ch for ch in changes if ch.path not in outdated_paths],
+                                  where, loaded.repo.filings))
         report.extend(timeliness(changes, where, commits, loaded.repo.filings, zone,
                                  settings.today or today_in(zone)))
     if settings.require_signed:

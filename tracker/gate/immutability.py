@@ -82,11 +82,13 @@ def immutability(changes: list[Change], where: Where,
 
 def new_filings(changes: list[Change], where: Where, filings: list[Filing]) -> list[Diagnostic]:
     """immutable-edit for a filing the pull request adds with a revision other than 1 (SPEC:
-    1 for a new filing): it would read as an amended record of a filing main never held."""
+    1 for a new filing): it would read as an amended record of a filing main never held. Added
+    is also renamed into place (a stray `2024-Q3.yml` on main renamed to `.yaml`; or git
+    pairing the new filing with a similar file the pull request deletes)."""
     by_path = {f.path: f for f in filings}
     out = []
     for ch in changes:
-        filing = by_path.get(where.rel(ch.path) or "") if ch.status == "A" else None
+        filing = by_path.get(where.rel(ch.path) or "") if ch.status in ("A", "R") else None
         if filing is None or filing.revision == 1:
             continue  # not a new filing, or not valid (validation says why), or as it should be
         out.append(diag(
