@@ -11,12 +11,10 @@ do) is refused (`NotConverted`, exit 1) and left byte for byte as it was.
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.atomic import atomic_write
 from tracker.errors import EXIT_DATA, TrackerError
 from tracker.yamlio import CONTROL_CHARACTERS, UTF16_BOMS, parse_text, utf16_text
 
@@ -96,17 +94,5 @@ def convert_to_utf8(path: Path) -> Conversion:
     if text is None:
         return Conversion(path, codec, False)
     _check_certain(raw, text, codec, path)
-    data = text.lstrip("\ufeff").encode("utf-8")
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text.lstrip("\ufeff").encode("utf-8"), exclusive=False)
     return Conversion(path, "gb18030" if codec == "gb18030" else "utf-16", True)

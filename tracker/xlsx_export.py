@@ -9,8 +9,7 @@ disagree. The file is written to a temporary file beside the target and moved in
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker.atomic import atomic_write
 from tracker.cells import cell_value, cell_values, keep_text
 from tracker.errors import TrackerError
 from tracker.model import Plan, Repository
@@ -278,36 +278,20 @@ def _about_sheet(wb: Workbook, status: Status, plan: Plan, title: str, demo: boo
 
 def write_workbook(path: Path, status: Status, plan: Plan, title: str = "",
                    demo: bool = False) -> Path:
-    """Build and write atomically (temporary file in the same folder, then os.replace)."""
+    """Build and write atomically (tracker.atomic)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise TrackerError(f"目录不存在: {folder}", hint="先创建目录,或换一个输出路径。")
-    wb = build_workbook(status, plan, title, demo)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+    workbook = build_workbook(status, plan, title, demo)
     try:
-        wb.save(tmp)
-        # mkstemp creates the file 0600; give the workbook the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        atomic_write(path, buffer.getvalue(), exclusive=False)
     except OSError as exc:
-        _remove(tmp)
         raise TrackerError(f"无法写入 {path}: {exc.strerror or exc}",
                            hint="检查路径和写权限;若文件已在 Excel/WPS 中打开,请先关闭。") from exc
-    except BaseException:
-        _remove(tmp)
-        raise
     return path
-
-
-def _remove(file: str) -> None:
-    try:
-        os.unlink(file)
-    except OSError:
-        pass
 
 
 @dataclass

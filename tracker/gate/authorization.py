@@ -157,6 +157,8 @@ def signatures(git: Git, where: Where, commits: list[Commit], units: dict[str, U
         out.append(diag(
             shown, None, "auth-signature",
             f"提交 {c.short} 的签名属于 {signer.strip() or '(未知)'}，但作者是 {c.email}：签名必须是作者本人的密钥",
-            hint="用作者本人登记的密钥签名(git commit -S)；信任列表(allowed_signers)中每个密钥写它的主人在 "
-                 "units.yaml 中登记的邮箱。"))
+            hint="用作者本人登记的密钥签名(git commit -S)；信任列表(allowed_signers)中每个密钥的一行"
+                 "把主人在 units.yaml 中登记的邮箱写在最前(git 只报告第一个；GPG 密钥则是主用户 ID)。"
+                 "别人变基(rebase)或摘取(cherry-pick)的提交带的是操作者的签名：更新分支请合并(merge)"
+                 "目标分支，不要变基他人的提交。"))
     return out
