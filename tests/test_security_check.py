@@ -90,22 +90,27 @@ def test_an_east_amendment_by_east_passes_after_a_plan_move(repo: Path) -> None:
     assert result.exit_code == 0, result.stdout
 
 
-def test_the_pull_request_summary_shows_filing_text_as_text(repo: Path) -> None:
+def _summary_with_evidence(repo: Path, *items: str) -> str:
+    """East files Q3 citing these evidence items; the pull request summary `check --markdown`
+    writes (the check fails: the files are not there)."""
     from tests.workflow_helpers import Q3_FILING
 
-    text = Q3_FILING.replace(
-        "  centres:\n",
-        "    evidence:\n"
-        '      - {title: a, url: "![x](https://evil.example/t.png)"}\n'
-        '      - {title: b, path: "<img src=https://evil.example/t.png>"}\n'
-        '      - {title: c, path: "x`</code><img src=https://evil.example/u.png>`"}\n'
-        "  centres:\n", 1)
+    listed = "".join(f"      - {item}\n" for item in items)
+    text = Q3_FILING.replace("  centres:\n", "    evidence:\n" + listed + "  centres:\n", 1)
     (repo / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
-    (repo / "submissions/east/2024-Q4 [x](https:--evil.example) <b>.yaml").write_text("unit: east\n", "utf-8")
     commit(repo, "q3", EAST)
     result = check(repo, "--markdown", "summary.md")
     assert result.exit_code == 1
-    summary = (repo / "summary.md").read_text("utf-8")
+    return (repo / "summary.md").read_text("utf-8")
+
+
+def test_the_pull_request_summary_shows_filing_text_as_text(repo: Path) -> None:
+    (repo / "submissions/east/2024-Q4 [x](https:--evil.example) <b>.yaml").write_text("unit: east\n", "utf-8")
+    summary = _summary_with_evidence(
+        repo,
+        '{title: a, url: "![x](https://evil.example/t.png)"}',
+        '{title: b, path: "<img src=https://evil.example/t.png>"}',
+        '{title: c, path: "x`</code><img src=https://evil.example/u.png>`"}')
     assert "evil.example" in summary  # the text is there ...
     for live in ("<img", "![x](", "<b>", "](https:--evil", "</code><img"):
         assert live not in summary, live  # ... but never as markup
@@ -178,18 +183,7 @@ def test_a_base_that_looks_like_an_option_is_refused(repo: Path, tmp_path: Path)
 def test_the_pull_request_summary_mentions_nobody(repo: Path) -> None:
     # The summary is posted as a comment (`--markdown` for a bot): "@all" in a filing notified
     # every member of a GitLab project, "@org/team" a GitHub team, quoted in a problem's message.
-    from tests.workflow_helpers import Q3_FILING
-
-    text = Q3_FILING.replace(
-        "  centres:\n",
-        "    evidence:\n"
-        '      - {title: a, path: "evidence/@all 请看 @huzhou/everyone.pdf"}\n'
-        "  centres:\n", 1)
-    (repo / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
-    commit(repo, "q3", EAST)
-    result = check(repo, "--markdown", "summary.md")
-    assert result.exit_code == 1
-    summary = (repo / "summary.md").read_text("utf-8")
+    summary = _summary_with_evidence(repo, '{title: a, path: "evidence/@all 请看 @huzhou/everyone.pdf"}')
     assert "all 请看" in summary and "huzhou/everyone" in summary
     assert not re.search(r"@[A-Za-z0-9_]", summary), summary
 
@@ -197,18 +191,8 @@ def test_the_pull_request_summary_mentions_nobody(repo: Path) -> None:
 def test_the_pull_request_summary_holds_no_control_or_bidi_character(repo: Path) -> None:
     # The terminal and the annotations showed them as escapes; the Markdown summary (posted as
     # a comment) kept ESC and U+202E from an evidence path, which reorders what a reader sees.
-    from tests.workflow_helpers import Q3_FILING
-
-    text = Q3_FILING.replace(
-        "  centres:\n",
-        "    evidence:\n"
-        '      - {title: a, path: "evidence/\\e[2J\\e]0;t\\a\\u202efdp.exe\\u2066x\\u2069.pdf"}\n'
-        "  centres:\n", 1)
-    (repo / "submissions/east/2024-Q3.yaml").write_text(text, "utf-8")
-    commit(repo, "q3", EAST)
-    result = check(repo, "--markdown", "summary.md")
-    assert result.exit_code == 1
-    summary = (repo / "summary.md").read_text("utf-8")
+    summary = _summary_with_evidence(
+        repo, '{title: a, path: "evidence/\\e[2J\\e]0;t\\a\\u202efdp.exe\\u2066x\\u2069.pdf"}')
     assert "fdp.exe" in summary
     for bad in ("\x1b", "\x07", "\u202e", "\u2066", "\u2069"):
         assert bad not in summary, repr(bad)

@@ -270,18 +270,24 @@ def test_an_author_name_that_is_not_utf8_never_stops_a_build(tmp_path: Path, enc
     build(root, out, date(2024, 6, 30))  # and the next build too
 
 
-def test_an_earlier_version_larger_than_a_file_may_be_is_not_published(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The working tree's files are capped (--max-file-size) but git keeps every version: one
-    # commit of a pull request made a filing 60 MB of padding and the next took it back (the
-    # net change, all the gate judges, was fine). Every build then read the 60 MB blob and
-    # published it on the texts page. A repository of 600 KB gave a site of 62 MB.
+def _committed_east_q2(tmp_path: Path) -> tuple[Path, Path, str]:
+    """The base repository committed once, by Alice; east's Q2 filing and its text."""
     root = copy_base(tmp_path / "repo")
     east_q2 = root / "submissions/east/2024-Q2.yaml"
     text = east_q2.read_text(encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", "-A", author=ALICE)
     git(root, "commit", "-qm", "first", author=ALICE)
+    return root, east_q2, text
+
+
+def test_an_earlier_version_larger_than_a_file_may_be_is_not_published(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The working tree's files are capped (--max-file-size) but git keeps every version: one
+    # commit of a pull request made a filing 60 MB of padding and the next took it back (the
+    # net change, all the gate judges, was fine). Every build then read the 60 MB blob and
+    # published it on the texts page. A repository of 600 KB gave a site of 62 MB.
+    root, east_q2, text = _committed_east_q2(tmp_path)
     east_q2.write_text(text + "# " + "填充" * 100_000 + "\n", encoding="utf-8")
     git(root, "commit", "-qam", "pad", author=BOB)
     east_q2.write_text(text, encoding="utf-8")
@@ -313,12 +319,7 @@ def test_a_files_earlier_versions_together_are_read_up_to_the_size_cap(tmp_path:
     # Newest first (the one before the latest says what the amendment changed), each version
     # is read if it still fits; one that does not is named only, and older ones that fit are
     # read (padding must not hide the real versions).
-    root = copy_base(tmp_path / "repo")
-    east_q2 = root / "submissions/east/2024-Q2.yaml"
-    text = east_q2.read_text(encoding="utf-8")
-    git(root, "init", "-q")
-    git(root, "add", "-A", author=ALICE)
-    git(root, "commit", "-qm", "first", author=ALICE)
+    root, east_q2, text = _committed_east_q2(tmp_path)
     for i in range(4):  # four versions of 60 KB each, under a cap of 100 KB
         east_q2.write_text(text + f"# {i} " + "填" * 20_000 + "\n", encoding="utf-8")
         git(root, "commit", "-qam", f"pad {i}", author=BOB)
