@@ -269,6 +269,17 @@ def _evidence(lines: Lines, indent: str, items: list[dict[str, str]], path: tupl
         lines.add(f"{indent}  - {{{', '.join(parts)}}}", (*path, "evidence", j))
 
 
+def target_head(plan: Plan, target: Target, unit: str) -> str:
+    """The comment line above a target in a filing: its title, unit, the unit's and the
+    city's goal (the site's filing form writes the same line: site/filing_page.py)."""
+    goal = plan.unit_goal(target, unit)
+    about = [f"计量单位：{target.unit_label}"]
+    if goal is not None:
+        about.append(f"本单位目标 {goal}")
+    about.append(f"全市目标 {target.goal}(截至 {target.deadline})")
+    return f"  # {target.title} —— {'，'.join(about)}"
+
+
 def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
     """The filing as commented YAML text."""
     out = Lines()
@@ -297,12 +308,7 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
                 ("targets",))
         for t in draft.targets:
             target = t.target
-            goal = plan.unit_goal(target, unit_id)
-            about = [f"计量单位：{target.unit_label}"]
-            if goal is not None:
-                about.append(f"本单位目标 {goal}")
-            about.append(f"全市目标 {target.goal}(截至 {target.deadline})")
-            out.add(f"  # {target.title} —— {'，'.join(about)}")
+            out.add(target_head(plan, target, unit_id))
             out.add(f"  {_key(target.id)}:", ("targets", target.id))
             if t.previous:
                 comment = f"上期 {t.previous[0]}：{t.previous[1]}"

@@ -42,6 +42,7 @@ from tracker.filing.scaffold import (
     make_draft,
     role_of,
     schema_reference,
+    target_head,
 )
 from tracker.forge import Forge
 from tracker.model import Filing, Repository
@@ -165,15 +166,11 @@ class FilingPages(_Generator):
         targets = []
         for t in first.targets:
             target = t.target
-            goal = plan.unit_goal(target, unit_id)
-            about = [f"计量单位：{target.unit_label}"]
-            if goal is not None:
-                about.append(f"本单位目标 {goal}")
-            about.append(f"全市目标 {target.goal}(截至 {target.deadline})")
             targets.append({
                 "id": target.id, "key": _key(target.id),
-                "head": f"  # {target.title} —— {'，'.join(about)}",
-                "title": target.title, "unit_label": target.unit_label, "goal": goal,
+                "head": target_head(plan, target, unit_id),
+                "title": target.title, "unit_label": target.unit_label,
+                "goal": plan.unit_goal(target, unit_id),
                 "city_goal": target.goal, "deadline": target.deadline.isoformat(),
             })
         tasks = []
