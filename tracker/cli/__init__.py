@@ -157,9 +157,11 @@ def verdict(code: int) -> None:
 
 # --- interrupted: Ctrl-C (SIGINT) and SIGTERM (what CI sends to cancel a job) ---------------
 # Both unwind the command like an exception, so every `finally` and `with` on the way out runs:
-# a build removes its temporary folder, `tracker new` its temporary file. The exit code is the
-# shell's for a death by that signal, 128 + its number (130 for Ctrl-C, 143 for SIGTERM): not
-# 1, which says the data has errors.
+# a build removes its temporary folder, `tracker new` its temporary file. Then the process ends
+# by that same signal (main(), on POSIX), as Python does for a Ctrl-C nobody catches: the shell
+# reports 130 for Ctrl-C and 143 for SIGTERM, never 1 (which says the data has errors), and a
+# shell loop running tracker stops at Ctrl-C instead of going on to the next round. In-process
+# callers (click's test runner) get Exit(128 + the signal's number) instead.
 
 
 class Interrupted(KeyboardInterrupt):
@@ -178,6 +180,26 @@ def interrupted_exit_code(exc: KeyboardInterrupt) -> int:
     return 128 + int(getattr(exc, "signum", signal.SIGINT))
 
 
+_stopped_by = 0  # the signal that interrupted the command, once it has unwound
+
+
+def _end_by(signum: int) -> None:
+    """End this process by `signum` with its default action, after flushing what it printed.
+
+    Not only the convention (a caller tells "stopped" from "failed" by how a child ended): with
+    `python -m tracker`, CPython ends by SIGINT anyway if a KeyboardInterrupt ever passed out of
+    an exec() or eval() of a string (dataclasses and namedtuples made while the signal landed),
+    whatever exit code the program chose. Ending by the signal every time makes that moot."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's documented lazy pattern)."""
 
@@ -187,11 +209,14 @@ class LazyGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        global _stopped_by
         verdict(EXIT_OK)
+        _stopped_by = 0
         try:
             with closed_stdout_exits_quietly():  # the command, its --help and its output
                 return super().invoke(ctx)
         except KeyboardInterrupt as exc:  # (click alone would say "Aborted!" and exit 1)
+            _stopped_by = int(getattr(exc, "signum", signal.SIGINT))
             try:
                 click.echo("\ntracker: 已中断 interrupted", err=True)
             except OSError:
@@ -248,6 +273,8 @@ def main() -> None:
             if sys.stdout is not None:
                 sys.stdout.flush()
     except SystemExit:
+        if _stopped_by and os.name == "posix":
+            _end_by(_stopped_by)
         raise
     except (OSError, OtherPipeError) as caught:
         exc = caught.error if isinstance(caught, OtherPipeError) else caught
