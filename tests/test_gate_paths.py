@@ -190,11 +190,13 @@ def test_hidden_and_unportable_names_fail(repo: Path, rel: str):
     assert ("path-form", rel) in rules(check(repo, "--no-status"))
 
 
-def test_an_evidence_name_that_reads_differently_from_what_it_is_fails(repo: Path):
+@pytest.mark.parametrize("mark", ["\u202e", "\u200f", "\u061c", "\ufeff"])
+def test_an_evidence_name_that_reads_differently_from_what_it_is_fails(repo: Path, mark: str):
     # U+202E shows "验收fdp.exe" as "验收exe.pdf" in the pull request's file list, which the
     # unit's second editor approves; the site never links such a path (tracker.site.escape),
-    # so a filing citing it would show it as dead text.
-    rel = "evidence/east/2024-Q3/验收\u202efdp.exe"
+    # so a filing citing it would show it as dead text. A right-to-left mark, the Arabic letter
+    # mark and a BOM are as invisible.
+    rel = f"evidence/east/2024-Q3/验收{mark}fdp.exe"
     _write(repo, rel, "MZ")
     commit(repo, "acceptance", EAST)
     result = check(repo, "--no-status", "--format", "json")

@@ -133,6 +133,7 @@ def test_evidence_links_are_url_encoded(repo: Path, tmp_path: Path) -> None:
     "https://user:pw@x.example.invalid/",
     "https:///nohost",
     "https://x.example.invalid/\u202efdp.exe",
+    "https://x.example.invalid/\u200ffdp.exe",
     "HTTPS://x.example.invalid/",
 ])
 def test_validation_and_the_site_agree_on_what_is_a_link(repo: Path, url: str) -> None:

@@ -11,7 +11,8 @@ from tests.conftest import copy_base
 from tests.site_helpers import build, search_index
 from tracker.site.escape import https_url
 
-BAD = ("\x00", "\x1b", "\x07", "\u202e", "\u202d", "\u2066", "\u2069", "\x85")
+BAD = ("\x00", "\x1b", "\x07", "\u202e", "\u202d", "\u2066", "\u2069", "\x85",
+       "\u061c", "\u200e", "\u200f", "\ufeff")  # (and the marks: ALM, LRM, RLM; a BOM)
 
 
 def test_no_control_or_bidi_override_character_reaches_a_page(tmp_path: Path) -> None:
@@ -21,7 +22,8 @@ def test_no_control_or_bidi_override_character_reaches_a_page(tmp_path: Path) ->
     text = file.read_text("utf-8")
     text = text.replace("summary: 新建一个服务站",
                         'summary: "新建\\0一个\\e[31m服务站\\a \\u202etxt.exe\\u202c \\u2066x\\u2069 \\N"')
-    text = text.replace("problems: 用地紧张", 'problems: "用地\\u202d紧张"')
+    text = text.replace("problems: 用地紧张",
+                        'problems: "用地\\u202d紧张\\u061c \\u200e左\\u200f右\\ufeff"')
     text = text.replace("amendment_reason: 更正服务站数量", 'amendment_reason: "更正\\u202e数量"')
     file.write_text(text, "utf-8")
     out = tmp_path / "site"

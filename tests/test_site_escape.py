@@ -174,7 +174,8 @@ from tracker.site.pages import _finalize  # noqa: E402
 
 # Characters that matter to escaping, line breaking and control removal, and ordinary ones.
 _HOSTILE = st.sampled_from(list("a中 <>&\"'\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\x00\x1f\x7f\x9f")
-                           + ["\u2028", "\u2029", "\u202e", "\u2066", "\u2069", "\u200b"])
+                           + ["\u2028", "\u2029", "\u202e", "\u2066", "\u2069", "\u200b", "\u200e",
+                              "\u061c", "\ufeff"])
 
 
 @settings(max_examples=2000, deadline=None)

@@ -7,14 +7,13 @@ then `render_delta_markdown(delta, plan, lang)` for the comment). Both are pure.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from tracker import mdtext
 from tracker.model import Plan
 from tracker.status import CITY, Source, Status, label, light, round1
-from tracker.text import one_line
 
 
 class TargetMove(NamedTuple):
@@ -160,17 +159,9 @@ def _lang(lang: str) -> str:
     return lang if lang in TEXT else "en"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~#])")
-
-
 def md_text(text: str) -> str:
-    """Text for a Markdown table cell that stays text: HTML special characters as entities,
-    Markdown punctuation backslash-escaped (no image, link, emphasis or code span from data),
-    no @mention (a zero-width space after each `@`, as Dependabot writes them: the summary is
-    posted as a comment, and "@all" in a filing would notify a whole GitLab project), one line."""
-    text = one_line(text)  # (no control or bidi character: U+202E reorders what is read)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("@", "@&#8203;")
+    """Text for a Markdown table cell of a pull-request comment that stays text (mdtext)."""
+    return mdtext.md_text(text, comment=True)
 
 
 def _badge(kind: str, code: str | None, lang: str) -> str:

@@ -16,6 +16,8 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from tracker.text import BIDI, BOM, C1, SEPARATORS
+
 SAFE_SUFFIXES = frozenset({
     # documents (ofd: the Chinese e-document format; wps/et/dps: WPS Office)
     ".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps",
@@ -41,7 +43,7 @@ def safe_type(pure: PurePosixPath) -> bool:
 
 # Control characters, line separators, bidi embeddings/overrides/isolates (U+202E can make a
 # link read as something it is not) and whitespace never belong in a link.
-_BAD_URL_CHAR = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BAD_URL_CHAR = re.compile(f"[\x00-\x20{C1}{SEPARATORS}{BIDI}{BOM}]")
 
 
 def is_https_link(url: str) -> bool:

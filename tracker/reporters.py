@@ -14,6 +14,7 @@ from typing import IO
 
 from tracker import jsonfmt
 from tracker.diagnostics import Diagnostic, Report, Severity, escape_undecodable
+from tracker.text import BIDI, BOM, C1, SEPARATORS
 
 
 def _location(d: Diagnostic) -> str:
@@ -24,8 +25,7 @@ def _location(d: Diagnostic) -> str:
 
 # C0/C1 controls (ESC starts terminal sequences, a line break would start a line of its own in
 # a CI log: `::error::` is a GitHub workflow command), bidi overrides and line separators.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                          "\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0a-\x1f{C1}{SEPARATORS}{BIDI}{BOM}]")
 
 
 def printable(text: str) -> str:

@@ -30,6 +30,7 @@ from tracker.gate.git import Change, is_utf8, shown_path
 from tracker.model import Unit
 from tracker.periods import Period
 from tracker.repository import display_path
+from tracker.text import BIDI, BOM, C1, SEPARATORS
 
 DATA_FOLDERS = ("submissions", "evidence")
 REGULAR_FILE = ("100644", "100755")
@@ -37,7 +38,7 @@ _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 # Characters no Windows checkout can hold, control characters, and the line separators and bidi
 # controls that make a name read differently from what it is ("fdp.exe" after U+202E reads
 # "exe.pdf"), which the site never links (tracker.site.escape).
-_FORBIDDEN = re.compile('[\x00-\x1f\x7f-\x9f<>:"|?*\\\\\u2028\u2029\u202a-\u202e\u2066-\u2069]')
+_FORBIDDEN = re.compile(f'[\\x00-\\x1f<>:"|?*\\\\{C1}{SEPARATORS}{BIDI}{BOM}]')
 # Windows device names, with or without an extension: COM¹–³ and LPT¹–³ too, and CONIN$ and
 # CONOUT$ (git for Windows refuses to check any of them out).
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?\Z", re.I)

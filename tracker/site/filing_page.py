@@ -51,6 +51,7 @@ from tracker.provenance import Provenance
 from tracker.site.escape import Markup
 from tracker.site.pages import ASSETS, NavSection, Page, ShippedFile, SiteContent
 from tracker.site.pages import Generator as _Generator
+from tracker.text import BIDI, BOM, C1, SEPARATORS
 
 PREFIX = "file"  # the filing pages live under file/
 VENDOR = ASSETS / "vendor"
@@ -83,7 +84,7 @@ def json_for_script(data: Any) -> str:
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_SCRIPT_UNSAFE = re.compile("[<>&\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SCRIPT_UNSAFE = re.compile(f"[<>&{C1}{SEPARATORS}{BIDI}{BOM}]")
 
 
 def _description(node: dict[str, Any]) -> str:

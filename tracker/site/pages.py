@@ -49,6 +49,7 @@ from tracker.site import charts, labels
 from tracker.site.escape import Markup, clean_text, escape, https_url, one_line, repo_path
 from tracker.site.progress import quiet
 from tracker.site.timeline import Moment, Timeline
+from tracker.text import BIDI, BOM, C1, SEPARATORS
 from tracker.yamlio import parse_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -362,7 +363,7 @@ def _finalize(value: Any) -> Any:
 
 # A string with no control character, line break (of any kind str.splitlines knows) or bidi
 # control: _finalize's answer for it is plain escaping.
-_PLAIN = re.compile("[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*")
+_PLAIN = re.compile(f"[^\x00-\x1f{C1}{SEPARATORS}{BIDI}{BOM}]*")
 
 
 def pre_text(text: str) -> Markup:
