@@ -332,3 +332,39 @@ def test_a_files_earlier_versions_together_are_read_up_to_the_size_cap(tmp_path:
     assert sum(len(v.text.encode("utf-8")) for v in shown) <= 100_000  # type: ignore[union-attr]
     assert [v.text is not None for v in versions] == [True, False, False, False, True]
     assert all(v.size and v.size > 60_000 for v in versions[1:4])
+
+
+def test_a_version_only_a_merged_branch_held_is_not_published(tmp_path: Path) -> None:
+    # A pull request is judged by its net change. Its first commit wrote a phone number into a
+    # filing and its second took it out; merged with a merge commit, both commits are in main's
+    # history, and the site published the first as an "earlier version" no check had seen.
+    root, east_q2, text = _committed_east_q2(tmp_path)
+    git(root, "checkout", "-qb", "amend")
+    amended = text.replace("revision: 2", "revision: 3").replace(
+        "amendment_reason: 更正服务站数量", "amendment_reason: 补报新建服务站")
+    centres = "centres:\n    value: 1"
+    east_q2.write_text(amended.replace(centres, "centres:\n    value: 2\n    note: 联系人 13900001234"),
+                       encoding="utf-8")
+    git(root, "commit", "-qam", "draft", author=BOB, date="2024-07-20T09:00:00+08:00")
+    east_q2.write_text(amended.replace(centres, "centres:\n    value: 3"), encoding="utf-8")
+    git(root, "commit", "-qam", "final", author=BOB, date="2024-07-21T09:00:00+08:00")
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge amend", "amend", author=ALICE,
+        date="2024-07-22T09:00:00+08:00")
+
+    prov = provenance.read(root)
+    versions = prov.versions("submissions/east/2024-Q2.yaml")
+    assert [(v.commit.author, v.on_main) for v in versions] == [("张三", True), ("Bob Li", False)]
+    assert versions[1].text is None  # not even read
+
+    out = tmp_path / "site"
+    build(root, out, date(2024, 6, 30))
+    page = (out / "texts/east.html").read_text(encoding="utf-8")
+    assert "13900001234" not in page
+    shown = re.findall(r'<details class="tk-version">(.*?)</details>', page, re.S)
+    assert len(shown) == 2  # newest first: the branch's draft, named only; then main's
+    assert "只出现在合并前的分支上" in shown[0] and "tk-filing-text" not in shown[0]
+    assert "centres:\n    value: 1" in html.unescape(shown[1])
+    # What the amendment changed is measured from what main held before it: 1 → 3, not 2 → 3.
+    row = text_of(main_content((out / "ledger.html").read_text(encoding="utf-8")))
+    assert "分拣中心:1 → 3" in row and "2 → 3" not in row

@@ -10,8 +10,11 @@ repository give an empty provenance that says why.
 
 For every amended file, the text of each earlier version (what the amendment changed) is read
 too: all of them in ONE `git cat-file --batch` process fed every `<commit>:<path>` at once,
-never one `git show` per version. Git keeps versions no check ever saw (a pull request is judged
-by its net change, so one of its commits can hold anything); a version larger than the size cap
+never one `git show` per version. Git keeps versions no check ever saw: a pull request is judged
+by its net change, so one of its commits can hold anything, and a merge commit brings all of
+them into main's history. Only the versions the main line held (the files as they were at each
+commit of HEAD's first parents, read in one more `git log` pass) are published; the others are
+named, by commit, without their text. A version larger than the size cap
 of the files themselves (`--max-file-size`) is not read, nor one that would bring a file's
 earlier versions together (newest first) over that cap: their sizes are asked first, of one
 `git cat-file --batch-check` process, and the site names them without showing them.
@@ -89,6 +92,9 @@ class Version:
     commit: Commit
     text: str | None
     size: int | None = None  # set when the version was not read: over the size cap
+    # False for a version the main line never held (a commit inside a merged pull request, which
+    # no check saw): not read, not published
+    on_main: bool = True
 
 
 @dataclass
@@ -194,17 +200,26 @@ def _read(repo: object, root: Path, folder: str, versions: bool = True,
         "--", f"{prefix}{folder}",
     )
     files = parse_log(out, prefix)
-    earlier = read_versions(top, files, prefix, max_bytes) if versions else {}
+    earlier: dict[str, list[Version]] = {}
+    if versions and any(h.amended for h in files.values()):
+        held = parse_main_line(run(
+            "log", "--first-parent", "-m", "--no-renames", "--raw", "--no-abbrev", "-z",
+            "--format=", "--", f"{prefix}{folder}",
+        ), prefix)
+        earlier = read_versions(top, files, prefix, max_bytes, held)
     return Provenance(STATE_OK, head=head, dirty=dirty, files=files, uncommitted=uncommitted,
                       earlier=earlier, prefix=prefix)
 
 
 def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, list[Version]]:
+                  max_bytes: int = DEFAULT_MAX_BYTES,
+                  held: dict[str, set[str]] | None = None) -> dict[str, list[Version]]:
     """For each amended file, the text at every commit before its latest one (oldest first).
-    A file's earlier versions are read newest first while together they stay within
-    `max_bytes`, the size cap of one file; one that would pass it is not read (text None, size
-    given), and older ones that still fit are (a padded version must not hide the real ones).
+    With `held` (parse_main_line), a version whose blob the main line never held is not read
+    (on_main False). A file's earlier versions are read newest first while together they stay
+    within `max_bytes`, the size cap of one file; one that would pass it is not read (text
+    None, size given), and older ones that still fit are (a padded version must not hide the
+    real ones).
 
     One `git cat-file --batch-check` process for the sizes and one `git cat-file --batch` for
     the texts, whatever the number of versions (a province may have hundreds of amendments;
@@ -217,13 +232,16 @@ def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
     if not wanted:
         return {}
     specs = [f"{c.sha}:{prefix}{rel}" for rel, c in wanted]
-    sizes = object_sizes(top, specs)
+    blobs_of = blob_headers(top, specs)
+    sizes = [b[1] if b else None for b in blobs_of]
+    on_main = [held is None or (b is not None and b[0] in held.get(rel, ()))
+               for (rel, _), b in zip(wanted, blobs_of, strict=True)]
     readable: list[int] = []
     budget: dict[str, int] = {}
     for i in reversed(range(len(wanted))):  # newest first within each file
         rel, size = wanted[i][0], sizes[i]
         left = budget.get(rel, max_bytes)
-        if size is not None and size <= left:
+        if on_main[i] and size is not None and size <= left:
             readable.append(i)
             budget[rel] = left - size
     readable.reverse()
@@ -231,20 +249,45 @@ def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
     for i, blob in zip(readable, cat_files(top, [specs[i] for i in readable]), strict=True):
         blobs[i] = blob
     out: dict[str, list[Version]] = {}
-    for (rel, commit), blob, size in zip(wanted, blobs, sizes, strict=True):
+    for (rel, commit), blob, size, kept in zip(wanted, blobs, sizes, on_main, strict=True):
         text = None
         if blob is not None:
             try:
                 text = blob.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = None
+        if not kept:
+            out.setdefault(rel, []).append(Version(commit, None, None, on_main=False))
+            continue
         out.setdefault(rel, []).append(Version(commit, text, None if blob is not None else size))
     return out
 
 
-def object_sizes(top: Path, specs: Sequence[str]) -> list[int | None]:
-    """The sizes of the blobs `<rev>:<path>` names, in order (None for one git does not have or
-    that is not a blob), from a single `git cat-file --batch-check` process."""
+def parse_main_line(out: str, prefix: str = "") -> dict[str, set[str]]:
+    """Parse `git log --first-parent -m --no-renames --raw --no-abbrev -z --format=`: for each
+    path (relative to `prefix`), every blob it had on the main line. A merge commit's entries
+    are its change against its first parent: what the merge brought to the main line.
+
+    Each entry is a header `:<modes> <old> <new> <status>` and one path (no renames), read as a
+    pair, so a path that looks like a header is still a path."""
+    held: dict[str, set[str]] = {}
+    tokens = out.split("\x00")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if not token.startswith(":") or i + 1 >= len(tokens):
+            i += 1
+            continue
+        fields, path = token.split(), tokens[i + 1]
+        i += 2
+        if len(fields) >= 5 and path.startswith(prefix) and not fields[4].startswith("D"):
+            held.setdefault(path[len(prefix):], set()).add(fields[3])
+    return held
+
+
+def blob_headers(top: Path, specs: Sequence[str]) -> list[tuple[str, int] | None]:
+    """The object id and size of each blob `<rev>:<path>` names, in order (None for one git
+    does not have or that is not a blob), from a single `git cat-file --batch-check` process."""
     if not specs:
         return []
     request = "".join(f"{spec}\n" for spec in specs).encode("utf-8")
@@ -252,11 +295,11 @@ def object_sizes(top: Path, specs: Sequence[str]) -> list[int | None]:
         ["git", "-c", "core.quotepath=off", "cat-file", "--batch-check"], cwd=top,
         input=request, capture_output=True, check=True,
     )
-    out: list[int | None] = []
+    out: list[tuple[str, int] | None] = []
     for line in done.stdout.split(b"\n")[:len(specs)]:
         header = line.split(b" ")
         blob = len(header) == 3 and header[1] == b"blob" and header[2].isdigit()
-        out.append(int(header[2]) if blob else None)
+        out.append((header[0].decode("ascii", "replace"), int(header[2])) if blob else None)
     out.extend([None] * (len(specs) - len(out)))
     return out
 

@@ -779,7 +779,8 @@ class Generator:
         cached = self._changes.get(f.path)
         if cached is not None:
             return cached
-        versions = self.prov.versions(f.path) if self.prov.available else []
+        versions = [v for v in (self.prov.versions(f.path) if self.prov.available else [])
+                    if v.on_main]  # the version before, as main held it
         out: list[dict[str, Any]] = []
         if versions and versions[-1].text is not None:
             out = value_changes(versions[-1].text, f, self.plan)
