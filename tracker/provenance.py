@@ -250,15 +250,15 @@ def read_versions(top: Path, files: dict[str, FileHistory], prefix: str = "",
         blobs[i] = blob
     out: dict[str, list[Version]] = {}
     for (rel, commit), blob, size, kept in zip(wanted, blobs, sizes, on_main, strict=True):
+        if not kept:
+            out.setdefault(rel, []).append(Version(commit, None, None, on_main=False))
+            continue
         text = None
         if blob is not None:
             try:
                 text = blob.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = None
-        if not kept:
-            out.setdefault(rel, []).append(Version(commit, None, None, on_main=False))
-            continue
         out.setdefault(rel, []).append(Version(commit, text, None if blob is not None else size))
     return out
 
