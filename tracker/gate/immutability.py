@@ -1,5 +1,6 @@
-"""What may change in merged data: filings only by amendment, filings and registers never
-deleted or renamed, 销号 decisions (reviews/<task>.yaml) only appended to."""
+"""What may change in merged data: filings only by amendment (their text, not only their
+data), filings and registers never deleted or renamed, 销号 decisions (reviews/<task>.yaml)
+only appended to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from tracker.gate.git import Change
 from tracker.gate.paths import Where, kind_of
 from tracker.model import Filing
 from tracker.yamlio import Document, parse_text
+
+_BOM = b"\xef\xbb\xbf"
 
 
 def parse_blob(raw: bytes | None, shown: str) -> Document | None:
@@ -41,12 +44,24 @@ def immutability(changes: list[Change], where: Where,
         if ch.status not in ("M", "T") or kind_of(where.rel(ch.path)) != "filing":
             continue
         shown = where.shown(ch.path)
-        new = parse_blob(blobs.get(ch.new_blob), shown)
-        if new is None:
+        old_raw, new_raw = blobs.get(ch.old_blob), blobs.get(ch.new_blob)
+        new = parse_blob(new_raw, shown)
+        if new is None or new_raw is None:
             continue  # unreadable: validation reports it
-        old = parse_blob(blobs.get(ch.old_blob), shown)
-        if old is not None and old.data == new.data:
-            continue  # only comments or layout changed
+        old = parse_blob(old_raw, shown)
+        if ch.status == "M" and old is not None and old_raw is not None and old.data == new.data:
+            if filed_text(old_raw) == filed_text(new_raw):
+                continue  # saved again as it was: a BOM, line endings, the final newline
+            # The same data in other words: comments or layout. The site shows the text as
+            # filed (texts/<unit>), so this too is a change of the record.
+            line, column = first_difference(old_raw, new_raw)
+            out.append(diag(
+                shown, (line, column), "immutable-edit",
+                f"已合并的报送的原文被修改：第 {line} 行与已合并的版本不同(数据没有变，改的是注释或书写格式)。"
+                "网站按原文公布每份报送，原文的改动也必须作为修订",
+                hint=f"把这处改回已合并的样子；确需修改时运行 tracker amend {ch.path}(revision 加 1)，"
+                     "并在 amendment_reason 中说明。"))
+            continue
         new_rev, new_reason = _int(new.data.get("revision")), new.data.get("amendment_reason")
         old_rev = _int(old.data.get("revision")) if old is not None else None
         old_reason = old.data.get("amendment_reason") if old is not None else None
@@ -78,6 +93,30 @@ def immutability(changes: list[Change], where: Where,
                 hint="reported_on 是首次报送的日期，修订时保持不变；修订的日期由 git 提交记录。",
             ))
     return out
+
+
+def filed_text(raw: bytes) -> bytes:
+    """A filing's text as the site shows it, without what saving it again may change: a UTF-8
+    BOM (Notepad), CRLF line endings (Windows, where git does not convert them) and the
+    newlines at the end. Any other byte is the record."""
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
+    return raw.replace(b"\r\n", b"\n").rstrip(b"\n")
+
+
+def first_difference(old: bytes, new: bytes) -> tuple[int, int]:
+    """Line and column (from 1) in `new` where its text (`filed_text`) first differs from
+    `old`'s; past the end of `new`'s last line when only `old` goes on."""
+    before = filed_text(old).decode("utf-8", "replace").split("\n")
+    after = filed_text(new).decode("utf-8", "replace").split("\n")
+    for i, (a, b) in enumerate(zip(before, after, strict=False)):
+        if a != b:
+            same = next((j for j, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                        min(len(a), len(b)))
+            return i + 1, same + 1
+    if len(after) > len(before):
+        return len(before) + 1, 1
+    return len(after), len(after[-1]) + 1
 
 
 def new_filings(changes: list[Change], where: Where, filings: list[Filing]) -> list[Diagnostic]:
