@@ -6,6 +6,7 @@ A pull request is judged by what it would do to the base branch (docs/workflow.m
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,8 +20,16 @@ from tracker.gate import history
 from tracker.gate.authorization import authorize, base_units, signatures
 from tracker.gate.context import reads_every_unit
 from tracker.gate.delta import context_docs, status_delta
-from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
-from tracker.gate.immutability import immutability, new_filings
+from tracker.gate.git import (
+    Change,
+    Commit,
+    Git,
+    cat_blobs,
+    is_utf8,
+    parse_raw_diff,
+    start_cat_blobs,
+)
+from tracker.gate.immutability import changed_evidence, cited_evidence, immutability, new_filings
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
 from tracker.gate.timeliness import timeliness
 from tracker.periods import today_in
@@ -241,6 +250,11 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(outdated)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
+    evidence = changed_evidence(changes, where)  # replaced, deleted or renamed
+    if evidence:
+        report.extend(cited_evidence(changes, where, evidence, blobs,
+                                     lambda needles: _citing(git, where, base, needles),
+                                     settings.max_bytes))
     if head_plan is not None and loaded.repo is not None:
         zone = head_plan.info.timezone
         # (a path main changed too is judged after main is merged in: git-outdated says so)
@@ -263,3 +277,21 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         result.delta, result.delta_markdown = status_delta(
             settings, git, where, loaded, scope, changes, blobs, context, every_unit)
     return result
+
+
+def _citing(git: Git, where: Where, base: str, needles: list[str]) -> dict[str, bytes | None]:
+    """The base branch's filings whose text holds one of `needles` (toplevel path → text):
+    one `git grep` over the base's filings (fixed strings, names only, with the options that
+    keep its output independent of the runner's configuration), one `cat-file`."""
+    # Filings only (`*` of a glob pathspec stops at "/"): registers are most of the bytes.
+    folder = re.sub(r"([*?\[\\])", r"\\\1", where.prefix) + "submissions"
+    found = git.run("grep", "-l", "-z", "-F", "--no-color", "--no-textconv", "--full-name",
+                    "--no-recurse-submodules", *(arg for n in needles for arg in ("-e", n)),
+                    base, "--", f":(glob){folder}/*/*.yaml", check=False)
+    if found.returncode not in (0, 1):  # 1: nothing found
+        raise GitError(f"git grep 失败：{found.stderr.decode('utf-8', 'replace').strip()}")
+    prefix = f"{base}:"
+    names = (raw.decode("utf-8", "surrogateescape") for raw in found.stdout.split(b"\0") if raw)
+    paths = [name[len(prefix):] for name in names if name.startswith(prefix)]
+    texts = cat_blobs(git, [prefix + p for p in paths if kind_of(where.rel(p)) == "filing"])
+    return {name[len(prefix):]: raw for name, raw in texts.items()}
