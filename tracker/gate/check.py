@@ -29,7 +29,13 @@ from tracker.gate.git import (
     parse_raw_diff,
     start_cat_blobs,
 )
-from tracker.gate.immutability import changed_evidence, cited_evidence, immutability, new_filings
+from tracker.gate.immutability import (
+    changed_evidence,
+    citation_needles,
+    cited_evidence,
+    immutability,
+    new_filings,
+)
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
 from tracker.gate.timeliness import timeliness
 from tracker.periods import today_in
@@ -155,12 +161,32 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
            context: Background | None, log_proc: subprocess.Popen[bytes],
            diff_proc: subprocess.Popen[bytes], side_proc: subprocess.Popen[bytes],
            every_unit: bool = True) -> CheckResult:
+    diff = git.finish(diff_proc, check=False)
+    citing = _Citing(git, where, settings.base)
+    changes = parse_raw_diff(diff.stdout) if diff.returncode == 0 else []
+    evidence = changed_evidence(changes, where)  # replaced, deleted or renamed
+    if evidence and not any(ch.status in ("M", "T") and kind_of(where.rel(ch.path)) == "filing"
+                            for ch in changes):
+        # Amending no filing, the pull request cannot cover a change of cited evidence: the
+        # base's filings that may cite it are searched by git while the plan is read and the
+        # files are validated (tracker.gate.immutability.cited_evidence).
+        citing.start(citation_needles(evidence))
+    try:
+        return _judge(settings, git, where, day, context, log_proc, diff, side_proc, every_unit,
+                      citing)
+    finally:
+        citing.close()
+
+
+def _judge(settings: CheckSettings, git: Git, where: Where, day: date,
+           context: Background | None, log_proc: subprocess.Popen[bytes],
+           diff: subprocess.CompletedProcess[bytes], side_proc: subprocess.Popen[bytes],
+           every_unit: bool, citing: _Citing) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
     # The plan does not depend on what git says: read it while git works.
     plan_part = load_plan(where.root, max_bytes=settings.max_bytes)
     log = git.finish(log_proc, check=False)
-    diff = git.finish(diff_proc, check=False)
     side = git.finish(side_proc, check=False)
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
@@ -250,10 +276,9 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(outdated)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
-    evidence = changed_evidence(changes, where)  # replaced, deleted or renamed
+    evidence = changed_evidence(changes, where)
     if evidence:
-        report.extend(cited_evidence(changes, where, evidence, blobs,
-                                     lambda needles: _citing(git, where, base, needles),
+        report.extend(cited_evidence(changes, where, evidence, blobs, citing.read,
                                      settings.max_bytes))
     if head_plan is not None and loaded.repo is not None:
         zone = head_plan.info.timezone
@@ -279,19 +304,44 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     return result
 
 
-def _citing(git: Git, where: Where, base: str, needles: list[str]) -> dict[str, bytes | None]:
-    """The base branch's filings whose text holds one of `needles` (toplevel path → text):
-    one `git grep` over the base's filings (fixed strings, names only, with the options that
-    keep its output independent of the runner's configuration), one `cat-file`."""
-    # Filings only (`*` of a glob pathspec stops at "/"): registers are most of the bytes.
-    folder = re.sub(r"([*?\[\\])", r"\\\1", where.prefix) + "submissions"
-    found = git.run("grep", "-l", "-z", "-F", "--no-color", "--no-textconv", "--full-name",
-                    "--no-recurse-submodules", *(arg for n in needles for arg in ("-e", n)),
-                    base, "--", f":(glob){folder}/*/*.yaml", check=False)
-    if found.returncode not in (0, 1):  # 1: nothing found
-        raise GitError(f"git grep 失败：{found.stderr.decode('utf-8', 'replace').strip()}")
-    prefix = f"{base}:"
-    names = (raw.decode("utf-8", "surrogateescape") for raw in found.stdout.split(b"\0") if raw)
-    paths = [name[len(prefix):] for name in names if name.startswith(prefix)]
-    texts = cat_blobs(git, [prefix + p for p in paths if kind_of(where.rel(p)) == "filing"])
-    return {name[len(prefix):]: raw for name, raw in texts.items()}
+class _Citing:
+    """The base branch's filings whose text holds one of some needles (toplevel path → text;
+    tracker.gate.immutability.citation_needles): one `git grep` over the base's filings
+    (fixed strings, names only, with the options that keep its output independent of the
+    runner's configuration), then one `cat-file`. `start` runs the grep beside other work."""
+
+    def __init__(self, git: Git, where: Where, base: str) -> None:
+        self.git, self.where, self.base = git, where, base
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.needles: list[str] = []
+
+    def start(self, needles: list[str]) -> None:
+        # Filings only (`*` of a glob pathspec stops at "/"): registers are most of the bytes.
+        folder = re.sub(r"([*?\[\\])", r"\\\1", self.where.prefix) + "submissions"
+        self.needles = needles
+        self.proc = self.git.start(
+            "grep", "-l", "-z", "-F", "--no-color", "--no-textconv", "--full-name",
+            "--no-recurse-submodules", *(arg for n in needles for arg in ("-e", n)),
+            self.base, "--", f":(glob){folder}/*/*.yaml")
+
+    def read(self, needles: list[str]) -> dict[str, bytes | None]:
+        if self.proc is None or not set(needles) <= set(self.needles):
+            self.close()
+            self.start(needles)
+        assert self.proc is not None
+        found = self.git.finish(self.proc, check=False)
+        self.proc = None
+        if found.returncode not in (0, 1):  # 1: nothing found
+            raise GitError(f"git grep 失败：{found.stderr.decode('utf-8', 'replace').strip()}")
+        prefix = f"{self.base}:"
+        names = (raw.decode("utf-8", "surrogateescape") for raw in found.stdout.split(b"\0") if raw)
+        paths = [name[len(prefix):] for name in names if name.startswith(prefix)]
+        texts = cat_blobs(self.git, [prefix + p for p in paths
+                                     if kind_of(self.where.rel(p)) == "filing"])
+        return {name[len(prefix):]: raw for name, raw in texts.items()}
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            self.proc.communicate()
+        self.proc = None
