@@ -216,6 +216,30 @@ def test_a_citation_is_found_however_it_is_written(repo: Path, written: str):
     assert ("immutable-evidence", PHOTO) in rules(check(repo, "--no-status"))
 
 
+def test_the_needles_hold_a_run_of_every_name_and_a_backslash():
+    from tracker.gate.immutability import citation_needles
+
+    assert citation_needles(["evidence/east/验收 文件(一).pdf", "evidence/east/it's.pdf",
+                             "evidence/east/a/photo.jpg"]) == ["\\", "photo.jpg", "s.pdf", "文件(一).pdf"]
+    assert "" in citation_needles(["evidence/east/' '"])  # nothing literal: every filing
+
+
+def test_a_name_with_nothing_literal_in_it_is_still_found(repo: Path):
+    # A name of a space and quotes may be spelled in so many ways that every filing is read.
+    name = "evidence/east/2024-Q2/' '"
+    git(repo, "checkout", "-q", "main")
+    (repo / name).write_text("说明\n", "utf-8")
+    edit(repo / Q2, f"path: {PHOTO}}}", f"path: \"{name}\"}}")
+    commit(repo, "cite it", EAST)
+    git(repo, "checkout", "-q", "-B", "pr")
+    (repo / name).write_text("换过的说明\n", "utf-8")
+    commit(repo, "replace it", EAST)
+    result = check(repo, "--no-status")
+    assert result.exit_code == 1
+    assert re.search(rf"^{re.escape(name)}: error: .*\[immutable-evidence\]$", result.stdout, re.M), \
+        result.stdout
+
+
 def test_a_citation_by_another_unit_counts(repo: Path):
     git(repo, "checkout", "-q", "main")
     (repo / "submissions/west/2024-Q2.yaml").write_text(

@@ -319,10 +319,21 @@ class _Citing:
         # Filings only (`*` of a glob pathspec stops at "/"): registers are most of the bytes.
         folder = re.sub(r"([*?\[\\])", r"\\\1", self.where.prefix) + "submissions"
         self.needles = needles
+        # The needles are read from standard input (one a line: none holds a line break), not
+        # the command line, which a pull request renaming a folder of evidence would overflow
+        # on Windows (32,767 characters); git reads them all before it searches. An empty
+        # needle (a name of spaces and quotes) matches every filing only as `-e ""`.
         self.proc = self.git.start(
             "grep", "-l", "-z", "-F", "--no-color", "--no-textconv", "--full-name",
-            "--no-recurse-submodules", *(arg for n in needles for arg in ("-e", n)),
-            self.base, "--", f":(glob){folder}/*/*.yaml")
+            "--no-recurse-submodules", "-f", "-", *(["-e", ""] if "" in needles else []),
+            self.base, "--", f":(glob){folder}/*/*.yaml", stdin=True)
+        stdin, self.proc.stdin = self.proc.stdin, None  # finish() must not write to it
+        assert stdin is not None
+        try:
+            stdin.write("".join(f"{n}\n" for n in needles if n).encode("utf-8"))
+            stdin.close()
+        except OSError:
+            pass  # git has gone: read() reports its error
 
     def read(self, needles: list[str]) -> dict[str, bytes | None]:
         if self.proc is None or not set(needles) <= set(self.needles):
