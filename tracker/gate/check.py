@@ -172,16 +172,17 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         # files are validated (tracker.gate.immutability.cited_evidence).
         citing.start(citation_needles(evidence))
     try:
-        return _judge(settings, git, where, day, context, log_proc, diff, side_proc, every_unit,
-                      citing)
+        return _judge(settings, git, where, day, context, log_proc, diff, changes, side_proc,
+                      every_unit, evidence, citing)
     finally:
         citing.close()
 
 
 def _judge(settings: CheckSettings, git: Git, where: Where, day: date,
            context: Background | None, log_proc: subprocess.Popen[bytes],
-           diff: subprocess.CompletedProcess[bytes], side_proc: subprocess.Popen[bytes],
-           every_unit: bool, citing: _Citing) -> CheckResult:
+           diff: subprocess.CompletedProcess[bytes], changes: list[Change],
+           side_proc: subprocess.Popen[bytes], every_unit: bool, evidence: dict[str, Change],
+           citing: _Citing) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
     # The plan does not depend on what git says: read it while git works.
@@ -199,7 +200,6 @@ def _judge(settings: CheckSettings, git: Git, where: Where, day: date,
         return CheckResult(Report([_shallow(
             root_shown, f"{base} 与 HEAD 没有共同的祖先提交：历史不完整(浅克隆)或不是同一个仓库")],
             [root_shown]), base)
-    changes = parse_raw_diff(diff.stdout)
     # Which commits changed each path (a merge's own resolution included).
     commits = history.read(git, log.stdout, changes)
     if any(c.merge for c in commits) and len(bases := history.merge_bases(git, base)) > 1:
@@ -276,7 +276,6 @@ def _judge(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(outdated)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
-    evidence = changed_evidence(changes, where)
     if evidence:
         report.extend(cited_evidence(changes, where, evidence, blobs, citing.read,
                                      settings.max_bytes))
