@@ -240,11 +240,12 @@ def test_well_formed_paths_pass(repo: Path):
 
 
 def test_a_units_own_paths_are_still_its_own(repo: Path):
-    # The maintainers' share grew; a unit's own folder did not shrink.
-    (repo / "evidence/east/2024-Q2/photo.txt").write_text("新照片", "utf-8")
+    # The maintainers' share grew; a unit's own folder did not shrink. (A new photo: the one
+    # on main is cited by a merged filing, tests/test_gate_records.py.)
+    _write(repo, "evidence/east/2024-Q2/新照片.jpg", "新照片")
     commit(repo, "new photo", EAST)
     assert check(repo, "--no-status").exit_code == 0
     git(repo, "checkout", "-q", "-B", "pr", "main")
-    (repo / "evidence/east/2024-Q2/photo.txt").write_text("新照片", "utf-8")
+    _write(repo, "evidence/east/2024-Q2/新照片.jpg", "新照片")
     commit(repo, "new photo", WEST)
-    assert ("auth-unit-editor", "evidence/east/2024-Q2/photo.txt") in rules(check(repo, "--no-status"))
+    assert ("auth-unit-editor", "evidence/east/2024-Q2/新照片.jpg") in rules(check(repo, "--no-status"))

@@ -182,11 +182,14 @@ def test_an_amendment_on_a_branch_main_squash_merged_is_told_to_merge_main_only(
     assert "main 上还没有这份报送" not in result.stdout
 
 
-def test_a_layout_only_change_of_a_merged_filing_is_not_an_edit(repo: Path):
+def test_a_comment_only_change_of_a_merged_filing_is_an_edit(repo: Path):
+    # The site shows the text as filed: a comment is part of the record (tests/test_gate_records.py).
     path = repo / "submissions/east/2024-Q1.yaml"
     path.write_text("# 东区 2024 年第一季度\n" + path.read_text("utf-8"), "utf-8")
     commit(repo, "comment", EAST)
-    assert check(repo).exit_code == 0
+    result = check(repo)
+    assert result.exit_code == 1
+    assert re.search(r"^submissions/east/2024-Q1.yaml:1:1: error: .*\[immutable-edit\]$", result.stdout, re.M)
 
 
 def test_a_deleted_filing_fails(repo: Path):

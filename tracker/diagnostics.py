@@ -146,6 +146,8 @@ RULES: dict[str, Rule] = {
         _r("path-file-type", "submissions/ 或 evidence/ 下的条目不是普通文件(符号链接或子模块)",
            "提交真实的文件，不要用符号链接或子模块。"),
         _r("immutable-review", "已合并的销号决定被修改或删除", "销号决定只能追加：在 decisions 末尾加一条新的决定。"),
+        _r("immutable-evidence", "已合并的报送引用的佐证材料被替换、删除或改名，却没有修订引用它的报送",
+           "已被引用的佐证材料不要替换：新的材料用新的文件名上传，并修订引用它的报送(revision 加 1，填写 amendment_reason)。"),
         _r("timeliness-future", "报送日期 reported_on 晚于今天，或报送的期次还没有开始",
            "reported_on 填写实际报送的日期(今天或更早)；只报送已经开始的期次。"),
         _r("timeliness-backdated", "报送日期 reported_on 早于这份报送第一次提交的日期(倒填日期)",

@@ -49,10 +49,12 @@ def check_command(base: str, root: Path, max_bytes: int, fmt: str, require_signe
                             or one differing only by case from another
       path-encoding         a file name that is not UTF-8
       path-file-type        a symlink or submodule under submissions/ or evidence/
-      immutable-edit        a merged filing changed without revision + 1 and a reason,
-                            or a new filing whose revision is not 1
+      immutable-edit        a merged filing's text changed (a comment too) without
+                            revision + 1 and a reason, or a new filing whose revision is not 1
       immutable-delete      a merged filing or register deleted or renamed
       immutable-review      a merged 销号 decision (reviews/) edited or removed
+      immutable-evidence    evidence a merged filing cites replaced, deleted or renamed
+                            without an amendment of a filing that cites it
       timeliness-future     a new filing's reported_on after today (plan's time zone),
                             or its period not begun yet
       timeliness-backdated  a new filing's reported_on before its first commit

@@ -10,8 +10,10 @@ One module per family of rules, so that each can be audited in one place:
     paths.py          who owns a path (a unit its own folders, the maintainers everything
                       else), and what a path under submissions/ or evidence/ may be
     authorization.py  who may change which path: each changed path, for each commit
-    immutability.py   merged filings only amended, filings and registers never deleted,
-                      销号 decisions (reviews/) only appended to
+    immutability.py   merged filings only amended (their text, not only their data),
+                      filings and registers never deleted, evidence merged filings cite
+                      changed only with an amendment, 销号 decisions (reviews/) only
+                      appended to
     timeliness.py     a new filing's reported_on neither in the future nor backdated
     delta.py          the status moves the pull request causes
     report.py         the Markdown for the pull request (comment and step summary)

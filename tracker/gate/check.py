@@ -6,6 +6,7 @@ A pull request is judged by what it would do to the base branch (docs/workflow.m
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,8 +20,22 @@ from tracker.gate import history
 from tracker.gate.authorization import authorize, base_units, signatures
 from tracker.gate.context import reads_every_unit
 from tracker.gate.delta import context_docs, status_delta
-from tracker.gate.git import Change, Commit, Git, is_utf8, parse_raw_diff, start_cat_blobs
-from tracker.gate.immutability import immutability, new_filings
+from tracker.gate.git import (
+    Change,
+    Commit,
+    Git,
+    cat_blobs,
+    is_utf8,
+    parse_raw_diff,
+    start_cat_blobs,
+)
+from tracker.gate.immutability import (
+    changed_evidence,
+    citation_needles,
+    cited_evidence,
+    immutability,
+    new_filings,
+)
 from tracker.gate.paths import Where, folders_to_list, kind_of, parse_listing, path_rules
 from tracker.gate.timeliness import timeliness
 from tracker.periods import today_in
@@ -146,12 +161,33 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
            context: Background | None, log_proc: subprocess.Popen[bytes],
            diff_proc: subprocess.Popen[bytes], side_proc: subprocess.Popen[bytes],
            every_unit: bool = True) -> CheckResult:
+    diff = git.finish(diff_proc, check=False)
+    citing = _Citing(git, where, settings.base)
+    changes = parse_raw_diff(diff.stdout) if diff.returncode == 0 else []
+    evidence = changed_evidence(changes, where)  # replaced, deleted or renamed
+    if evidence and not any(ch.status in ("M", "T") and kind_of(where.rel(ch.path)) == "filing"
+                            for ch in changes):
+        # Amending no filing, the pull request cannot cover a change of cited evidence: the
+        # base's filings that may cite it are searched by git while the plan is read and the
+        # files are validated (tracker.gate.immutability.cited_evidence).
+        citing.start(citation_needles(evidence))
+    try:
+        return _judge(settings, git, where, day, context, log_proc, diff, changes, side_proc,
+                      every_unit, evidence, citing)
+    finally:
+        citing.close()
+
+
+def _judge(settings: CheckSettings, git: Git, where: Where, day: date,
+           context: Background | None, log_proc: subprocess.Popen[bytes],
+           diff: subprocess.CompletedProcess[bytes], changes: list[Change],
+           side_proc: subprocess.Popen[bytes], every_unit: bool, evidence: dict[str, Change],
+           citing: _Citing) -> CheckResult:
     base = settings.base
     root_shown = display_path(where.root)
     # The plan does not depend on what git says: read it while git works.
     plan_part = load_plan(where.root, max_bytes=settings.max_bytes)
     log = git.finish(log_proc, check=False)
-    diff = git.finish(diff_proc, check=False)
     side = git.finish(side_proc, check=False)
     if log.returncode != 0:
         known = git.run("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
@@ -164,7 +200,6 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         return CheckResult(Report([_shallow(
             root_shown, f"{base} 与 HEAD 没有共同的祖先提交：历史不完整(浅克隆)或不是同一个仓库")],
             [root_shown]), base)
-    changes = parse_raw_diff(diff.stdout)
     # Which commits changed each path (a merge's own resolution included).
     commits = history.read(git, log.stdout, changes)
     if any(c.merge for c in commits) and len(bases := history.merge_bases(git, base)) > 1:
@@ -241,6 +276,9 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
     report.extend(outdated)
     report.extend(authorize(commits, where, units, maintainers))
     report.extend(immutability(changes, where, blobs))
+    if evidence:
+        report.extend(cited_evidence(changes, where, evidence, blobs, citing.read,
+                                     settings.max_bytes))
     if head_plan is not None and loaded.repo is not None:
         zone = head_plan.info.timezone
         # (a path main changed too is judged after main is merged in: git-outdated says so)
@@ -263,3 +301,57 @@ def _check(settings: CheckSettings, git: Git, where: Where, day: date,
         result.delta, result.delta_markdown = status_delta(
             settings, git, where, loaded, scope, changes, blobs, context, every_unit)
     return result
+
+
+class _Citing:
+    """The base branch's filings whose text holds one of some needles (toplevel path → text;
+    tracker.gate.immutability.citation_needles): one `git grep` over the base's filings
+    (fixed strings, names only, with the options that keep its output independent of the
+    runner's configuration), then one `cat-file`. `start` runs the grep beside other work."""
+
+    def __init__(self, git: Git, where: Where, base: str) -> None:
+        self.git, self.where, self.base = git, where, base
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.needles: list[str] = []
+
+    def start(self, needles: list[str]) -> None:
+        # Filings only (`*` of a glob pathspec stops at "/"): registers are most of the bytes.
+        folder = re.sub(r"([*?\[\\])", r"\\\1", self.where.prefix) + "submissions"
+        self.needles = needles
+        # The needles are read from standard input (one a line: none holds a line break), not
+        # the command line, which a pull request renaming a folder of evidence would overflow
+        # on Windows (32,767 characters); git reads them all before it searches. An empty
+        # needle (a name of spaces and quotes) matches every filing only as `-e ""`.
+        self.proc = self.git.start(
+            "grep", "-l", "-z", "-F", "--no-color", "--no-textconv", "--full-name",
+            "--no-recurse-submodules", "-f", "-", *(["-e", ""] if "" in needles else []),
+            self.base, "--", f":(glob){folder}/*/*.yaml", stdin=True)
+        stdin, self.proc.stdin = self.proc.stdin, None  # finish() must not write to it
+        assert stdin is not None
+        try:
+            stdin.write("".join(f"{n}\n" for n in needles if n).encode("utf-8"))
+            stdin.close()
+        except OSError:
+            pass  # git has gone: read() reports its error
+
+    def read(self, needles: list[str]) -> dict[str, bytes | None]:
+        if self.proc is None or not set(needles) <= set(self.needles):
+            self.close()
+            self.start(needles)
+        assert self.proc is not None
+        found = self.git.finish(self.proc, check=False)
+        self.proc = None
+        if found.returncode not in (0, 1):  # 1: nothing found
+            raise GitError(f"git grep 失败：{found.stderr.decode('utf-8', 'replace').strip()}")
+        prefix = f"{self.base}:"
+        names = (raw.decode("utf-8", "surrogateescape") for raw in found.stdout.split(b"\0") if raw)
+        paths = [name[len(prefix):] for name in names if name.startswith(prefix)]
+        texts = cat_blobs(self.git, [prefix + p for p in paths
+                                     if kind_of(self.where.rel(p)) == "filing"])
+        return {name[len(prefix):]: raw for name, raw in texts.items()}
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            self.proc.communicate()
+        self.proc = None

@@ -23,6 +23,10 @@ from tracker.errors import GitError
 # paths unquoted (they are NUL-separated anyway), names and e-mails in UTF-8, no colour.
 _CONFIG = ("-c", "core.quotePath=false", "-c", "i18n.logOutputEncoding=UTF-8",
            "-c", "color.ui=false", "--no-pager")
+# The runner's environment may change how pathspecs are read (GIT_LITERAL_PATHSPECS=1 would
+# make `:(glob)submissions/*/*.yaml` a name no file has): left out, so they mean what they say.
+_PATHSPEC_ENV = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS",
+                 "GIT_ICASE_PATHSPECS")
 
 
 class Git:
@@ -36,7 +40,8 @@ class Git:
 
     def start(self, *args: str, stdin: bool = False) -> subprocess.Popen[bytes]:
         """Start git and return at once: independent git commands run side by side."""
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        env = {**{k: v for k, v in os.environ.items() if k not in _PATHSPEC_ENV},
+               "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
         try:
             return subprocess.Popen(
                 ["git", *_CONFIG, *args], cwd=self.cwd,
