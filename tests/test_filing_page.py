@@ -447,3 +447,47 @@ def test_hostile_strings_stay_text(browser: Any, tmp_path: Path) -> None:
         assert o.dialogs == [] and o.errors == []
     finally:
         o.close()
+
+
+# --- parity with tracker validate (red-team findings) ---------------------------------------
+
+LINKS = [
+    "https://www.example.gov.cn/a.html", "https://例子.中国/路径?q=1#f", "https://x.cn:8443/",
+    # refused by tracker validate (every Python version) and by the page alike
+    "https://x.cn/\u200e", "https://x.cn/\u200f", "https://x.cn/\u061c", "https://x.cn/\ufeff",
+    "https://@x.cn/", "https://:@x.cn/", "https://[::1]/", "https://[::1", "https://[abc]/",
+    "https://x.cn：8080/", "https://x＠y.cn/", "https://:80/", "https://:abc/", "https://x.cn:abc/",
+    "https://user:pw@x.cn/", "https://x.cn/a\u3000b",
+]
+
+
+def fill_required(page: Opened, root: Path, unit: str) -> None:
+    """Fill every value, progress and summary the form leaves empty."""
+    plan, _ = load_for_unit(root, unit)
+    for t in plan.targets.values():
+        if plan.reports(t, unit):
+            page.fill(f"targets/{t.id}/value", "3")
+    for k in plan.tasks_of(unit):
+        page.fill(f"tasks/{k.id}/progress", "in_progress")
+        page.fill(f"tasks/{k.id}/summary", "本季度已启动。")
+
+
+def test_evidence_links_are_judged_as_tracker_validate_judges_them(opened: Any, repo: Path) -> None:
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    fill_required(page, repo, "postal")
+    box = page.page.locator('[data-evidence="tasks/1.1"]')
+    for i, url in enumerate(LINKS):
+        box.locator("button", has_text="添加佐证材料").click()
+        row = box.locator(".tk-f-ev").nth(i)
+        row.locator('[data-part="title"]').fill(f"材料{i}")
+        row.locator('[data-part="ref"]').fill(url)
+    shown = [bool(page.messages(f"tasks/1.1/evidence/{i}")) for i in range(len(LINKS))]
+    code, report = validate(repo, page.text(), "postal", "2022-Q1")
+    lines = page.text().split("\n")
+    refused_lines = {d["line"] for d in report["diagnostics"] if d["rule"] == "evidence-url-not-https"}
+    refused = [any(url_line in refused_lines for url_line in
+                   [n for n, line in enumerate(lines, 1) if f"title: \"材料{i}\"" in line])
+               for i in range(len(LINKS))]
+    assert refused == [i >= 3 for i in range(len(LINKS))], report["diagnostics"]
+    assert shown == refused

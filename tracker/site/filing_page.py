@@ -33,6 +33,7 @@ from typing import Any
 
 from tracker import schema as schemas
 from tracker.errors import TrackerError
+from tracker.evidence import URL_FORBIDDEN
 from tracker.filing.scaffold import (
     PROGRESS_ZH,
     _key,
@@ -198,6 +199,7 @@ class FilingPages(_Generator):
             "periods": periods, "states": states,
             "forge": self._forge(),
             "progress": PROGRESS_ZH,
+            "url_forbidden": URL_FORBIDDEN,
         }
         return UnitForm(unit_id, unit.name, unit.label, model, targets, tasks,
                         len(filings), default)

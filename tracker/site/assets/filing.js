@@ -359,16 +359,19 @@
 
   // --- the cross-file rules that can be decided in the page (tracker/checks.py) -------------
 
-  var BAD_URL_CHAR = /[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  // tracker.evidence.is_https_link, rule for rule; the forbidden characters come from Python.
+  var BAD_URL_CHAR = new RegExp("[" + M.url_forbidden + "]");
+  var HOST_FORBIDDEN = /[@\[\]\/?#:]/;
 
   function isHttpsLink(url) {
     if (url.indexOf("https://") !== 0 || BAD_URL_CHAR.test(url)) return false;
     for (var i = 0; i < url.length; i++) if (PY_SPACE.indexOf(url[i]) >= 0) return false;
-    var rest = url.slice(8), end = rest.search(/[/?#]/);
-    var authority = end < 0 ? rest : rest.slice(0, end);
-    if (authority.indexOf("@") >= 0) return false;
-    var host = authority.replace(/:[0-9]*$/, "");
-    return host.length > 0;
+    var authority = url.slice(8).split(/[/?#]/)[0];
+    var colon = authority.indexOf(":");
+    var host = colon < 0 ? authority : authority.slice(0, colon);
+    var port = colon < 0 ? "" : authority.slice(colon + 1);
+    if (!host || !/^[0-9]*$/.test(port)) return false;
+    return !HOST_FORBIDDEN.test(/^[\x00-\x7f]*$/.test(host) ? host : host.normalize("NFKC"));
   }
 
   function crossProblems(data, period, state) {
@@ -432,7 +435,7 @@
         } else if (!isHttpsLink(ev.url)) {
           add(at.concat(["url"]), "evidence-url-not-https", "error",
             "链接 " + Array.from(ev.url).slice(0, 80).join("") + " 不是有效的 https 链接(含空格、控制字符、" +
-            "用户名密码，或没有网站地址)，网站上不会显示为链接",
+            "用户名密码、方括号或全角标点，或没有网站地址)，网站上不会显示为链接",
             "从浏览器地址栏复制完整的链接，例如 https://www.example.gov.cn/a.html。");
         }
       } else if (typeof ev.path === "string" && ev.path) {
