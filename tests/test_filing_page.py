@@ -36,6 +36,7 @@ from tracker.filing.scaffold import (
 from tracker.forge import Forge
 from tracker.periods import Period
 from tracker.site.filing_page import json_for_script
+from tracker.yamlio import parse_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -491,3 +492,35 @@ def test_evidence_links_are_judged_as_tracker_validate_judges_them(opened: Any, 
                for i in range(len(LINKS))]
     assert refused == [i >= 3 for i in range(len(LINKS))], report["diagnostics"]
     assert shown == refused
+
+
+# Text a clerk may type or paste, and what YAML makes of it unless it is quoted and escaped.
+ROUND_TRIP = [
+    "- 列表?", "? 键", ": 值", "# 不是注释", "@at `tick` %YAML --- ... | > *alias &anchor !tag",
+    "{a: 1} [1, 2] 'single' \"double\" \\ back", "tab\there", "NUL\x00and\x01\x1b[31m",
+    "\u2028\u2029\x85\x7f\x9f\ufeff", "noncharacters \ufffe\uffff \U0001fffe \ufdd0",
+    "  ", "\u3000", "\r\nCRLF\rCR", "emoji 🚚 " + "很长的一行" * 1500,
+]
+
+
+def test_produced_yaml_reads_back_as_the_forms_data(opened: Any, repo: Path) -> None:
+    """Whatever is typed, the produced file holds exactly what the page checked: tracker's
+    loader reads it back as the page's own data, and `tracker validate` agrees with the page."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    fill_required(page, repo, "postal")
+    plan, _ = load_for_unit(repo, "postal")
+    fields = [f"targets/{t.id}/note" for t in plan.targets.values() if plan.reports(t, "postal")]
+    fields += [f"tasks/{k.id}/{name}" for k in plan.tasks_of("postal")
+               for name in ("summary", "problems", "next_steps")]
+    for i, text in enumerate(ROUND_TRIP):
+        page.page.evaluate("([p, v]) => { const e = document.querySelector(`[data-path='${p}']`);"
+                           " e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); }",
+                           [fields[i % len(fields)], text])
+    last = page.page.evaluate("TrackerFiling.last()")
+    doc, problems = parse_text(last["text"], "2022-Q1.yaml")
+    assert doc is not None, [p.message for p in problems]
+    assert doc.data == last["data"]
+    assert last["errors"] == 0, last["problems"]
+    code, report = validate(repo, last["text"], "postal", "2022-Q1")
+    assert code == 0, report

@@ -237,3 +237,17 @@ def test_the_next_step_after_a_workbook_names_the_repository(base_repo: Path, tm
                  "--xlsx", "west.xlsx")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "在黄色单元格中填写后运行 tracker import --root repo west.xlsx"
+
+
+def test_new_carries_text_a_yaml_reader_would_refuse_escaped(base_repo: Path):
+    """U+FFFE and U+FFFF may sit in a filing only as escapes; `tracker new` copies a closed
+    task's evidence into the next period and must write them escaped again."""
+    earlier = base_repo / "submissions/east/2024-Q2.yaml"
+    earlier.write_text(earlier.read_text("utf-8").replace(
+        "{title: 验收文件,", '{title: "验收\\ufffe文件\\uffff",'), "utf-8")
+    assert validate("submissions/east/2024-Q2.yaml")[0] == 0
+    assert run("new", "--unit", "east", "--period", "2024-Q3").exit_code == 0
+    code, report = validate("submissions/east/2024-Q3.yaml")
+    assert {d["rule"] for d in report["diagnostics"]} == {"schema-enum", "schema-empty"}
+    data = yaml.safe_load((base_repo / "submissions/east/2024-Q3.yaml").read_text("utf-8"))
+    assert data["tasks"]["1.2"]["evidence"][0]["title"] == "验收\ufffe文件\uffff"

@@ -190,13 +190,14 @@ def load_for_unit(root: Path, unit: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 # --- rendering ----------------------------------------------------------------------------
 
 
-_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML). Characters JSON leaves as they
-    are but YAML would fold (NEL, U+2028, U+2029) or refuse (DEL, C1, BOM) are escaped, so the
-    filing reads back exactly as written."""
+    are but YAML would fold (NEL, U+2028, U+2029) or refuse (DEL, C1, BOM, and the
+    noncharacters U+FFFE and U+FFFF, which a YAML reader refuses anywhere in a file) are
+    escaped, so the filing reads back exactly as written."""
     return _YAML_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 

@@ -19,7 +19,7 @@
 
   // --- Python-compatible text helpers -------------------------------------------------------
 
-  var YAML_BREAKS = /[\x7f-\x9f\u2028\u2029\ufeff]/g;
+  var YAML_BREAKS = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
   // Python's str.isspace() characters (str.split()/strip() use them).
   var PY_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003" +
     "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
