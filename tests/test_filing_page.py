@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import copy_base, hostile_plan
 from tests.site_helpers import DEMO, REPO, build, search_index
 from tests.test_site_browser import ARGS, CHROMIUM, serving
 from tracker.cli import cli
@@ -524,3 +525,44 @@ def test_produced_yaml_reads_back_as_the_forms_data(opened: Any, repo: Path) -> 
     assert last["errors"] == 0, last["problems"]
     code, report = validate(repo, last["text"], "postal", "2022-Q1")
     assert code == 0, report
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The small repository with hostile plan text and a unit id YAML reads as a number
+    (tests.conftest.hostile_plan), with a forge; and its site."""
+    root = hostile_plan(copy_base(tmp_path_factory.mktemp("hostile") / "repo"))
+    (root / "tracker.yaml").write_text(
+        "forge:\n" + "".join(f"  {k}: {v}\n" for k, v in FORGE.items()), "utf-8")
+    site = root.parent / "site"
+    build(root, site, AS_OF, provenance=False)
+    return root, site
+
+
+def test_hostile_plan_text_and_a_numeric_unit_id_give_valid_filings(
+        browser: Any, hostile: tuple[Path, Path]) -> None:
+    root, site = hostile
+    for unit, period, reported_on in (("east", "2024-Q3", "2024-10-05"),
+                                      ("330902", "2024-Q2", "2024-07-05")):
+        o = Opened(browser, (site / "file" / f"{unit}.html").as_uri())
+        try:
+            o.period(period, reported_on)
+            result = CliRunner().invoke(cli, ["new", "--root", str(root), "--unit", unit,
+                                              "--period", period, "--reported-on", reported_on])
+            assert result.exit_code == 0, result.output
+            written = root / "submissions" / unit / f"{period}.yaml"
+            try:
+                assert o.text() == written.read_text("utf-8")
+            finally:
+                written.unlink()
+            fill_required(o, root, unit)
+            last = o.page.evaluate("TrackerFiling.last()")
+            doc, problems = parse_text(last["text"], f"{period}.yaml")
+            assert doc is not None, [p.message for p in problems]
+            assert doc.data == last["data"] and doc.data["unit"] == unit
+            assert last["errors"] == 0, last["problems"]
+            code, report = validate(root, last["text"], unit, period)
+            assert code == 0, report
+            assert o.errors == []
+        finally:
+            o.close()

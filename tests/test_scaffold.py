@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tests.conftest import REPO, git
+from tests.conftest import REPO, git, hostile_plan
 from tests.workflow_helpers import PLAN, make_pr_repo
 from tracker.cli import cli
 from tracker.filing.scaffold import amend_text, schema_reference
@@ -251,3 +251,29 @@ def test_new_carries_text_a_yaml_reader_would_refuse_escaped(base_repo: Path):
     assert {d["rule"] for d in report["diagnostics"]} == {"schema-enum", "schema-empty"}
     data = yaml.safe_load((base_repo / "submissions/east/2024-Q3.yaml").read_text("utf-8"))
     assert data["tasks"]["1.2"]["evidence"][0]["title"] == "验收\ufffe文件\uffff"
+
+
+def test_comments_from_the_plan_and_earlier_filings_stay_comments(base_repo: Path):
+    """A comment line that took a line break from the plan would end there, and the rest of the
+    title would be read as YAML: a file CI refuses, or one that says more than the editor saw."""
+    hostile_plan(base_repo)
+    assert validate()[0] == 0
+    assert run("new", "--unit", "east", "--period", "2024-Q3").exit_code == 0
+    code, report = validate("submissions/east/2024-Q3.yaml")
+    assert {d["rule"] for d in report["diagnostics"]} == {"schema-enum", "schema-empty"}, report
+    text = (base_repo / "submissions/east/2024-Q3.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert "injected" not in data and list(data["targets"]["stations"]) == ["value"]
+    assert "# 东区 injected: 1 2024-Q3 报送" in text
+    assert "  # 1.2 建设分拣中心 —— 本单位：牵头" in text
+
+
+def test_a_unit_id_yaml_would_read_as_a_number_is_written_quoted(base_repo: Path):
+    """Unit ids are slugs, and a slug may be all digits (a 统计用区划代码 such as 330902)."""
+    hostile_plan(base_repo)
+    assert validate()[0] == 0
+    assert run("new", "--unit", "330902", "--period", "2024-Q2").exit_code == 0
+    text = (base_repo / "submissions/330902/2024-Q2.yaml").read_text("utf-8")
+    assert yaml.safe_load(text)["unit"] == "330902"
+    code, report = validate("submissions/330902/2024-Q2.yaml")
+    assert [d for d in report["diagnostics"] if d["message"].startswith("unit ")] == []

@@ -37,6 +37,7 @@ from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
 from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.repository import Scope, display_path, load
+from tracker.text import one_line
 from tracker.yamlio import DEFAULT_MAX_BYTES, NumberTooLong, parse_text, resolve_plain
 
 SCHEMA_NAME = "filing.schema.json"
@@ -211,8 +212,20 @@ def _key(text: str) -> str:
     return _q(text)
 
 
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
+
+
+def comment_text(text: str) -> str:
+    """Text from the plan or an earlier filing, fit for a comment line: YAML ends a comment at
+    any line break (LF, CR, NEL, U+2028, U+2029), after which the rest of a title would be read
+    as data, and refuses control characters and U+FFFE/U+FFFF anywhere in a file. Line breaks
+    and runs of space become one space; the rest is dropped, as every output shows text
+    (tracker.text.one_line)."""
+    return _NONCHARACTERS.sub("", one_line(text))
+
+
 def _one_line(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
+    flat = comment_text(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -274,11 +287,16 @@ def target_head(plan: Plan, target: Target, unit: str) -> str:
     """The comment line above a target in a filing: its title, unit, the unit's and the
     city's goal (the site's filing form writes the same line: site/filing_page.py)."""
     goal = plan.unit_goal(target, unit)
-    about = [f"计量单位：{target.unit_label}"]
+    about = [f"计量单位：{comment_text(target.unit_label)}"]
     if goal is not None:
         about.append(f"本单位目标 {goal}")
     about.append(f"全市目标 {target.goal}(截至 {target.deadline})")
-    return f"  # {target.title} —— {'，'.join(about)}"
+    return f"  # {comment_text(target.title)} —— {'，'.join(about)}"
+
+
+def task_head(task: Task, role: str) -> str:
+    """The comment line above a task in a filing (the filing form writes the same line)."""
+    return f"  # {task.id} {comment_text(task.title)} —— 本单位：{role}"
 
 
 def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
@@ -286,13 +304,13 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
     out = Lines()
     p = draft.period
     out.add(f"# yaml-language-server: $schema={schema_ref}")
-    out.add(f"# {draft.unit_label} {p} 报送 —— 由 {draft.generated_by} 生成。"
+    out.add(f"# {comment_text(draft.unit_label)} {p} 报送 —— 由 {draft.generated_by} 生成。"
             "填写说明见仓库中的 submissions/README.md。")
     out.add("# 以 # 开头的是注释，不影响内容，可以保留。改完后运行 tracker validate 检查。")
     if draft.generated_by == "tracker new":
         out.add("# 已按上一期预填数值和进度(见各行注释)，请改为本期实际情况；空着的项必须填写。")
     period_text = str(p) if p.cadence != "annual" else _q(str(p))
-    _field(out, "", "unit", draft.unit, "报送单位编号(与文件夹名一致，不要改)", ("unit",))
+    _field(out, "", "unit", _key(draft.unit), "报送单位编号(与文件夹名一致，不要改)", ("unit",))
     _field(out, "", "period", period_text, "报送期次(与文件名一致，不要改)", ("period",))
     _field(out, "", "as_of", draft.as_of.isoformat(),
            f"数据截至日期：须在 {p.start} 至 {p.end} 之内，通常为期末", ("as_of",))
@@ -329,7 +347,7 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
         out.add("tasks:                        # 任务进展：本单位列为责任单位的任务", ("tasks",))
         for task_draft in draft.tasks:
             task = task_draft.task
-            out.add(f"  # {task.id} {task.title} —— 本单位：{task_draft.role}")
+            out.add(task_head(task, task_draft.role))
             out.add(f"  {_q(task.id)}:", ("tasks", task.id))
             choices = "not_started 未启动 | in_progress 推进中 | done 已完成"
             if task_draft.previous:

@@ -39,11 +39,13 @@ from tracker.filing.scaffold import (
     _key,
     _one_line,
     _q,
+    comment_text,
     filing_path,
     make_draft,
     role_of,
     schema_reference,
     target_head,
+    task_head,
 )
 from tracker.forge import Forge
 from tracker.model import Filing, Repository
@@ -180,7 +182,7 @@ class FilingPages(_Generator):
             task = k.task
             tasks.append({
                 "id": task.id, "key": _q(task.id),
-                "head": f"  # {task.id} {task.title} —— 本单位：{k.role}",
+                "head": task_head(task, k.role),
                 "title": task.title, "text": task.text, "role": role_of(task, unit_id),
                 "lead": task.lead == unit_id,
                 "due": (task.due or plan.info.end).isoformat(),
@@ -189,7 +191,8 @@ class FilingPages(_Generator):
         default = self._default_period(by_period)
         schema_ref = schema_reference(self.root, filing_path(self.root, unit_id, self.periods[0]))
         model = {
-            "unit": unit_id, "label": unit.label, "name": unit.name,
+            "unit": unit_id, "unit_yaml": _key(unit_id), "label": comment_text(unit.label),
+            "name": unit.name,
             "cadence": plan.reporting.cadence, "cadence_zh": LABEL_ZH[plan.reporting.cadence],
             "schema_ref": schema_ref, "default_period": default,
             "targets": [{k: v for k, v in t.items() if k in ("id", "key", "head")}

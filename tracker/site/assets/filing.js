@@ -84,7 +84,7 @@
       "填写说明见仓库中的 submissions/README.md。");
     out.push("# 以 # 开头的是注释，不影响内容，可以保留。改完后运行 tracker validate 检查。");
     if (isNew) out.push("# 已按上一期预填数值和进度(见各行注释)，请改为本期实际情况；空着的项必须填写。");
-    field(out, "", "unit", M.unit, "报送单位编号(与文件夹名一致，不要改)");
+    field(out, "", "unit", M.unit_yaml, "报送单位编号(与文件夹名一致，不要改)");
     field(out, "", "period", p.yaml, "报送期次(与文件名一致，不要改)");
     field(out, "", "as_of", draft.as_of, "数据截至日期：须在 " + p.start + " 至 " + p.end + " 之内，通常为期末");
     field(out, "", "reported_on", draft.reported_on, "报送日期：提交报送的日期");
