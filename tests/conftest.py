@@ -35,8 +35,9 @@ COMMENT_BREAKS = ["\n  injected: 1", "\r", "\x85", "\u2028", "\u2029", "\x01", "
 def hostile_plan(root: Path) -> Path:
     """The small repository at `root` made hostile to what `tracker new` and the filing form
     write: plan text (east's short name, a target's title and measure word, a task's title) and
-    an earlier summary of east hold COMMENT_BREAKS, which the filing's comment lines repeat; and
-    the unit west is renamed 330902, an id (a 统计用区划代码) that YAML reads as a number."""
+    an earlier summary of east hold COMMENT_BREAKS, which the filing's comment lines repeat; the
+    reason of east's amended 2024-Q1 is laid out as amend_text cannot follow; and the unit
+    west is renamed 330902, an id (a 统计用区划代码) that YAML reads as a number."""
     import json
 
     q = json.dumps
@@ -53,6 +54,15 @@ def hostile_plan(root: Path) -> Path:
                ("units: [east, west]", 'units: [east, "330902"]'))
     replace_in(root / "submissions/east/2024-Q2.yaml",
                ("summary: 新建一个服务站", "summary: " + q("新建" + "".join(b) + "服务站")))
+    # An amended filing whose reason, a quoted text continued at column 0, is valid YAML that
+    # amend_text cannot follow; it reports every target and task of east.
+    (root / "submissions/east/2024-Q1.yaml").write_text(
+        "unit: east\nperiod: 2024-Q1\nas_of: 2024-03-31\nreported_on: 2024-04-08\nrevision: 2\n"
+        'amendment_reason: "更正\n服务站数量"\n'
+        "targets:\n  stations: {value: 2, note: 新建两个服务站}\n  centres: {value: 0}\n"
+        'tasks:\n  "1.1": {progress: in_progress, summary: 已完成选址}\n'
+        '  "1.2": {progress: not_started, summary: 尚未启动}\n'
+        '  "S.1": {progress: in_progress, summary: 成立工作专班}\n', "utf-8")
     (root / "submissions/west").rename(root / "submissions/330902")
     replace_in(root / "submissions/330902/2024-Q1.yaml", ("unit: west", 'unit: "330902"'))
     return root

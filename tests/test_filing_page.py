@@ -566,3 +566,26 @@ def test_hostile_plan_text_and_a_numeric_unit_id_give_valid_filings(
             assert o.errors == []
         finally:
             o.close()
+
+
+def test_an_amendment_the_text_edit_cannot_follow_is_written_anew(
+        browser: Any, hostile: tuple[Path, Path]) -> None:
+    """`tracker amend` refuses a filing whose layout amend_text cannot follow (here a quoted
+    reason continued at column 0, valid YAML); the page then writes the filing anew rather than
+    a text CI cannot read."""
+    root, site = hostile
+    o = Opened(browser, (site / "file" / "east.html").as_uri())
+    try:
+        o.period("2024-Q1")
+        o.fill("amendment_reason", "再次更正")
+        last = o.page.evaluate("TrackerFiling.last()")
+        doc, problems = parse_text(last["text"], "2024-Q1.yaml")
+        assert doc is not None, [p.message for p in problems]
+        assert doc.data == last["data"] and doc.data["revision"] == 3
+        assert "由 tracker 网页填报页 生成" in last["text"]
+        assert last["errors"] == 0, last["problems"]
+        code, report = validate(root, last["text"], "east", "2024-Q1")
+        assert code == 0, report
+        assert o.errors == []
+    finally:
+        o.close()

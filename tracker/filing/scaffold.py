@@ -467,6 +467,21 @@ def amend_text(text: str) -> tuple[str, int, int]:
     return body.replace("\n", newline), old, new
 
 
+def amended_text(text: str, data: dict[str, Any]) -> tuple[str, int, int] | None:
+    """`amend_text(text)` when it reads back as `data` with revision + 1 and an empty reason;
+    None when the filing is laid out in a way the line edit does not follow (a quoted reason
+    continued at column 0, a line break YAML sees inside a line: valid YAML all the same).
+    `tracker amend` then asks for the edit by hand; the site's filing form writes the filing
+    anew (site/filing_page.py)."""
+    try:
+        new_text, old, new = amend_text(text)
+    except TrackerError:
+        return None
+    check, _ = parse_text(new_text, "amended")
+    expected = {**data, "revision": new, "amendment_reason": ""}
+    return (new_text, old, new) if check is not None and check.data == expected else None
+
+
 def amend_file(path: Path) -> Amendment:
     """`tracker amend PATH`: prepare an amendment of a merged filing, in place."""
     if not path.is_file():
@@ -495,12 +510,11 @@ def amend_file(path: Path) -> Amendment:
             f"{display_path(path)} 还没有提交过，不需要修订",
             hint="尚未合并的报送可以直接修改，revision 保持 1。",
         )
-    new_text, old, new = amend_text(text)
-    check, _ = parse_text(new_text, display_path(path))
-    expected = {**doc.data, "revision": new, "amendment_reason": ""}
-    if check is None or check.data != expected:  # pragma: no cover - a bug, never the data
+    amended = amended_text(text, doc.data)
+    if amended is None:
         raise TrackerError("自动修订失败(文本结构不寻常)",
                            hint="请手工把 revision 加 1，并填写 amendment_reason。")
+    new_text, old, new = amended
     atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"),
                  exclusive=False)
     return Amendment(path, old, new)

@@ -39,6 +39,7 @@ from tracker.filing.scaffold import (
     _key,
     _one_line,
     _q,
+    amended_text,
     comment_text,
     filing_path,
     make_draft,
@@ -208,14 +209,16 @@ class FilingPages(_Generator):
                         len(filings), default)
 
     def _filed(self, f: Filing) -> dict[str, Any]:
-        """An existing filing: its text (for `tracker amend`'s edit) and its data."""
+        """An existing filing: its data, and its text for `tracker amend`'s edit (None where
+        `tracker amend` would refuse to edit it: the page then writes the filing anew)."""
         raw = (self.root / f.path).read_bytes()
         bom = raw.startswith(b"\xef\xbb\xbf")
         data = f.source.data if f.source is not None else {}
+        text = raw[3 if bom else 0:].decode("utf-8")
         return {
             "path": f.path, "revision": f.revision, "as_of": f.as_of.isoformat(),
             "reported_on": f.reported_on.isoformat(), "bom": bom,
-            "text": raw[3 if bom else 0:].decode("utf-8"),
+            "text": text if amended_text(text, data) is not None else None,
             "data": {k: v for k, v in data.items() if k not in ("revision", "amendment_reason")},
         }
 

@@ -652,10 +652,11 @@
   }
 
   /* The text: `tracker new`'s render; for an amendment whose content is unchanged, the filed
-   * text with `tracker amend`'s edit (comments and layout kept); for a changed amendment, the
-   * whole filing rendered anew (as `tracker import --amend` does). */
+   * text with `tracker amend`'s edit (comments and layout kept); for a changed amendment, or a
+   * filing `tracker amend` would not edit (its text is null), the whole filing rendered anew
+   * (as `tracker import --amend` does). */
   function produce(c, collected) {
-    if (c.filed) {
+    if (c.filed && c.filed.text !== null) {
       var data = Object.assign({}, collected.data);
       delete data.revision; delete data.amendment_reason;
       if (canonical(data) === canonical(c.filed.data)) {
