@@ -373,9 +373,10 @@ def test_amend_text_port_equals_python(opened: Any, repo: Path) -> None:
     assert got == [amend_text(t)[0] for t in texts]
 
 
-def test_forge_link_carries_the_path_and_the_content(opened: Any) -> None:
+def test_forge_link_carries_the_path_and_the_content(opened: Any, repo: Path) -> None:
     page = opened("file/nantaihu.html")
     page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")  # (while the form has errors, the link has no address)
     page.fill("targets/parcel-coverage/note", "含 & ? # + % 空格 和 换行\n第二行")
     href = page.page.locator("#tk-forge").get_attribute("href")
     forge = Forge.from_config(FORGE)
@@ -589,3 +590,24 @@ def test_an_amendment_the_text_edit_cannot_follow_is_written_anew(
         assert o.errors == []
     finally:
         o.close()
+
+
+def test_the_forge_button_cannot_be_used_while_the_form_has_errors(opened: Any, repo: Path) -> None:
+    """Not by the mouse (CSS), and not by the keyboard either: a link that only looks disabled
+    still opens on Enter."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    assert page.page.evaluate("TrackerFiling.last().errors") > 0
+    tabs: list[str] = []
+    page.page.context.on("page", lambda p: tabs.append(p.url))
+    page.page.locator("#tk-forge").focus()
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_timeout(500)
+    assert tabs == []
+    assert page.page.locator("#tk-forge").get_attribute("href") is None
+    fill_required(page, repo, "postal")
+    assert page.page.evaluate("TrackerFiling.last().errors") == 0
+    forge = Forge.from_config(FORGE)
+    assert forge is not None
+    assert page.page.locator("#tk-forge").get_attribute("href") == forge.new_file_url(
+        "submissions/postal/2022-Q1.yaml", page.text())

@@ -728,10 +728,14 @@
     if (link && M.forge) {
       var url = M.forge.prefills ? newFileUrl(M.forge, path, text) : newFilePageUrl(M.forge, path);
       var name = { github: "GitHub", gitlab: "GitLab", gitee: "Gitee" }[M.forge.type] || M.forge.type;
+      var blocked = errors && M.forge.prefills;
       link.hidden = false;
-      link.href = url;
+      // A link without href cannot be followed by any means (mouse, Enter, middle click);
+      // aria-disabled and CSS alone leave Enter working.
+      if (blocked) link.removeAttribute("href");
+      else link.href = url;
       link.textContent = M.forge.prefills ? "在 " + name + " 上提交(新建文件并发起合并请求)" : "打开 " + name + " 新建文件页";
-      link.setAttribute("aria-disabled", errors && M.forge.prefills ? "true" : "false");
+      link.setAttribute("aria-disabled", blocked ? "true" : "false");
       note.textContent = M.forge.prefills
         ? (errors ? "有错误时不能提交。" : "") + "将打开 " + name + " 的新建文件页,文件名和内容已填好;请确认后提交并发起合并请求(需要登录)。如果页面内容为空或打不开(文件太长时可能出现),请改用“复制内容”后粘贴。"
         : name + " 的新建文件页不能预填内容:请先点“复制内容”,在打开的页面中把文件名填为 " +
