@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import copy_base, hostile_plan
+from tests.conftest import copy_base, hostile_plan, replace_in
 from tests.site_helpers import DEMO, REPO, build, search_index
 from tests.test_site_browser import ARGS, CHROMIUM, serving
 from tracker.cli import cli
@@ -611,3 +611,18 @@ def test_the_forge_button_cannot_be_used_while_the_form_has_errors(opened: Any, 
     assert forge is not None
     assert page.page.locator("#tk-forge").get_attribute("href") == forge.new_file_url(
         "submissions/postal/2022-Q1.yaml", page.text())
+
+
+def test_a_last_period_that_runs_past_the_plans_end_can_be_filed(tmp_path: Path) -> None:
+    """`tracker new` and `tracker validate` take a filing for a period that overlaps the plan
+    (docs/decisions.md, "Filings: what must be written"); the form offers the same periods."""
+    root = copy_base(tmp_path / "repo")
+    replace_in(root / "plan/tasks.yaml", ("end: 2025-12-31", "end: 2025-11-30"))
+    replace_in(root / "plan/targets.yaml", ("by: 2025-12-31", "by: 2025-11-30"))
+    result = CliRunner().invoke(cli, ["new", "--root", str(root), "--unit", "east",
+                                      "--period", "2025-Q4", "--reported-on", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    (root / "submissions/east/2025-Q4.yaml").unlink()
+    build(root, tmp_path / "site", AS_OF, provenance=False)
+    html = (tmp_path / "site/file/east.html").read_text("utf-8")
+    assert '<option value="2025-Q3"' in html and '<option value="2025-Q4"' in html

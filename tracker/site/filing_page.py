@@ -50,7 +50,7 @@ from tracker.filing.scaffold import (
 )
 from tracker.forge import Forge
 from tracker.model import Filing, Repository
-from tracker.periods import LABEL_ZH, periods_between
+from tracker.periods import LABEL_ZH, periods_overlapping
 from tracker.provenance import Provenance
 from tracker.site.escape import Markup
 from tracker.site.pages import ASSETS, NavSection, Page, ShippedFile, SiteContent
@@ -120,8 +120,8 @@ class FilingPages(_Generator):
                  nav_unit_limit: int) -> None:
         super().__init__(repo, status, provenance, nav_unit_limit=nav_unit_limit)
         self.forge = Forge.from_config(repo.config.forge)
-        self.periods = list(periods_between(self.plan.info.start, self.plan.info.end,
-                                            self.plan.reporting.cadence))
+        self.periods = list(periods_overlapping(self.plan.info.start, self.plan.info.end,
+                                                self.plan.reporting.cadence))
         self.help = field_help()
         # Every filing of each unit (also those dated after the site's date: a form amends
         # what is in the repository), grouped once rather than scanned per unit.
