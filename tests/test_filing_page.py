@@ -626,3 +626,25 @@ def test_a_last_period_that_runs_past_the_plans_end_can_be_filed(tmp_path: Path)
     build(root, tmp_path / "site", AS_OF, provenance=False)
     html = (tmp_path / "site/file/east.html").read_text("utf-8")
     assert '<option value="2025-Q3"' in html and '<option value="2025-Q4"' in html
+
+
+DATES = ["2024-02-29", "9999-12-31", "0001-01-01", "2023-02-29", "2024-02-30", "2024-13-01",
+         "2024-00-10", "2024-04-31", "0000-01-01", "0000-02-29"]
+
+
+def test_dates_are_judged_as_tracker_validate_judges_them(opened: Any, repo: Path) -> None:
+    """The date fields hold what the browser's date picker allows; a browser without one (or
+    a pasted value) lets any text through, so the page's own check must be tracker's."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    fill_required(page, repo, "postal")
+    data = page.page.evaluate("TrackerFiling.last().data")
+    text = page.text()
+    for day in DATES:
+        shown = page.page.evaluate(
+            "d => TrackerFiling.problems(d).filter(p => p.severity === 'error')"
+            ".map(p => p.path.join('/'))", {**data, "reported_on": day})
+        code, report = validate(repo, text.replace("reported_on: 2022-04-08", f"reported_on: {day}"),
+                                "postal", "2022-Q1")
+        refused = [d for d in report["diagnostics"] if d["severity"] == "error"]
+        assert (shown == ["reported_on"]) == bool(refused) == (day in DATES[3:]), (day, refused)

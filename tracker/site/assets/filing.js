@@ -468,11 +468,23 @@
   try {
     ajv = new window.TrackerAjv.Ajv2020({ allErrors: true, strict: false, verbose: true });
     window.TrackerAjv.addFormats(ajv);
+    // "date" as tracker checks it (Python's date.fromisoformat): ajv-formats also takes the
+    // year 0000, which no Python date holds.
+    ajv.addFormat("date", isDate);
     validate = ajv.compile(window.TrackerFilingSchema);
   } catch (err) {
     validate = null;
   }
   var current = null;  // {period, state, filed, mode}
+
+  function isDate(text) {
+    var m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+    if (!m) return false;
+    var y = +m[1], mo = +m[2], d = +m[3];
+    var leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    var days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+    return y >= 1 && days !== undefined && d >= 1 && d <= days;
+  }
 
   function today() {
     var d = new Date();
