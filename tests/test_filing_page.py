@@ -648,3 +648,18 @@ def test_dates_are_judged_as_tracker_validate_judges_them(opened: Any, repo: Pat
                                 "postal", "2022-Q1")
         refused = [d for d in report["diagnostics"] if d["severity"] == "error"]
         assert (shown == ["reported_on"]) == bool(refused) == (day in DATES[3:]), (day, refused)
+
+
+@pytest.mark.parametrize("digits", [20, 100, 5000])
+def test_a_huge_number_is_reported_in_tracker_validates_words(opened: Any, repo: Path,
+                                                              digits: int) -> None:
+    """JavaScript numbers hold 15-16 digits; the page must still say what the clerk typed."""
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")
+    page.fill("targets/parcel-coverage/value", "9" * digits)
+    shown = page.messages("targets/parcel-coverage/value")
+    code, report = validate(repo, page.text(), "nantaihu", "2024-Q1")
+    assert code == 1
+    assert [f"错误:{d['message']} [{d['rule']}]" for d in report["diagnostics"]
+            if d["severity"] == "error"] == shown

@@ -281,6 +281,9 @@
     return out;
   }
 
+  var MAX_DIGITS = 4300;  // Python's int() reads no longer number (sys.int_info)
+  var typed = {};  // instance path → the digits of a whole number as typed (see collect)
+
   function schemaProblems(validate, data) {
     if (validate(data)) return [];
     var found = [];
@@ -326,7 +329,17 @@
         msg = at + " 的值 " + show(v) + " 不是有效的日期";
       } else if (k === "minimum" || k === "exclusiveMinimum" || k === "maximum" || k === "exclusiveMaximum") {
         var word = { minimum: "不小于", exclusiveMinimum: "大于", maximum: "不大于", exclusiveMaximum: "小于" }[k];
-        msg = at + " 的值 " + show(v) + " 应" + word + " " + sub[k];
+        // A number typed with more digits than JavaScript holds is shown as typed; one Python
+        // will not even read (tracker.yamlio.NumberTooLong) gets the loader's message.
+        var raw = typed[e.instancePath], digits = raw === undefined ? 0 : raw.replace(/^-/, "").length;
+        if (digits > MAX_DIGITS) {
+          msg = "数字太大：有 " + digits.toLocaleString("en-US") + " 位";
+          hint = "填写实际的数值；任何数量都不会这么大。";
+        } else {
+          var shown = raw !== undefined && !Number.isSafeInteger(v)
+            ? (raw.length <= 60 ? raw : raw.slice(0, 57) + "…") : show(v);
+          msg = at + " 的值 " + shown + " 应" + word + " " + sub[k];
+        }
       } else if (k === "minItems" || k === "minLength" || k === "minProperties") {
         msg = at + " 不能为空";
         var desc = k === "minLength" ? description(sub) : "";
@@ -625,10 +638,12 @@
       revision: draft.revision };
     if (c.filed) data.amendment_reason = draft.amendment_reason;
     if (M.targets.length) data.targets = {};
+    typed = {};
     M.targets.forEach(function (t) {
       var base = "targets/" + t.id;
       var raw = valueOf(base + "/value").trim();
       var integer = /^-?(0|[1-9][0-9]*)$/.test(raw);
+      if (integer) typed["/" + base + "/value"] = raw;
       var d = { t: t, value: raw === "" ? "" : (integer ? raw : q(raw)), note: valueOf(base + "/note"),
         evidence: readEvidence(base), previous: c.state.targets[t.id] || null };
       draft.targets.push(d);
