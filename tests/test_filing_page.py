@@ -663,3 +663,20 @@ def test_a_huge_number_is_reported_in_tracker_validates_words(opened: Any, repo:
     assert code == 1
     assert [f"错误:{d['message']} [{d['rule']}]" for d in report["diagnostics"]
             if d["severity"] == "error"] == shown
+
+
+NOT_WHOLE_NUMBERS = ["１２", "３０００", "-０", "１２.5", "1,000", "1，300个", "12个", " 8 家 ", "abc",
+                     "十二", "1e3", "0x1F", "1 000", "12.5", "012", "+5"]
+
+
+def test_a_value_that_is_no_whole_number_gets_tracker_validates_hint(opened: Any, repo: Path) -> None:
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")
+    for value in NOT_WHOLE_NUMBERS:
+        page.fill("targets/parcel-coverage/value", value)
+        last = page.page.evaluate("TrackerFiling.last()")
+        shown = [(d["message"], d["hint"]) for d in last["problems"] if d["severity"] == "error"]
+        code, report = validate(repo, last["text"], "nantaihu", "2024-Q1")
+        said = [(d["message"], d["hint"]) for d in report["diagnostics"] if d["severity"] == "error"]
+        assert shown == said, value

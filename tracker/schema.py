@@ -381,9 +381,12 @@ _SIGNED_DIGITS = re.compile(r"[+-]?[0-9]+")
 def _number_text(digits: str) -> str:
     """The whole number `digits` ([+-]?[0-9]+) writes, as a hint shows it: worked out as text,
     since int() refuses more than 4,300 digits, and shortened as values are (_show)."""
-    sign = "-" if digits.startswith("-") else ""
-    number = digits.lstrip("+-").lstrip("0")
-    text = sign + number if number else "0"
+    try:
+        text = str(int(digits))  # (also reads digits of other scripts, as _number_only_hint finds)
+    except ValueError:
+        sign = "-" if digits.startswith("-") else ""
+        number = digits.lstrip("+-").lstrip("0")
+        text = sign + number if number else "0"
     return text if len(text) <= 60 else text[:57] + "…"
 # A count as an editor may type it: digits (thousands separated by commas) and a unit after.
 _NUMBER_WITH_EXTRAS = re.compile(r"\s*(\d{1,3}(?:[,，]\d{3})+|\d+)\s*[^\d\s]{0,4}\s*")

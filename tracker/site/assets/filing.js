@@ -267,6 +267,27 @@
 
   function fullWidth(text) { return /[\uff01-\uff5e\u3000]/.test(String(text)); }
 
+  // tracker.schema._number_text and _number_only_hint. (Python's \d and \s also take digits
+  // and spaces of other scripts; [0-9] and PY_SPACE here: the hint for such digits is the
+  // general one.)
+  function numberText(digits) {
+    var sign = digits[0] === "-" ? "-" : "";
+    var number = digits.replace(/^[+-]/, "").replace(/^0+/, "");
+    var text = number ? sign + number : "0";
+    return cpLength(text) <= 60 ? text : text.slice(0, 57) + "…";
+  }
+
+  var SPACE = "[" + PY_SPACE + "]";
+  var NUMBER_WITH_EXTRAS = new RegExp("^" + SPACE + "*([0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)" +
+    SPACE + "*[^0-9" + PY_SPACE + "]{0,4}" + SPACE + "*$", "u");
+
+  function numberOnlyHint(value) {
+    if (fullWidth(value)) return "只写数字：含有全角字符(中文输入法下的数字或符号)，请切换到英文输入法，写阿拉伯数字。";
+    var m = NUMBER_WITH_EXTRAS.exec(value);
+    if (m) return "只写数字，写成 " + numberText(m[1].replace(/[,，]/g, "")) + "：不要带单位、逗号(千位分隔符)或其他文字。";
+    return "只写数字(阿拉伯数字)，例如 12：不要写单位、逗号(千位分隔符)、汉字数字或其他文字。";
+  }
+
   function description(node) {
     return String((node && node.description) || "").split(" / ")[0].trim();
   }
@@ -307,11 +328,14 @@
           hint = "填写" + want + (description(sub) ? "：" + description(sub) : "。");
         } else {
           msg = at + " 应为" + want + "，实际是" + typeName(v) + " " + show(v);
-          var ascii = typeof v === "string" ? v.replace(/[\uff10-\uff19]/g, function (c) {
-            return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-          }) : "";
-          if (names.length === 1 && names[0] === "integer" && /^[+-]?[0-9]+$/.test(ascii)) {
-            hint = "写成不带引号、不带前导零的整数，例如 " + parseInt(ascii, 10) + "。";
+          var numeric = names.every(function (n) { return n === "integer" || n === "number"; });
+          if (names.length === 1 && names[0] === "integer" && typeof v === "string" &&
+              /^[+-]?[0-9]+$/.test(v)) {
+            hint = "写成不带引号、不带前导零的整数，例如 " + numberText(v) + "。";
+          } else if (names.length === 1 && names[0] === "integer" && typeof v === "number") {
+            hint = "这里只能填整数(个数)，不能有小数。";
+          } else if (numeric && typeof v === "string") {
+            hint = numberOnlyHint(v);
           }
         }
       } else if (k === "enum" || k === "const") {
