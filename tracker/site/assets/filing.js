@@ -350,7 +350,13 @@
         hint = PATTERN_ZH[sub.pattern] || "应匹配 " + sub.pattern;
         if (fullWidth(v)) hint = "含有全角字符(中文输入法下的数字、空格或符号)，请切换到英文输入法。" + hint;
       } else if (k === "format") {
-        msg = at + " 的值 " + show(v) + " 不是有效的日期";
+        if (String(v).indexOf("0000-") === 0) {
+          msg = at + " 的值 " + show(v) + " 不是有效的日期：公历没有 0000 年";
+          hint = "年份从 0001 开始；这里多半是笔误，请写上实际的年份，例如 2024-06-30。";
+        } else {
+          msg = at + " 的值 " + show(v) + " 不是有效的日期";
+          hint = "日期写成 YYYY-MM-DD，例如 2024-06-30，且须是真实存在的日期。";  // (the rule's own)
+        }
       } else if (k === "minimum" || k === "exclusiveMinimum" || k === "maximum" || k === "exclusiveMaximum") {
         var word = { minimum: "不小于", exclusiveMinimum: "大于", maximum: "不大于", exclusiveMaximum: "小于" }[k];
         // A number typed with more digits than JavaScript holds is shown as typed; one Python
