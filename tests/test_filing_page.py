@@ -682,3 +682,54 @@ def test_a_value_that_is_no_whole_number_gets_tracker_validates_hint(opened: Any
         code, report = validate(repo, last["text"], "nantaihu", "2024-Q1")
         said = [(d["message"], d["hint"]) for d in report["diagnostics"] if d["severity"] == "error"]
         assert shown == said, value
+
+
+def _regex_flags(source: str) -> list[str]:
+    """The flags of every regular-expression literal in a script (strings, template literals and
+    comments skipped; a "/" after an operator, a bracket or `return` starts a literal)."""
+    flags: list[str] = []
+    i, n, last = 0, len(source), ""
+    while i < n:
+        c = source[i]
+        if source.startswith("//", i):
+            i = source.find("\n", i)
+            i = n if i < 0 else i
+        elif source.startswith("/*", i):
+            i = source.index("*/", i) + 2
+        elif c in "'\"`":
+            j = i + 1
+            while source[j] != c:
+                j += 2 if source[j] == "\\" else 1
+            i, last = j + 1, "x"
+        elif c == "/" and (last in "(,=:[!&|?{};+-*%<>~^" or source[:i].rstrip().endswith("return")):
+            j, in_class = i + 1, False
+            while source[j] != "/" or in_class:
+                if source[j] == "\\":
+                    j += 1
+                elif source[j] == "[":
+                    in_class = True
+                elif source[j] == "]":
+                    in_class = False
+                j += 1
+            k = j + 1
+            while k < n and source[k].isalpha():
+                k += 1
+            flags.append(source[j + 1:k])
+            i, last = k, "x"
+        else:
+            if not c.isspace():
+                last = c
+            i += 1
+    return flags
+
+
+def test_the_pages_scripts_need_no_javascript_newer_than_the_validator_bundle() -> None:
+    """The Ajv bundle is built for ES2019 (tracker/site/vendor/build.sh): browsers from 2019 on,
+    such as the Chromium 86 inside browsers still common in government offices. A regular
+    expression flag of a later edition ("d", ES2022) is a syntax error there, and the whole
+    form would not start."""
+    from tracker.site.pages import ASSETS
+
+    flags = _regex_flags((ASSETS / "filing.js").read_text("utf-8"))
+    assert len(flags) > 20  # (the scan finds the literals)
+    assert set("".join(flags)) <= set("gimsuy"), flags

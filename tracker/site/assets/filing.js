@@ -140,7 +140,7 @@
 
   // Python's ^ and $ under re.M see only "\n" as a line break; written out so that JavaScript's
   // (which also break at \r, U+2028, U+2029) cannot differ.
-  var REVISION = /(?<![^\n])revision:[ \t]*([0-9]+)[ \t]*(#[^\n]*)?(?![^\n])/d;
+  var REVISION = /(?<![^\n])(revision:[ \t]*)([0-9]+)[ \t]*(#[^\n]*)?(?![^\n])/;
   var REASON = /(?<![^\n])amendment_reason:[^\n]*(?![^\n])/;
 
   function amendText(text, reason) {
@@ -148,10 +148,10 @@
     var body = text.split("\r\n").join("\n");
     var m = REVISION.exec(body);
     if (!m) return null;
-    var old = parseInt(m[1], 10), nw = old + 1;
+    var old = parseInt(m[2], 10), nw = old + 1;
     var reasonLine = "amendment_reason: " + q(reason) + "  # 必填：说明本次(第 " + nw + " 版)修订了什么、为什么";
-    var g = m.indices[1];
-    var revLine = body.slice(m.index, g[0]) + String(nw) + body.slice(g[1], m.index + m[0].length);
+    // (the number's place from the group before it: the "d" flag would need ES2022)
+    var revLine = m[1] + String(nw) + m[0].slice(m[1].length + m[2].length);
     var r = REASON.exec(body);
     if (r === null) {
       body = body.slice(0, m.index) + revLine + "\n" + reasonLine + body.slice(m.index + m[0].length);
