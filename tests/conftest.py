@@ -18,6 +18,56 @@ def copy_base(dest: Path) -> Path:
     return dest
 
 
+def replace_in(path: Path, *pairs: tuple[str, str]) -> None:
+    """Replace text in a file; each old text must be there."""
+    text = path.read_text("utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+
+
+# Every way YAML ends a comment (line feed, CR, NEL, U+2028, U+2029) and characters it refuses
+# anywhere in a file (C0 controls, U+FFFF).
+COMMENT_BREAKS = ["\n  injected: 1", "\r", "\x85", "\u2028", "\u2029", "\x01", "\uffff"]
+
+
+def hostile_plan(root: Path) -> Path:
+    """The small repository at `root` made hostile to what `tracker new` and the filing form
+    write: plan text (east's short name, a target's title and measure word, a task's title) and
+    an earlier summary of east hold COMMENT_BREAKS, which the filing's comment lines repeat; the
+    reason of east's amended 2024-Q1 is laid out as amend_text cannot follow; and the unit
+    west is renamed 330902, an id (a 统计用区划代码) that YAML reads as a number."""
+    import json
+
+    q = json.dumps
+    b = COMMENT_BREAKS
+    replace_in(root / "plan/units.yaml", ("short: 东区", f"short: {q('东区' + b[0])}"),
+               ("- id: west", '- id: "330902"'),
+               ("members: [east, west]", 'members: [east, "330902"]'))
+    replace_in(root / "plan/targets.yaml",
+               ("title: 村级服务站", "title: " + q("村级服务站" + "".join(b[1:4]) + "x")),
+               ("unit_label: 个\n    milestones:\n      - {by: 2024-12-31",
+                f"unit_label: {q('个' + b[4])}\n    milestones:\n      - {{by: 2024-12-31"))
+    replace_in(root / "plan/tasks.yaml",
+               ("title: 建设分拣中心", "title: " + q("建设" + b[5] + "分拣中心" + b[6])),
+               ("units: [east, west]", 'units: [east, "330902"]'))
+    replace_in(root / "submissions/east/2024-Q2.yaml",
+               ("summary: 新建一个服务站", "summary: " + q("新建" + "".join(b) + "服务站")))
+    # An amended filing whose reason, a quoted text continued at column 0, is valid YAML that
+    # amend_text cannot follow; it reports every target and task of east.
+    (root / "submissions/east/2024-Q1.yaml").write_text(
+        "unit: east\nperiod: 2024-Q1\nas_of: 2024-03-31\nreported_on: 2024-04-08\nrevision: 2\n"
+        'amendment_reason: "更正\n服务站数量"\n'
+        "targets:\n  stations: {value: 2, note: 新建两个服务站}\n  centres: {value: 0}\n"
+        'tasks:\n  "1.1": {progress: in_progress, summary: 已完成选址}\n'
+        '  "1.2": {progress: not_started, summary: 尚未启动}\n'
+        '  "S.1": {progress: in_progress, summary: 成立工作专班}\n', "utf-8")
+    (root / "submissions/west").rename(root / "submissions/330902")
+    replace_in(root / "submissions/330902/2024-Q1.yaml", ("unit: west", 'unit: "330902"'))
+    return root
+
+
 @pytest.fixture
 def base_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The small valid repository, copied into a temporary folder that is the cwd."""

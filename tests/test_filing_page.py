@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import copy_base, hostile_plan, replace_in
 from tests.site_helpers import DEMO, REPO, build, search_index
 from tests.test_site_browser import ARGS, CHROMIUM, serving
 from tracker.cli import cli
@@ -36,6 +37,7 @@ from tracker.filing.scaffold import (
 from tracker.forge import Forge
 from tracker.periods import Period
 from tracker.site.filing_page import json_for_script
+from tracker.yamlio import parse_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -371,9 +373,10 @@ def test_amend_text_port_equals_python(opened: Any, repo: Path) -> None:
     assert got == [amend_text(t)[0] for t in texts]
 
 
-def test_forge_link_carries_the_path_and_the_content(opened: Any) -> None:
+def test_forge_link_carries_the_path_and_the_content(opened: Any, repo: Path) -> None:
     page = opened("file/nantaihu.html")
     page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")  # (while the form has errors, the link has no address)
     page.fill("targets/parcel-coverage/note", "含 & ? # + % 空格 和 换行\n第二行")
     href = page.page.locator("#tk-forge").get_attribute("href")
     forge = Forge.from_config(FORGE)
@@ -447,3 +450,286 @@ def test_hostile_strings_stay_text(browser: Any, tmp_path: Path) -> None:
         assert o.dialogs == [] and o.errors == []
     finally:
         o.close()
+
+
+# --- parity with tracker validate (red-team findings) ---------------------------------------
+
+LINKS = [
+    "https://www.example.gov.cn/a.html", "https://例子.中国/路径?q=1#f", "https://x.cn:8443/",
+    # refused by tracker validate (every Python version) and by the page alike
+    "https://x.cn/\u200e", "https://x.cn/\u200f", "https://x.cn/\u061c", "https://x.cn/\ufeff",
+    "https://@x.cn/", "https://:@x.cn/", "https://[::1]/", "https://[::1", "https://[abc]/",
+    "https://x.cn：8080/", "https://x＠y.cn/", "https://:80/", "https://:abc/", "https://x.cn:abc/",
+    "https://user:pw@x.cn/", "https://x.cn/a\u3000b",
+]
+
+
+def fill_required(page: Opened, root: Path, unit: str) -> None:
+    """Fill every value, progress and summary the form leaves empty."""
+    plan, _ = load_for_unit(root, unit)
+    for t in plan.targets.values():
+        if plan.reports(t, unit):
+            page.fill(f"targets/{t.id}/value", "3")
+    for k in plan.tasks_of(unit):
+        page.fill(f"tasks/{k.id}/progress", "in_progress")
+        page.fill(f"tasks/{k.id}/summary", "本季度已启动。")
+
+
+def test_evidence_links_are_judged_as_tracker_validate_judges_them(opened: Any, repo: Path) -> None:
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    fill_required(page, repo, "postal")
+    box = page.page.locator('[data-evidence="tasks/1.1"]')
+    for i, url in enumerate(LINKS):
+        box.locator("button", has_text="添加佐证材料").click()
+        row = box.locator(".tk-f-ev").nth(i)
+        row.locator('[data-part="title"]').fill(f"材料{i}")
+        row.locator('[data-part="ref"]').fill(url)
+    shown = [bool(page.messages(f"tasks/1.1/evidence/{i}")) for i in range(len(LINKS))]
+    code, report = validate(repo, page.text(), "postal", "2022-Q1")
+    lines = page.text().split("\n")
+    refused_lines = {d["line"] for d in report["diagnostics"] if d["rule"] == "evidence-url-not-https"}
+    refused = [any(url_line in refused_lines for url_line in
+                   [n for n, line in enumerate(lines, 1) if f"title: \"材料{i}\"" in line])
+               for i in range(len(LINKS))]
+    assert refused == [i >= 3 for i in range(len(LINKS))], report["diagnostics"]
+    assert shown == refused
+
+
+# Text a clerk may type or paste, and what YAML makes of it unless it is quoted and escaped.
+ROUND_TRIP = [
+    "- 列表?", "? 键", ": 值", "# 不是注释", "@at `tick` %YAML --- ... | > *alias &anchor !tag",
+    "{a: 1} [1, 2] 'single' \"double\" \\ back", "tab\there", "NUL\x00and\x01\x1b[31m",
+    "\u2028\u2029\x85\x7f\x9f\ufeff", "noncharacters \ufffe\uffff \U0001fffe \ufdd0",
+    "  ", "\u3000", "\r\nCRLF\rCR", "emoji 🚚 " + "很长的一行" * 1500,
+]
+
+
+def test_produced_yaml_reads_back_as_the_forms_data(opened: Any, repo: Path) -> None:
+    """Whatever is typed, the produced file holds exactly what the page checked: tracker's
+    loader reads it back as the page's own data, and `tracker validate` agrees with the page."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    fill_required(page, repo, "postal")
+    plan, _ = load_for_unit(repo, "postal")
+    fields = [f"targets/{t.id}/note" for t in plan.targets.values() if plan.reports(t, "postal")]
+    fields += [f"tasks/{k.id}/{name}" for k in plan.tasks_of("postal")
+               for name in ("summary", "problems", "next_steps")]
+    for i, text in enumerate(ROUND_TRIP):
+        page.page.evaluate("([p, v]) => { const e = document.querySelector(`[data-path='${p}']`);"
+                           " e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); }",
+                           [fields[i % len(fields)], text])
+    last = page.page.evaluate("TrackerFiling.last()")
+    doc, problems = parse_text(last["text"], "2022-Q1.yaml")
+    assert doc is not None, [p.message for p in problems]
+    assert doc.data == last["data"]
+    assert last["errors"] == 0, last["problems"]
+    code, report = validate(repo, last["text"], "postal", "2022-Q1")
+    assert code == 0, report
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The small repository with hostile plan text and a unit id YAML reads as a number
+    (tests.conftest.hostile_plan), with a forge; and its site."""
+    root = hostile_plan(copy_base(tmp_path_factory.mktemp("hostile") / "repo"))
+    (root / "tracker.yaml").write_text(
+        "forge:\n" + "".join(f"  {k}: {v}\n" for k, v in FORGE.items()), "utf-8")
+    site = root.parent / "site"
+    build(root, site, AS_OF, provenance=False)
+    return root, site
+
+
+def test_hostile_plan_text_and_a_numeric_unit_id_give_valid_filings(
+        browser: Any, hostile: tuple[Path, Path]) -> None:
+    root, site = hostile
+    for unit, period, reported_on in (("east", "2024-Q3", "2024-10-05"),
+                                      ("330902", "2024-Q2", "2024-07-05")):
+        o = Opened(browser, (site / "file" / f"{unit}.html").as_uri())
+        try:
+            o.period(period, reported_on)
+            result = CliRunner().invoke(cli, ["new", "--root", str(root), "--unit", unit,
+                                              "--period", period, "--reported-on", reported_on])
+            assert result.exit_code == 0, result.output
+            written = root / "submissions" / unit / f"{period}.yaml"
+            try:
+                assert o.text() == written.read_text("utf-8")
+            finally:
+                written.unlink()
+            fill_required(o, root, unit)
+            last = o.page.evaluate("TrackerFiling.last()")
+            doc, problems = parse_text(last["text"], f"{period}.yaml")
+            assert doc is not None, [p.message for p in problems]
+            assert doc.data == last["data"] and doc.data["unit"] == unit
+            assert last["errors"] == 0, last["problems"]
+            code, report = validate(root, last["text"], unit, period)
+            assert code == 0, report
+            assert o.errors == []
+        finally:
+            o.close()
+
+
+def test_an_amendment_the_text_edit_cannot_follow_is_written_anew(
+        browser: Any, hostile: tuple[Path, Path]) -> None:
+    """`tracker amend` refuses a filing whose layout amend_text cannot follow (here a quoted
+    reason continued at column 0, valid YAML); the page then writes the filing anew rather than
+    a text CI cannot read."""
+    root, site = hostile
+    o = Opened(browser, (site / "file" / "east.html").as_uri())
+    try:
+        o.period("2024-Q1")
+        o.fill("amendment_reason", "再次更正")
+        last = o.page.evaluate("TrackerFiling.last()")
+        doc, problems = parse_text(last["text"], "2024-Q1.yaml")
+        assert doc is not None, [p.message for p in problems]
+        assert doc.data == last["data"] and doc.data["revision"] == 3
+        assert "由 tracker 网页填报页 生成" in last["text"]
+        assert last["errors"] == 0, last["problems"]
+        code, report = validate(root, last["text"], "east", "2024-Q1")
+        assert code == 0, report
+        assert o.errors == []
+    finally:
+        o.close()
+
+
+def test_the_forge_button_cannot_be_used_while_the_form_has_errors(opened: Any, repo: Path) -> None:
+    """Not by the mouse (CSS), and not by the keyboard either: a link that only looks disabled
+    still opens on Enter."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    assert page.page.evaluate("TrackerFiling.last().errors") > 0
+    tabs: list[str] = []
+    page.page.context.on("page", lambda p: tabs.append(p.url))
+    page.page.locator("#tk-forge").focus()
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_timeout(500)
+    assert tabs == []
+    assert page.page.locator("#tk-forge").get_attribute("href") is None
+    fill_required(page, repo, "postal")
+    assert page.page.evaluate("TrackerFiling.last().errors") == 0
+    forge = Forge.from_config(FORGE)
+    assert forge is not None
+    assert page.page.locator("#tk-forge").get_attribute("href") == forge.new_file_url(
+        "submissions/postal/2022-Q1.yaml", page.text())
+
+
+def test_a_last_period_that_runs_past_the_plans_end_can_be_filed(tmp_path: Path) -> None:
+    """`tracker new` and `tracker validate` take a filing for a period that overlaps the plan
+    (docs/decisions.md, "Filings: what must be written"); the form offers the same periods."""
+    root = copy_base(tmp_path / "repo")
+    replace_in(root / "plan/tasks.yaml", ("end: 2025-12-31", "end: 2025-11-30"))
+    replace_in(root / "plan/targets.yaml", ("by: 2025-12-31", "by: 2025-11-30"))
+    result = CliRunner().invoke(cli, ["new", "--root", str(root), "--unit", "east",
+                                      "--period", "2025-Q4", "--reported-on", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    (root / "submissions/east/2025-Q4.yaml").unlink()
+    build(root, tmp_path / "site", AS_OF, provenance=False)
+    html = (tmp_path / "site/file/east.html").read_text("utf-8")
+    assert '<option value="2025-Q3"' in html and '<option value="2025-Q4"' in html
+
+
+DATES = ["2024-02-29", "9999-12-31", "0001-01-01", "2023-02-29", "2024-02-30", "2024-13-01",
+         "2024-00-10", "2024-04-31", "0000-01-01", "0000-02-29"]
+
+
+def test_dates_are_judged_as_tracker_validate_judges_them(opened: Any, repo: Path) -> None:
+    """The date fields hold what the browser's date picker allows; a browser without one (or
+    a pasted value) lets any text through, so the page's own check must be tracker's."""
+    page = opened("file/postal.html")
+    page.period("2022-Q1", "2022-04-08")
+    fill_required(page, repo, "postal")
+    data = page.page.evaluate("TrackerFiling.last().data")
+    text = page.text()
+    for day in DATES:
+        shown = page.page.evaluate(
+            "d => TrackerFiling.problems(d).filter(p => p.severity === 'error')"
+            ".map(p => [p.message, p.hint])", {**data, "reported_on": day})
+        code, report = validate(repo, text.replace("reported_on: 2022-04-08", f"reported_on: {day}"),
+                                "postal", "2022-Q1")
+        refused = [[d["message"], d["hint"]] for d in report["diagnostics"]
+                   if d["severity"] == "error"]
+        assert bool(refused) == (day in DATES[3:]), (day, refused)
+        assert shown == refused
+
+
+@pytest.mark.parametrize("digits", [20, 100, 5000])
+def test_a_huge_number_is_reported_in_tracker_validates_words(opened: Any, repo: Path,
+                                                              digits: int) -> None:
+    """JavaScript numbers hold 15-16 digits; the page must still say what the clerk typed."""
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")
+    page.fill("targets/parcel-coverage/value", "9" * digits)
+    shown = page.messages("targets/parcel-coverage/value")
+    code, report = validate(repo, page.text(), "nantaihu", "2024-Q1")
+    assert code == 1
+    assert [f"错误:{d['message']} [{d['rule']}]" for d in report["diagnostics"]
+            if d["severity"] == "error"] == shown
+
+
+NOT_WHOLE_NUMBERS = ["１２", "３０００", "-０", "１２.5", "1,000", "1，300个", "12个", " 8 家 ", "abc",
+                     "十二", "1e3", "0x1F", "1 000", "12.5", "012", "+5"]
+
+
+def test_a_value_that_is_no_whole_number_gets_tracker_validates_hint(opened: Any, repo: Path) -> None:
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")
+    for value in NOT_WHOLE_NUMBERS:
+        page.fill("targets/parcel-coverage/value", value)
+        last = page.page.evaluate("TrackerFiling.last()")
+        shown = [(d["message"], d["hint"]) for d in last["problems"] if d["severity"] == "error"]
+        code, report = validate(repo, last["text"], "nantaihu", "2024-Q1")
+        said = [(d["message"], d["hint"]) for d in report["diagnostics"] if d["severity"] == "error"]
+        assert shown == said, value
+
+
+def _regex_flags(source: str) -> list[str]:
+    """The flags of every regular-expression literal in a script (strings, template literals and
+    comments skipped; a "/" after an operator, a bracket or `return` starts a literal)."""
+    flags: list[str] = []
+    i, n, last = 0, len(source), ""
+    while i < n:
+        c = source[i]
+        if source.startswith("//", i):
+            i = source.find("\n", i)
+            i = n if i < 0 else i
+        elif source.startswith("/*", i):
+            i = source.index("*/", i) + 2
+        elif c in "'\"`":
+            j = i + 1
+            while source[j] != c:
+                j += 2 if source[j] == "\\" else 1
+            i, last = j + 1, "x"
+        elif c == "/" and (last in "(,=:[!&|?{};+-*%<>~^" or source[:i].rstrip().endswith("return")):
+            j, in_class = i + 1, False
+            while source[j] != "/" or in_class:
+                if source[j] == "\\":
+                    j += 1
+                elif source[j] == "[":
+                    in_class = True
+                elif source[j] == "]":
+                    in_class = False
+                j += 1
+            k = j + 1
+            while k < n and source[k].isalpha():
+                k += 1
+            flags.append(source[j + 1:k])
+            i, last = k, "x"
+        else:
+            if not c.isspace():
+                last = c
+            i += 1
+    return flags
+
+
+def test_the_pages_scripts_need_no_javascript_newer_than_the_validator_bundle() -> None:
+    """The Ajv bundle is built for ES2019 (tracker/site/vendor/build.sh): browsers from 2019 on,
+    such as the Chromium 86 inside browsers still common in government offices. A regular
+    expression flag of a later edition ("d", ES2022) is a syntax error there, and the whole
+    form would not start."""
+    from tracker.site.pages import ASSETS
+
+    flags = _regex_flags((ASSETS / "filing.js").read_text("utf-8"))
+    assert len(flags) > 20  # (the scan finds the literals)
+    assert set("".join(flags)) <= set("gimsuy"), flags

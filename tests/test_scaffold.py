@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tests.conftest import REPO, git
+from tests.conftest import REPO, git, hostile_plan
 from tests.workflow_helpers import PLAN, make_pr_repo
 from tracker.cli import cli
 from tracker.filing.scaffold import amend_text, schema_reference
@@ -237,3 +237,53 @@ def test_the_next_step_after_a_workbook_names_the_repository(base_repo: Path, tm
                  "--xlsx", "west.xlsx")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "在黄色单元格中填写后运行 tracker import --root repo west.xlsx"
+
+
+def test_new_carries_text_a_yaml_reader_would_refuse_escaped(base_repo: Path):
+    """U+FFFE and U+FFFF may sit in a filing only as escapes; `tracker new` copies a closed
+    task's evidence into the next period and must write them escaped again."""
+    earlier = base_repo / "submissions/east/2024-Q2.yaml"
+    earlier.write_text(earlier.read_text("utf-8").replace(
+        "{title: 验收文件,", '{title: "验收\\ufffe文件\\uffff",'), "utf-8")
+    assert validate("submissions/east/2024-Q2.yaml")[0] == 0
+    assert run("new", "--unit", "east", "--period", "2024-Q3").exit_code == 0
+    code, report = validate("submissions/east/2024-Q3.yaml")
+    assert {d["rule"] for d in report["diagnostics"]} == {"schema-enum", "schema-empty"}
+    data = yaml.safe_load((base_repo / "submissions/east/2024-Q3.yaml").read_text("utf-8"))
+    assert data["tasks"]["1.2"]["evidence"][0]["title"] == "验收\ufffe文件\uffff"
+
+
+def test_comments_from_the_plan_and_earlier_filings_stay_comments(base_repo: Path):
+    """A comment line that took a line break from the plan would end there, and the rest of the
+    title would be read as YAML: a file CI refuses, or one that says more than the editor saw."""
+    hostile_plan(base_repo)
+    assert validate()[0] == 0
+    assert run("new", "--unit", "east", "--period", "2024-Q3").exit_code == 0
+    code, report = validate("submissions/east/2024-Q3.yaml")
+    assert {d["rule"] for d in report["diagnostics"]} <= {"schema-enum", "schema-empty"}, report
+    text = (base_repo / "submissions/east/2024-Q3.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert "injected" not in data and list(data["targets"]["stations"]) == ["value"]
+    assert "# 东区 injected: 1 2024-Q3 报送" in text
+    assert "  # 1.2 建设分拣中心 —— 本单位：牵头" in text
+
+
+def test_a_unit_id_yaml_would_read_as_a_number_is_written_quoted(base_repo: Path):
+    """Unit ids are slugs, and a slug may be all digits (a 统计用区划代码 such as 330902)."""
+    hostile_plan(base_repo)
+    assert validate()[0] == 0
+    assert run("new", "--unit", "330902", "--period", "2024-Q2").exit_code == 0
+    text = (base_repo / "submissions/330902/2024-Q2.yaml").read_text("utf-8")
+    assert yaml.safe_load(text)["unit"] == "330902"
+    code, report = validate("submissions/330902/2024-Q2.yaml")
+    assert [d for d in report["diagnostics"] if d["message"].startswith("unit ")] == []
+
+
+def test_amend_refuses_a_layout_it_cannot_follow(base_repo: Path):
+    hostile_plan(base_repo)
+    path = base_repo / "submissions/east/2024-Q1.yaml"
+    before = path.read_bytes()
+    result = run("amend", "submissions/east/2024-Q1.yaml")
+    assert result.exit_code == 2
+    assert "自动修订失败" in result.stderr
+    assert path.read_bytes() == before

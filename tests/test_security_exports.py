@@ -109,14 +109,15 @@ def test_fill_in_workbook_round_trips_formula_like_text(evil_repo: Path) -> None
 
 
 def test_control_characters_in_a_filing_do_not_break_the_workbooks(base_repo: Path, tmp_path: Path) -> None:
-    # YAML's double-quoted escapes can put characters into a filing that a workbook cannot hold;
-    # the filing is valid, so the site's download, export and the fill-in workbook must cope.
+    # YAML's double-quoted escapes can put characters into a filing that a workbook cannot hold
+    # (C0 controls; U+FFFE and U+FFFF, which are not XML); the filing is valid, so the site's
+    # download, export and the fill-in workbook must cope.
     from tests.site_helpers import build
 
     file = base_repo / "submissions/east/2024-Q2.yaml"
     file.write_text(file.read_text("utf-8").replace(
-        "summary: 新建一个服务站", 'summary: "新建\\0一个\\e[31m服务站\\v"').replace(
-        "    value: 3\n", '    value: 3\n    note: "\\b\\f说明"\n', 1), "utf-8")
+        "summary: 新建一个服务站", 'summary: "新建\\0一个\\e[31m服务站\\v\\uffff"').replace(
+        "    value: 3\n", '    value: 3\n    note: "\\b\\f说明\\ufffe"\n', 1), "utf-8")
     assert run("validate").exit_code == 0
     result = run("export", "--xlsx", "out.xlsx", "--as-of", "2024-06-30")
     assert result.exit_code == 0, result.output

@@ -288,3 +288,17 @@ def test_a_filing_link_opens_its_text(browser, served_site) -> None:  # type: ig
         assert errors == []
     finally:
         page.close()
+
+
+def test_a_malformed_address_fragment_breaks_nothing(browser, served_site) -> None:  # type: ignore[no-untyped-def]
+    # Anyone can send a link with a fragment that is not valid percent-encoding; the page's
+    # script must not stop there (the scroll cues start after the fragment is read).
+    url, _root = served_site
+    page, errors, _ = _open(browser, url + "texts/anji.html#%E0%A4%A")
+    try:
+        assert errors == []
+        page.goto(url + "texts/anji.html#t-anji-%")
+        page.wait_for_load_state("load")
+        assert errors == []
+    finally:
+        page.close()

@@ -139,6 +139,16 @@ def test_search_index_holds_no_markup(hostile_site: Path) -> None:
     ("https://example.org/\nx", False),
     ("//example.org/", False),
     ("", False),
+    # The host is judged by tracker's own rules, the same on every Python version and in the
+    # filing page (tests/test_filing_page.py): no @, no brackets, no full-width ":" or "@".
+    ("https://例子.中国/路径", True),
+    ("https://example.org:8443/x", True),
+    ("https://@example.org/", False),
+    ("https://[::1]/", False),
+    ("https://[abc]/", False),
+    ("https://example.org：8080/", False),
+    ("https://example.org:abc/", False),
+    ("https://:80/", False),
 ])
 def test_https_url(url: str, ok: bool) -> None:
     assert (https_url(url) is not None) is ok

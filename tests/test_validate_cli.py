@@ -184,6 +184,19 @@ def test_an_empty_value_says_it_was_not_filled_in(base_repo):
     assert "    提示 hint: 在冒号后填写，可选：not_started、in_progress、done" in lines
 
 
+def test_a_value_that_looks_numeric_is_reported_not_an_internal_error(base_repo):
+    """`--5` and `+-3` are digits after the signs, yet no number; Python's int() reads no more
+    than 4,300 digits. Each is reported like any text, never a traceback."""
+    p = base_repo / "submissions/west/2024-Q1.yaml"
+    for text in ("--5", "+-3", '"-+7"', f'"{"9" * 5000}"', f"{'9' * 5000}个", f'"-{"0" * 5000}"'):
+        p.write_text(p.read_text("utf-8").replace("value: 1\n", f"value: {text}\n"), "utf-8")
+        result = invoke("validate", "--format", "json")
+        assert result.exit_code == 1, (text, result.output)
+        [d] = json.loads(result.stdout)["diagnostics"]
+        assert d["rule"] == "schema-type", d
+        p.write_text(p.read_text("utf-8").replace(f"value: {text}\n", "value: 1\n"), "utf-8")
+
+
 def test_every_repeat_of_a_duplicate_id_names_the_line_of_the_first(base_repo):
     tasks = base_repo / "plan" / "tasks.yaml"
     text = tasks.read_text("utf-8")

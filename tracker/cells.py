@@ -16,9 +16,10 @@ import re
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# What an XLSX cell cannot hold (openpyxl raises IllegalCharacterError): C0 controls other
-# than tab, LF and CR. A filing can contain them through YAML escapes ("\0", "\e").
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What an XLSX cell cannot hold: C0 controls other than tab, LF and CR (openpyxl raises
+# IllegalCharacterError) and U+FFFE, U+FFFF (not XML characters: lxml refuses them while the
+# workbook is saved). A filing can contain them through YAML escapes ("\0", "\e", "\uffff").
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def cell_value(value: Any) -> Any:

@@ -373,7 +373,7 @@ def _check_evidence(
         elif not is_https_link(ev.url):
             yield diag(doc.path, doc.pos((*path, "url")), "evidence-url-not-https",
                        f"链接 {ev.url[:80]} 不是有效的 https 链接(含空格、控制字符、"
-                       "用户名密码，或没有网站地址)，网站上不会显示为链接",
+                       "用户名密码、方括号或全角标点，或没有网站地址)，网站上不会显示为链接",
                        hint="从浏览器地址栏复制完整的链接，例如 https://www.example.gov.cn/a.html。")
         return
     raw = ev.path

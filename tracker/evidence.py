@@ -13,8 +13,8 @@ published. Two kinds of file must never be, whatever the filing says:
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 from tracker.text import BIDI, BOM, C1, SEPARATORS
 
@@ -42,20 +42,33 @@ def safe_type(pure: PurePosixPath) -> bool:
 
 
 # Control characters, line separators, bidi embeddings/overrides/isolates (U+202E can make a
-# link read as something it is not) and whitespace never belong in a link.
-_BAD_URL_CHAR = re.compile(f"[\x00-\x20{C1}{SEPARATORS}{BIDI}{BOM}]")
+# link read as something it is not) and whitespace never belong in a link. (The body of a
+# regular-expression character class: the site's filing page applies the same one.)
+URL_FORBIDDEN = f"\x00-\x20{C1}{SEPARATORS}{BIDI}{BOM}"
+_BAD_URL_CHAR = re.compile(f"[{URL_FORBIDDEN}]")
+_AUTHORITY_END = re.compile("[/?#]")
+_PORT = re.compile("[0-9]*")
+# What the host of a link may not hold, also once full-width forms are read as ASCII (NFKC, as
+# browsers and IDNA read a host: "：" is ":" there): credentials ("@"), IPv6 literals ("[",
+# "]"), and a ":", "/", "?" or "#" that only appears after that reading.
+_HOST_FORBIDDEN = frozenset("@[]/?#:")
 
 
 def is_https_link(url: str) -> bool:
     """True for a plain https link to a host: no other scheme, no credentials, no whitespace or
-    control characters (quotes and brackets are escaped where the link is written). Validation
-    and the site use this one test."""
+    control characters (quotes and brackets are escaped where the link is written). Validation,
+    the site and the filing page (assets/filing.js, `isHttpsLink`) use these rules.
+
+    The host part is judged here by explicit rules rather than by whatever `urlsplit` refuses:
+    what urlsplit refuses changed between Python releases (bracketed hosts from 3.11.4), and
+    `tracker validate` must answer the same on every machine and in the browser."""
     # url.split() != [url] exactly when the link holds any whitespace (str.isspace's, Unicode
     # included), tested in C rather than a character at a time.
     if not url.startswith("https://") or _BAD_URL_CHAR.search(url) or url.split() != [url]:
         return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    authority = _AUTHORITY_END.split(url[8:], maxsplit=1)[0]
+    host, _, port = authority.partition(":")
+    if not host or not _PORT.fullmatch(port):
         return False
-    return bool(parts.hostname) and not parts.username and not parts.password
+    folded = host if host.isascii() else unicodedata.normalize("NFKC", host)
+    return not _HOST_FORBIDDEN.intersection(folded)

@@ -103,6 +103,16 @@ def periods_between(start: date, end: date, cadence: str) -> Iterator[Period]:
         period = period.next()
 
 
+def periods_overlapping(start: date, end: date, cadence: str) -> Iterator[Period]:
+    """Every period of `cadence` with a day between `start` and `end`: the periods a filing may
+    be for (a last period may run past the plan's end; docs/decisions.md)."""
+    yield from periods_between(start, end, cadence)
+    number = {"quarterly": (end.month - 1) // 3 + 1, "monthly": end.month, "annual": 1}[cadence]
+    last = Period(end.year, number, cadence)
+    if last.end > end:
+        yield last
+
+
 def today_in(timezone: str) -> date:
     """The date it is now where the plan is (its `plan.timezone`)."""
     from datetime import datetime

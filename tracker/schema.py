@@ -295,9 +295,8 @@ def _translate(
         hint = None
         if "string" in names and isinstance(value, int | float | bool):
             hint = f"加引号，写成 \"{_source_text(doc, ipath, value)}\"。"
-        elif (names == ["integer"] and isinstance(value, str) and value.lstrip("+-").isascii()
-              and value.lstrip("+-").isdigit()):
-            hint = f"写成不带引号、不带前导零的整数，例如 {int(value)}。"
+        elif names == ["integer"] and isinstance(value, str) and _SIGNED_DIGITS.fullmatch(value):
+            hint = f"写成不带引号、不带前导零的整数，例如 {_number_text(value)}。"
         elif names == ["integer"] and isinstance(value, float):
             hint = "这里只能填整数(个数)，不能有小数。"
         elif set(names) <= {"integer", "number"} and isinstance(value, str):
@@ -374,6 +373,21 @@ def _translate(
     yield diag(path, pos, "schema-invalid", f"{where} 不符合约定({keyword})")
 
 
+# A whole number in quotes or with leading zeros ("12", 012, +5). (Digits after two signs, --5,
+# are no number.)
+_SIGNED_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
+def _number_text(digits: str) -> str:
+    """The whole number `digits` ([+-]?[0-9]+) writes, as a hint shows it: worked out as text,
+    since int() refuses more than 4,300 digits, and shortened as values are (_show)."""
+    try:
+        text = str(int(digits))  # (also reads digits of other scripts, as _number_only_hint finds)
+    except ValueError:
+        sign = "-" if digits.startswith("-") else ""
+        number = digits.lstrip("+-").lstrip("0")
+        text = sign + number if number else "0"
+    return text if len(text) <= 60 else text[:57] + "…"
 # A count as an editor may type it: digits (thousands separated by commas) and a unit after.
 _NUMBER_WITH_EXTRAS = re.compile(r"\s*(\d{1,3}(?:[,，]\d{3})+|\d+)\s*[^\d\s]{0,4}\s*")
 
@@ -384,7 +398,7 @@ def _number_only_hint(value: str) -> str:
         return "只写数字：含有全角字符(中文输入法下的数字或符号)，请切换到英文输入法，写阿拉伯数字。"
     match = _NUMBER_WITH_EXTRAS.fullmatch(value)
     if match:
-        number = int(re.sub("[,，]", "", match.group(1)))
+        number = _number_text(re.sub("[,，]", "", match.group(1)))
         return f"只写数字，写成 {number}：不要带单位、逗号(千位分隔符)或其他文字。"
     return "只写数字(阿拉伯数字)，例如 12：不要写单位、逗号(千位分隔符)、汉字数字或其他文字。"
 

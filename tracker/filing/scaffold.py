@@ -37,6 +37,7 @@ from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
 from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.repository import Scope, display_path, load
+from tracker.text import one_line
 from tracker.yamlio import DEFAULT_MAX_BYTES, NumberTooLong, parse_text, resolve_plain
 
 SCHEMA_NAME = "filing.schema.json"
@@ -190,13 +191,14 @@ def load_for_unit(root: Path, unit: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 # --- rendering ----------------------------------------------------------------------------
 
 
-_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML). Characters JSON leaves as they
-    are but YAML would fold (NEL, U+2028, U+2029) or refuse (DEL, C1, BOM) are escaped, so the
-    filing reads back exactly as written."""
+    are but YAML would fold (NEL, U+2028, U+2029) or refuse (DEL, C1, BOM, and the
+    noncharacters U+FFFE and U+FFFF, which a YAML reader refuses anywhere in a file) are
+    escaped, so the filing reads back exactly as written."""
     return _YAML_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
@@ -210,8 +212,20 @@ def _key(text: str) -> str:
     return _q(text)
 
 
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
+
+
+def comment_text(text: str) -> str:
+    """Text from the plan or an earlier filing, fit for a comment line: YAML ends a comment at
+    any line break (LF, CR, NEL, U+2028, U+2029), after which the rest of a title would be read
+    as data, and refuses control characters and U+FFFE/U+FFFF anywhere in a file. Line breaks
+    and runs of space become one space; the rest is dropped, as every output shows text
+    (tracker.text.one_line)."""
+    return _NONCHARACTERS.sub("", one_line(text))
+
+
 def _one_line(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
+    flat = comment_text(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -273,11 +287,16 @@ def target_head(plan: Plan, target: Target, unit: str) -> str:
     """The comment line above a target in a filing: its title, unit, the unit's and the
     city's goal (the site's filing form writes the same line: site/filing_page.py)."""
     goal = plan.unit_goal(target, unit)
-    about = [f"计量单位：{target.unit_label}"]
+    about = [f"计量单位：{comment_text(target.unit_label)}"]
     if goal is not None:
         about.append(f"本单位目标 {goal}")
     about.append(f"全市目标 {target.goal}(截至 {target.deadline})")
-    return f"  # {target.title} —— {'，'.join(about)}"
+    return f"  # {comment_text(target.title)} —— {'，'.join(about)}"
+
+
+def task_head(task: Task, role: str) -> str:
+    """The comment line above a task in a filing (the filing form writes the same line)."""
+    return f"  # {task.id} {comment_text(task.title)} —— 本单位：{role}"
 
 
 def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
@@ -285,13 +304,13 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
     out = Lines()
     p = draft.period
     out.add(f"# yaml-language-server: $schema={schema_ref}")
-    out.add(f"# {draft.unit_label} {p} 报送 —— 由 {draft.generated_by} 生成。"
+    out.add(f"# {comment_text(draft.unit_label)} {p} 报送 —— 由 {draft.generated_by} 生成。"
             "填写说明见仓库中的 submissions/README.md。")
     out.add("# 以 # 开头的是注释，不影响内容，可以保留。改完后运行 tracker validate 检查。")
     if draft.generated_by == "tracker new":
         out.add("# 已按上一期预填数值和进度(见各行注释)，请改为本期实际情况；空着的项必须填写。")
     period_text = str(p) if p.cadence != "annual" else _q(str(p))
-    _field(out, "", "unit", draft.unit, "报送单位编号(与文件夹名一致，不要改)", ("unit",))
+    _field(out, "", "unit", _key(draft.unit), "报送单位编号(与文件夹名一致，不要改)", ("unit",))
     _field(out, "", "period", period_text, "报送期次(与文件名一致，不要改)", ("period",))
     _field(out, "", "as_of", draft.as_of.isoformat(),
            f"数据截至日期：须在 {p.start} 至 {p.end} 之内，通常为期末", ("as_of",))
@@ -328,7 +347,7 @@ def render(draft: Draft, plan: Plan, schema_ref: str) -> Lines:
         out.add("tasks:                        # 任务进展：本单位列为责任单位的任务", ("tasks",))
         for task_draft in draft.tasks:
             task = task_draft.task
-            out.add(f"  # {task.id} {task.title} —— 本单位：{task_draft.role}")
+            out.add(task_head(task, task_draft.role))
             out.add(f"  {_q(task.id)}:", ("tasks", task.id))
             choices = "not_started 未启动 | in_progress 推进中 | done 已完成"
             if task_draft.previous:
@@ -448,6 +467,21 @@ def amend_text(text: str) -> tuple[str, int, int]:
     return body.replace("\n", newline), old, new
 
 
+def amended_text(text: str, data: dict[str, Any]) -> tuple[str, int, int] | None:
+    """`amend_text(text)` when it reads back as `data` with revision + 1 and an empty reason;
+    None when the filing is laid out in a way the line edit does not follow (a quoted reason
+    continued at column 0, a line break YAML sees inside a line: valid YAML all the same).
+    `tracker amend` then asks for the edit by hand; the site's filing form writes the filing
+    anew (site/filing_page.py)."""
+    try:
+        new_text, old, new = amend_text(text)
+    except TrackerError:
+        return None
+    check, _ = parse_text(new_text, "amended")
+    expected = {**data, "revision": new, "amendment_reason": ""}
+    return (new_text, old, new) if check is not None and check.data == expected else None
+
+
 def amend_file(path: Path) -> Amendment:
     """`tracker amend PATH`: prepare an amendment of a merged filing, in place."""
     if not path.is_file():
@@ -476,12 +510,11 @@ def amend_file(path: Path) -> Amendment:
             f"{display_path(path)} 还没有提交过，不需要修订",
             hint="尚未合并的报送可以直接修改，revision 保持 1。",
         )
-    new_text, old, new = amend_text(text)
-    check, _ = parse_text(new_text, display_path(path))
-    expected = {**doc.data, "revision": new, "amendment_reason": ""}
-    if check is None or check.data != expected:  # pragma: no cover - a bug, never the data
+    amended = amended_text(text, doc.data)
+    if amended is None:
         raise TrackerError("自动修订失败(文本结构不寻常)",
                            hint="请手工把 revision 加 1，并填写 amendment_reason。")
+    new_text, old, new = amended
     atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"),
                  exclusive=False)
     return Amendment(path, old, new)

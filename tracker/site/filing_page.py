@@ -33,20 +33,24 @@ from typing import Any
 
 from tracker import schema as schemas
 from tracker.errors import TrackerError
+from tracker.evidence import URL_FORBIDDEN
 from tracker.filing.scaffold import (
     PROGRESS_ZH,
     _key,
     _one_line,
     _q,
+    amended_text,
+    comment_text,
     filing_path,
     make_draft,
     role_of,
     schema_reference,
     target_head,
+    task_head,
 )
 from tracker.forge import Forge
 from tracker.model import Filing, Repository
-from tracker.periods import LABEL_ZH, periods_between
+from tracker.periods import LABEL_ZH, periods_overlapping
 from tracker.provenance import Provenance
 from tracker.site.escape import Markup
 from tracker.site.pages import ASSETS, NavSection, Page, ShippedFile, SiteContent
@@ -116,8 +120,8 @@ class FilingPages(_Generator):
                  nav_unit_limit: int) -> None:
         super().__init__(repo, status, provenance, nav_unit_limit=nav_unit_limit)
         self.forge = Forge.from_config(repo.config.forge)
-        self.periods = list(periods_between(self.plan.info.start, self.plan.info.end,
-                                            self.plan.reporting.cadence))
+        self.periods = list(periods_overlapping(self.plan.info.start, self.plan.info.end,
+                                                self.plan.reporting.cadence))
         self.help = field_help()
         # Every filing of each unit (also those dated after the site's date: a form amends
         # what is in the repository), grouped once rather than scanned per unit.
@@ -179,7 +183,7 @@ class FilingPages(_Generator):
             task = k.task
             tasks.append({
                 "id": task.id, "key": _q(task.id),
-                "head": f"  # {task.id} {task.title} —— 本单位：{k.role}",
+                "head": task_head(task, k.role),
                 "title": task.title, "text": task.text, "role": role_of(task, unit_id),
                 "lead": task.lead == unit_id,
                 "due": (task.due or plan.info.end).isoformat(),
@@ -188,7 +192,8 @@ class FilingPages(_Generator):
         default = self._default_period(by_period)
         schema_ref = schema_reference(self.root, filing_path(self.root, unit_id, self.periods[0]))
         model = {
-            "unit": unit_id, "label": unit.label, "name": unit.name,
+            "unit": unit_id, "unit_yaml": _key(unit_id), "label": comment_text(unit.label),
+            "name": unit.name,
             "cadence": plan.reporting.cadence, "cadence_zh": LABEL_ZH[plan.reporting.cadence],
             "schema_ref": schema_ref, "default_period": default,
             "targets": [{k: v for k, v in t.items() if k in ("id", "key", "head")}
@@ -198,19 +203,22 @@ class FilingPages(_Generator):
             "periods": periods, "states": states,
             "forge": self._forge(),
             "progress": PROGRESS_ZH,
+            "url_forbidden": URL_FORBIDDEN,
         }
         return UnitForm(unit_id, unit.name, unit.label, model, targets, tasks,
                         len(filings), default)
 
     def _filed(self, f: Filing) -> dict[str, Any]:
-        """An existing filing: its text (for `tracker amend`'s edit) and its data."""
+        """An existing filing: its data, and its text for `tracker amend`'s edit (None where
+        `tracker amend` would refuse to edit it: the page then writes the filing anew)."""
         raw = (self.root / f.path).read_bytes()
         bom = raw.startswith(b"\xef\xbb\xbf")
         data = f.source.data if f.source is not None else {}
+        text = raw[3 if bom else 0:].decode("utf-8")
         return {
             "path": f.path, "revision": f.revision, "as_of": f.as_of.isoformat(),
             "reported_on": f.reported_on.isoformat(), "bom": bom,
-            "text": raw[3 if bom else 0:].decode("utf-8"),
+            "text": text if amended_text(text, data) is not None else None,
             "data": {k: v for k, v in data.items() if k not in ("revision", "amendment_reason")},
         }
 

@@ -19,7 +19,7 @@
 
   // --- Python-compatible text helpers -------------------------------------------------------
 
-  var YAML_BREAKS = /[\x7f-\x9f\u2028\u2029\ufeff]/g;
+  var YAML_BREAKS = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
   // Python's str.isspace() characters (str.split()/strip() use them).
   var PY_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003" +
     "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
@@ -84,7 +84,7 @@
       "填写说明见仓库中的 submissions/README.md。");
     out.push("# 以 # 开头的是注释，不影响内容，可以保留。改完后运行 tracker validate 检查。");
     if (isNew) out.push("# 已按上一期预填数值和进度(见各行注释)，请改为本期实际情况；空着的项必须填写。");
-    field(out, "", "unit", M.unit, "报送单位编号(与文件夹名一致，不要改)");
+    field(out, "", "unit", M.unit_yaml, "报送单位编号(与文件夹名一致，不要改)");
     field(out, "", "period", p.yaml, "报送期次(与文件名一致，不要改)");
     field(out, "", "as_of", draft.as_of, "数据截至日期：须在 " + p.start + " 至 " + p.end + " 之内，通常为期末");
     field(out, "", "reported_on", draft.reported_on, "报送日期：提交报送的日期");
@@ -140,7 +140,7 @@
 
   // Python's ^ and $ under re.M see only "\n" as a line break; written out so that JavaScript's
   // (which also break at \r, U+2028, U+2029) cannot differ.
-  var REVISION = /(?<![^\n])revision:[ \t]*([0-9]+)[ \t]*(#[^\n]*)?(?![^\n])/d;
+  var REVISION = /(?<![^\n])(revision:[ \t]*)([0-9]+)[ \t]*(#[^\n]*)?(?![^\n])/;
   var REASON = /(?<![^\n])amendment_reason:[^\n]*(?![^\n])/;
 
   function amendText(text, reason) {
@@ -148,10 +148,10 @@
     var body = text.split("\r\n").join("\n");
     var m = REVISION.exec(body);
     if (!m) return null;
-    var old = parseInt(m[1], 10), nw = old + 1;
+    var old = parseInt(m[2], 10), nw = old + 1;
     var reasonLine = "amendment_reason: " + q(reason) + "  # 必填：说明本次(第 " + nw + " 版)修订了什么、为什么";
-    var g = m.indices[1];
-    var revLine = body.slice(m.index, g[0]) + String(nw) + body.slice(g[1], m.index + m[0].length);
+    // (the number's place from the group before it: the "d" flag would need ES2022)
+    var revLine = m[1] + String(nw) + m[0].slice(m[1].length + m[2].length);
     var r = REASON.exec(body);
     if (r === null) {
       body = body.slice(0, m.index) + revLine + "\n" + reasonLine + body.slice(m.index + m[0].length);
@@ -267,6 +267,27 @@
 
   function fullWidth(text) { return /[\uff01-\uff5e\u3000]/.test(String(text)); }
 
+  // tracker.schema._number_text and _number_only_hint. (Python's \d and \s also take digits
+  // and spaces of other scripts; [0-9] and PY_SPACE here: the hint for such digits is the
+  // general one.)
+  function numberText(digits) {
+    var sign = digits[0] === "-" ? "-" : "";
+    var number = digits.replace(/^[+-]/, "").replace(/^0+/, "");
+    var text = number ? sign + number : "0";
+    return cpLength(text) <= 60 ? text : text.slice(0, 57) + "…";
+  }
+
+  var SPACE = "[" + PY_SPACE + "]";
+  var NUMBER_WITH_EXTRAS = new RegExp("^" + SPACE + "*([0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)" +
+    SPACE + "*[^0-9" + PY_SPACE + "]{0,4}" + SPACE + "*$", "u");
+
+  function numberOnlyHint(value) {
+    if (fullWidth(value)) return "只写数字：含有全角字符(中文输入法下的数字或符号)，请切换到英文输入法，写阿拉伯数字。";
+    var m = NUMBER_WITH_EXTRAS.exec(value);
+    if (m) return "只写数字，写成 " + numberText(m[1].replace(/[,，]/g, "")) + "：不要带单位、逗号(千位分隔符)或其他文字。";
+    return "只写数字(阿拉伯数字)，例如 12：不要写单位、逗号(千位分隔符)、汉字数字或其他文字。";
+  }
+
   function description(node) {
     return String((node && node.description) || "").split(" / ")[0].trim();
   }
@@ -280,6 +301,9 @@
     });
     return out;
   }
+
+  var MAX_DIGITS = 4300;  // Python's int() reads no longer number (sys.int_info)
+  var typed = {};  // instance path → the digits of a whole number as typed (see collect)
 
   function schemaProblems(validate, data) {
     if (validate(data)) return [];
@@ -304,11 +328,14 @@
           hint = "填写" + want + (description(sub) ? "：" + description(sub) : "。");
         } else {
           msg = at + " 应为" + want + "，实际是" + typeName(v) + " " + show(v);
-          var ascii = typeof v === "string" ? v.replace(/[\uff10-\uff19]/g, function (c) {
-            return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-          }) : "";
-          if (names.length === 1 && names[0] === "integer" && /^[+-]?[0-9]+$/.test(ascii)) {
-            hint = "写成不带引号、不带前导零的整数，例如 " + parseInt(ascii, 10) + "。";
+          var numeric = names.every(function (n) { return n === "integer" || n === "number"; });
+          if (names.length === 1 && names[0] === "integer" && typeof v === "string" &&
+              /^[+-]?[0-9]+$/.test(v)) {
+            hint = "写成不带引号、不带前导零的整数，例如 " + numberText(v) + "。";
+          } else if (names.length === 1 && names[0] === "integer" && typeof v === "number") {
+            hint = "这里只能填整数(个数)，不能有小数。";
+          } else if (numeric && typeof v === "string") {
+            hint = numberOnlyHint(v);
           }
         }
       } else if (k === "enum" || k === "const") {
@@ -323,10 +350,26 @@
         hint = PATTERN_ZH[sub.pattern] || "应匹配 " + sub.pattern;
         if (fullWidth(v)) hint = "含有全角字符(中文输入法下的数字、空格或符号)，请切换到英文输入法。" + hint;
       } else if (k === "format") {
-        msg = at + " 的值 " + show(v) + " 不是有效的日期";
+        if (String(v).indexOf("0000-") === 0) {
+          msg = at + " 的值 " + show(v) + " 不是有效的日期：公历没有 0000 年";
+          hint = "年份从 0001 开始；这里多半是笔误，请写上实际的年份，例如 2024-06-30。";
+        } else {
+          msg = at + " 的值 " + show(v) + " 不是有效的日期";
+          hint = "日期写成 YYYY-MM-DD，例如 2024-06-30，且须是真实存在的日期。";  // (the rule's own)
+        }
       } else if (k === "minimum" || k === "exclusiveMinimum" || k === "maximum" || k === "exclusiveMaximum") {
         var word = { minimum: "不小于", exclusiveMinimum: "大于", maximum: "不大于", exclusiveMaximum: "小于" }[k];
-        msg = at + " 的值 " + show(v) + " 应" + word + " " + sub[k];
+        // A number typed with more digits than JavaScript holds is shown as typed; one Python
+        // will not even read (tracker.yamlio.NumberTooLong) gets the loader's message.
+        var raw = typed[e.instancePath], digits = raw === undefined ? 0 : raw.replace(/^-/, "").length;
+        if (digits > MAX_DIGITS) {
+          msg = "数字太大：有 " + digits.toLocaleString("en-US") + " 位";
+          hint = "填写实际的数值；任何数量都不会这么大。";
+        } else {
+          var shown = raw !== undefined && !Number.isSafeInteger(v)
+            ? (raw.length <= 60 ? raw : raw.slice(0, 57) + "…") : show(v);
+          msg = at + " 的值 " + shown + " 应" + word + " " + sub[k];
+        }
       } else if (k === "minItems" || k === "minLength" || k === "minProperties") {
         msg = at + " 不能为空";
         var desc = k === "minLength" ? description(sub) : "";
@@ -359,16 +402,19 @@
 
   // --- the cross-file rules that can be decided in the page (tracker/checks.py) -------------
 
-  var BAD_URL_CHAR = /[\x00-\x20\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  // tracker.evidence.is_https_link, rule for rule; the forbidden characters come from Python.
+  var BAD_URL_CHAR = new RegExp("[" + M.url_forbidden + "]");
+  var HOST_FORBIDDEN = /[@\[\]\/?#:]/;
 
   function isHttpsLink(url) {
     if (url.indexOf("https://") !== 0 || BAD_URL_CHAR.test(url)) return false;
     for (var i = 0; i < url.length; i++) if (PY_SPACE.indexOf(url[i]) >= 0) return false;
-    var rest = url.slice(8), end = rest.search(/[/?#]/);
-    var authority = end < 0 ? rest : rest.slice(0, end);
-    if (authority.indexOf("@") >= 0) return false;
-    var host = authority.replace(/:[0-9]*$/, "");
-    return host.length > 0;
+    var authority = url.slice(8).split(/[/?#]/)[0];
+    var colon = authority.indexOf(":");
+    var host = colon < 0 ? authority : authority.slice(0, colon);
+    var port = colon < 0 ? "" : authority.slice(colon + 1);
+    if (!host || !/^[0-9]*$/.test(port)) return false;
+    return !HOST_FORBIDDEN.test(/^[\x00-\x7f]*$/.test(host) ? host : host.normalize("NFKC"));
   }
 
   function crossProblems(data, period, state) {
@@ -432,7 +478,7 @@
         } else if (!isHttpsLink(ev.url)) {
           add(at.concat(["url"]), "evidence-url-not-https", "error",
             "链接 " + Array.from(ev.url).slice(0, 80).join("") + " 不是有效的 https 链接(含空格、控制字符、" +
-            "用户名密码，或没有网站地址)，网站上不会显示为链接",
+            "用户名密码、方括号或全角标点，或没有网站地址)，网站上不会显示为链接",
             "从浏览器地址栏复制完整的链接，例如 https://www.example.gov.cn/a.html。");
         }
       } else if (typeof ev.path === "string" && ev.path) {
@@ -465,11 +511,23 @@
   try {
     ajv = new window.TrackerAjv.Ajv2020({ allErrors: true, strict: false, verbose: true });
     window.TrackerAjv.addFormats(ajv);
+    // "date" as tracker checks it (Python's date.fromisoformat): ajv-formats also takes the
+    // year 0000, which no Python date holds.
+    ajv.addFormat("date", isDate);
     validate = ajv.compile(window.TrackerFilingSchema);
   } catch (err) {
     validate = null;
   }
   var current = null;  // {period, state, filed, mode}
+
+  function isDate(text) {
+    var m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+    if (!m) return false;
+    var y = +m[1], mo = +m[2], d = +m[3];
+    var leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    var days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+    return y >= 1 && days !== undefined && d >= 1 && d <= days;
+  }
 
   function today() {
     var d = new Date();
@@ -610,10 +668,12 @@
       revision: draft.revision };
     if (c.filed) data.amendment_reason = draft.amendment_reason;
     if (M.targets.length) data.targets = {};
+    typed = {};
     M.targets.forEach(function (t) {
       var base = "targets/" + t.id;
       var raw = valueOf(base + "/value").trim();
       var integer = /^-?(0|[1-9][0-9]*)$/.test(raw);
+      if (integer) typed["/" + base + "/value"] = raw;
       var d = { t: t, value: raw === "" ? "" : (integer ? raw : q(raw)), note: valueOf(base + "/note"),
         evidence: readEvidence(base), previous: c.state.targets[t.id] || null };
       draft.targets.push(d);
@@ -649,10 +709,11 @@
   }
 
   /* The text: `tracker new`'s render; for an amendment whose content is unchanged, the filed
-   * text with `tracker amend`'s edit (comments and layout kept); for a changed amendment, the
-   * whole filing rendered anew (as `tracker import --amend` does). */
+   * text with `tracker amend`'s edit (comments and layout kept); for a changed amendment, or a
+   * filing `tracker amend` would not edit (its text is null), the whole filing rendered anew
+   * (as `tracker import --amend` does). */
   function produce(c, collected) {
-    if (c.filed) {
+    if (c.filed && c.filed.text !== null) {
       var data = Object.assign({}, collected.data);
       delete data.revision; delete data.amendment_reason;
       if (canonical(data) === canonical(c.filed.data)) {
@@ -724,10 +785,14 @@
     if (link && M.forge) {
       var url = M.forge.prefills ? newFileUrl(M.forge, path, text) : newFilePageUrl(M.forge, path);
       var name = { github: "GitHub", gitlab: "GitLab", gitee: "Gitee" }[M.forge.type] || M.forge.type;
+      var blocked = errors && M.forge.prefills;
       link.hidden = false;
-      link.href = url;
+      // A link without href cannot be followed by any means (mouse, Enter, middle click);
+      // aria-disabled and CSS alone leave Enter working.
+      if (blocked) link.removeAttribute("href");
+      else link.href = url;
       link.textContent = M.forge.prefills ? "在 " + name + " 上提交(新建文件并发起合并请求)" : "打开 " + name + " 新建文件页";
-      link.setAttribute("aria-disabled", errors && M.forge.prefills ? "true" : "false");
+      link.setAttribute("aria-disabled", blocked ? "true" : "false");
       note.textContent = M.forge.prefills
         ? (errors ? "有错误时不能提交。" : "") + "将打开 " + name + " 的新建文件页,文件名和内容已填好;请确认后提交并发起合并请求(需要登录)。如果页面内容为空或打不开(文件太长时可能出现),请改用“复制内容”后粘贴。"
         : name + " 的新建文件页不能预填内容:请先点“复制内容”,在打开的页面中把文件名填为 " +

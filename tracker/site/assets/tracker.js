@@ -93,7 +93,12 @@
 
   // A link to one filing's text (texts/<unit>.html#t-…) opens its collapsed block.
   function openTarget() {
-    var id = location.hash ? decodeURIComponent(location.hash.slice(1)) : "";
+    var id = location.hash.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch (err) {
+      return;  // not percent-encoding (a mangled link): no block has such an id
+    }
     var el = id ? document.getElementById(id) : null;
     if (el && el.tagName === "DETAILS") {
       el.open = true;
