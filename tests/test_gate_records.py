@@ -338,3 +338,24 @@ def test_a_repository_in_a_subfolder_is_held_to_it_too(tmp_path: Path, monkeypat
     commit(top, "amended", EAST)
     result = check(data, "--no-status")
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_citing_filing_whose_name_is_not_utf8_is_read_too(repo: Path):
+    # A filing on main in a folder whose name is not UTF-8 (from before the gate refused such
+    # names: path-encoding) holds the needle: git names it by its bytes, and it is read by
+    # them, not the check stopped by a name it cannot pass on to git.
+    import os
+
+    git(repo, "checkout", "-q", "main")
+    folder = os.fsencode(repo / "submissions") + b"/\xff"
+    os.mkdir(folder)
+    with open(folder + b"/2024-Q2.yaml", "wb") as handle:
+        handle.write((repo / Q2).read_bytes())
+    commit(repo, "a folder from another tool", PLAN)
+    git(repo, "checkout", "-q", "-B", "pr")
+    (repo / PHOTO).write_text("换过的照片\n", "utf-8")
+    commit(repo, "new photo", EAST)
+    result = check(repo, "--no-status")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1, result.output
+    assert "submissions/\\xff/2024-Q2.yaml" in result.stdout

@@ -163,3 +163,57 @@ def test_a_short_name_that_resolves_to_a_hidden_folder_is_refused(repo: Path, mo
     code, found = _validate(repo)
     assert code == 1
     assert [d["rule"] for d in found] == ["evidence-hidden"], found
+
+
+def _insensitive_file_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Path's lookups as on Windows or macOS: a name is found under another case or Unicode
+    normalisation, and (Windows) with dots or spaces after it; os.listdir still gives the names
+    as stored."""
+    import os
+    import unicodedata
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", name.rstrip(" .")).casefold()
+
+    def stored(path: Path) -> Path:
+        out = Path(path.anchor)
+        for part in path.parts[1:]:
+            names = os.listdir(out) if out.is_dir() else []
+            out = out / next((n for n in names if key(n) == key(part)), part)
+        return out
+
+    for name in ("exists", "is_file", "is_dir", "is_symlink"):
+        real = getattr(Path, name)
+        monkeypatch.setattr(Path, name, lambda self, real=real: real(stored(self.absolute())))
+    real_resolve = Path.resolve
+    monkeypatch.setattr(Path, "resolve",
+                        lambda self, strict=False: real_resolve(stored(self.absolute()), strict))
+
+
+@pytest.mark.parametrize("written", [
+    "evidence/east/2024-Q2/PHOTO.txt",  # another case
+    "Evidence/East/2024-Q2/photo.txt",  # the folders' case
+    "evidence/east/2024-Q2/photo.txt.",  # Windows drops a final dot
+])
+def test_a_citation_names_the_file_as_stored_on_every_file_system(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, written: str) -> None:
+    # On a Windows or macOS checkout these reach photo.txt; on Linux (CI, the site) they name
+    # nothing, and the gate, which finds a file's citations by its name as git stores it,
+    # would not count them: an evidence file cited so could be replaced with no amendment.
+    # Validation answers the same everywhere: the path must be spelled as stored.
+    _insensitive_file_system(monkeypatch)
+    assert (repo / written).is_file()  # the simulated file system finds it
+    _cite(repo, written)
+    code, found = _validate(repo)
+    assert code == 1
+    assert [d["rule"] for d in found] == ["evidence-missing"], found
+    assert "photo.txt" in found[0]["message"] + (found[0].get("hint") or ""), found
+
+
+def test_a_citation_spelled_as_stored_passes_on_such_a_file_system(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _insensitive_file_system(monkeypatch)
+    (repo / "evidence/east/2024-Q2/Café 验收.PDF").write_text("%PDF-1.4")
+    _cite(repo, "evidence/east/2024-Q2/photo.txt", "./evidence//east/2024-Q2/Café 验收.PDF")
+    code, found = _validate(repo)
+    assert code == 0, found

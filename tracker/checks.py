@@ -7,7 +7,9 @@ Both yield diagnostics located at the exact node they are about.
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -189,8 +191,9 @@ def _unknown_ref(
 def check_submissions(repo: Repository, root: Path) -> Iterator[Diagnostic]:
     plan = repo.plan
     by_unit: dict[str, list[Filing]] = defaultdict(list)
+    listings: dict[str, frozenset[str]] = {}  # folder → its names, for the evidence checks
     for filing in repo.filings:
-        yield from _check_filing(repo, filing, root)
+        yield from _check_filing(repo, filing, root, listings)
         by_unit[filing.unit].append(filing)
     for unit_filings in by_unit.values():
         yield from _check_decreases(unit_filings)
@@ -288,7 +291,8 @@ def _doc(item: Any) -> Document:
     return item.source  # type: ignore[no-any-return]
 
 
-def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnostic]:
+def _check_filing(repo: Repository, f: Filing, root: Path,
+                  listings: dict[str, frozenset[str]]) -> Iterator[Diagnostic]:
     plan = repo.plan
     doc = _doc(f)
     here = doc.path
@@ -344,7 +348,7 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
             yield diag(here, key, "filing-target-not-reported",
                        f"{plan.label(f.unit)} 不报送指标 {tid}({target.title})")
         for j, ev in enumerate(report.evidence):
-            yield from _check_evidence(doc, ("targets", tid, "evidence", j), ev, root)
+            yield from _check_evidence(doc, ("targets", tid, "evidence", j), ev, root, listings)
     for task_id, task_report in f.tasks.items():
         key = _Lazy(doc, ("tasks", task_id), key=True)
         task = plan.tasks.get(task_id)
@@ -357,14 +361,40 @@ def _check_filing(repo: Repository, f: Filing, root: Path) -> Iterator[Diagnosti
                        f"{plan.label(f.unit)} 不是任务 {task_id}({task.title})的责任单位",
                        hint="本单位的任务：" + ("、".join(t.id for t in plan.tasks_of(f.unit)) or "无"))
         for j, ev in enumerate(task_report.evidence):
-            yield from _check_evidence(doc, ("tasks", task_id, "evidence", j), ev, root)
+            yield from _check_evidence(doc, ("tasks", task_id, "evidence", j), ev, root, listings)
 
 
 _WINDOWS_ABS = re.compile(r"^[A-Za-z]:")
 
 
+def _misspelt(root: Path, parts: tuple[str, ...],
+              listings: dict[str, frozenset[str]]) -> tuple[str, str | None] | None:
+    """The first of `parts` (a path that exists) that is not a name of its folder as written,
+    and the name it was found under if one differs only by case or Unicode normalisation; None
+    when every part is. A Windows or macOS checkout finds `PHOTO.JPG`, `photo.jpg.` (Windows)
+    or a short name `PHOTO~1.JPG` for `photo.jpg`; Linux (CI, the site) finds nothing, and the
+    gate, which looks for a file's citations by its name as git stores it (immutable-evidence),
+    would miss such a citation. `listings` keeps each folder's names (by its path as text)."""
+    folder = str(root)
+    for part in parts:
+        names = listings.get(folder)
+        if names is None:
+            try:
+                names = listings[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                return None  # (whatever is wrong, the checks before say so)
+        if part not in names:
+            def fold(name: str) -> str:  # as tracker.gate.paths.fold: how those systems compare
+                return unicodedata.normalize("NFC", name).casefold()
+
+            return part, next((n for n in sorted(names) if fold(n) == fold(part)), None)
+        folder = f"{folder}/{part}"
+    return None
+
+
 def _check_evidence(
-    doc: Document, path: tuple[Any, ...], ev: Evidence, root: Path
+    doc: Document, path: tuple[Any, ...], ev: Evidence, root: Path,
+    listings: dict[str, frozenset[str]],
 ) -> Iterator[Diagnostic]:
     if ev.url:
         if not ev.url.startswith("https://"):
@@ -407,6 +437,15 @@ def _check_evidence(
     if not current.is_file() or not pure.parts:
         yield diag(doc.path, pos, "evidence-missing", f"佐证材料 {raw} 不是文件(是文件夹或特殊文件)",
                    hint=f"path 写到具体的文件，例如 {sample}。")
+        return
+    misspelt = _misspelt(root, pure.parts, listings)
+    if misspelt is not None:
+        part, stored = misspelt
+        yield diag(doc.path, pos, "evidence-missing",
+                   f"佐证材料 {raw} 在仓库中不存在：没有名为 {part} 的文件或文件夹"
+                   + (f"(仓库中是 {stored}，大小写或写法不同)" if stored else ""),
+                   hint="路径要与仓库中的文件名一字不差(区分大小写)：在 Windows 或 macOS 上能打开的"
+                        "写法，在检查和网站上找不到文件。")
         return
     try:
         resolved = current.resolve().relative_to(resolved_root)

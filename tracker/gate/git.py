@@ -220,7 +220,8 @@ class start_cat_blobs:  # noqa: N801 - a call that returns at once; .result() wa
 
     def __init__(self, git: Git, names: Iterable[str]) -> None:
         self.wanted = list(dict.fromkeys(n for n in names if n))
-        self.request = ("\n".join(self.wanted) + "\n").encode("utf-8")
+        # A name that is not UTF-8 (decode_path) goes back to git as the bytes it came from.
+        self.request = ("\n".join(self.wanted) + "\n").encode("utf-8", "surrogateescape")
         self.proc = git.start("cat-file", "--batch", stdin=True) if self.wanted else None
         if self.proc is not None and len(self.request) <= self.EARLY_LIMIT:
             stdin, self.proc.stdin = self.proc.stdin, None  # communicate() must not touch it
