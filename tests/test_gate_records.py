@@ -312,22 +312,12 @@ def test_citations_are_found_whatever_the_git_config(repo: Path, env: str):
 @pytest.mark.parametrize("folder", ["data", "da[t]a?*"])  # (a glob's characters are its name)
 def test_a_repository_in_a_subfolder_is_held_to_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        folder: str):
-    import shutil
-
-    from tests.workflow_helpers import make_pr_repo
+    from tests.workflow_helpers import make_pr_repo_in_subfolder
 
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     top = tmp_path / "top"
-    top.mkdir()
-    data = make_pr_repo(tmp_path / "scratch")  # only for its files
-    shutil.rmtree(data / ".git")
-    shutil.move(str(data), str(top / folder))
-    data = top / folder
-    git(top, "init", "-q")
-    git(top, "add", "-A")
-    git(top, "commit", "-q", "-m", "plan", author=PLAN)
-    git(top, "checkout", "-q", "-b", "pr")
+    data = make_pr_repo_in_subfolder(top, folder)
     monkeypatch.chdir(data)
     (data / PHOTO).write_text("换过的照片\n", "utf-8")
     commit(top, "new photo", EAST)

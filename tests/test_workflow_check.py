@@ -22,7 +22,7 @@ from tests.workflow_helpers import (
     commit,
     edit,
     file_east_q3,
-    make_pr_repo,
+    make_pr_repo_in_subfolder,
     rules,
 )
 from tracker.gate.authorization import identities
@@ -491,15 +491,7 @@ def test_a_repository_in_a_subfolder_is_checked_too(tmp_path: Path, monkeypatch,
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     top = tmp_path / "top"
-    top.mkdir()
-    data = make_pr_repo(tmp_path / "scratch")  # only for its files
-    shutil.rmtree(data / ".git")
-    shutil.move(str(data), str(top / "data"))
-    data = top / "data"
-    git(top, "init", "-q")
-    git(top, "add", "-A")
-    git(top, "commit", "-q", "-m", "plan", author=PLAN)
-    git(top, "checkout", "-q", "-b", "pr")
+    data = make_pr_repo_in_subfolder(top)
     file_east_q3(data)
     commit(top, "东区 2024-Q3 (by west)", WEST)
     if where == "cwd":

@@ -34,6 +34,19 @@ def make_pr_repo(dest: Path) -> Path:
     return root
 
 
+def make_pr_repo_in_subfolder(top: Path, folder: str = "data") -> Path:
+    """The base repository in `top/folder`, a subfolder of the git repository `top` (as
+    examples/demo is), committed on main by the maintainer; `pr` checked out. Returns the
+    repository's folder."""
+    top.mkdir()
+    data = copy_base(top / folder)
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "plan", author=PLAN)
+    git(top, "checkout", "-q", "-b", "pr")
+    return data
+
+
 def commit(root: Path, message: str, author: str, *, date: str = "2024-10-05T10:00:00+08:00") -> str:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message, author=author, date=date)
