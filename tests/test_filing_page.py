@@ -684,6 +684,35 @@ def test_a_value_that_is_no_whole_number_gets_tracker_validates_hint(opened: Any
         assert shown == said, value
 
 
+# Text that says nothing, and text that does (a zero-width space is not whitespace anywhere).
+BLANK_TEXTS = ["  ", "\u3000\u3000", "\t", "\ufeff", "\u00a0", "\n\n", " 有 ", "\u200b"]
+
+
+def test_a_summary_of_only_spaces_is_refused_as_tracker_validate_refuses_it(
+        opened: Any, repo: Path) -> None:
+    """进展情况 is required: spaces, full-width spaces or blank lines do not fill it. The page
+    and `tracker validate` refuse the same texts with the same message and hint (the schema's
+    pattern is spelt out: Python, Rust and JavaScript disagree on what \\s matches)."""
+    page = opened("file/nantaihu.html")
+    page.period("2024-Q1", "2024-04-09")
+    fill_required(page, repo, "nantaihu")
+    task = next(iter(load_for_unit(repo, "nantaihu")[0].tasks_of("nantaihu"))).id
+    refused = []
+    for text in BLANK_TEXTS:
+        page.page.evaluate("([p, v]) => { const e = document.querySelector(`[data-path='${p}']`);"
+                           " e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); }",
+                           [f"tasks/{task}/summary", text])
+        last = page.page.evaluate("TrackerFiling.last()")
+        shown = [(d["message"], d["hint"]) for d in last["problems"] if d["severity"] == "error"]
+        code, report = validate(repo, last["text"], "nantaihu", "2024-Q1")
+        said = [(d["message"], d["hint"]) for d in report["diagnostics"] if d["severity"] == "error"]
+        assert shown == said, repr(text)
+        refused.append(bool(said))
+        if said:
+            assert "只有空格" in said[0][1] and "全角字符" not in said[0][1], said
+    assert refused == [True] * 6 + [False] * 2
+
+
 def _regex_flags(source: str) -> list[str]:
     """The flags of every regular-expression literal in a script (strings, template literals and
     comments skipped; a "/" after an operator, a bracket or `return` starts a literal)."""

@@ -237,3 +237,20 @@ def test_a_named_file_that_is_not_read_is_an_error_not_a_pass(base_repo):
     for named in ("submissions/east", ".", "submissions/east/2024-Q2.yaml", "plan/units.yaml"):
         result = invoke("validate", named)
         assert result.exit_code == 0, (named, result.output)
+
+
+def test_text_of_only_spaces_does_not_fill_a_required_text(base_repo):
+    # A reason for the amendment, a summary and an evidence title must say something: spaces,
+    # a full-width space (what the Chinese input method types) or a blank line do not.
+    path = base_repo / "submissions/east/2024-Q2.yaml"
+    text = path.read_text("utf-8")
+    text = text.replace("amendment_reason: 更正服务站数量", 'amendment_reason: "\u3000"')
+    text = text.replace("summary: 新建一个服务站", 'summary: "  "')
+    text = text.replace("{title: 现场照片,", '{title: " ",')
+    path.write_text(text, "utf-8")
+    result = invoke("validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.output)["diagnostics"]
+    assert sorted((d["rule"], d["line"]) for d in found) == [
+        ("schema-pattern", 6), ("schema-pattern", 11), ("schema-pattern", 18)], found
+    assert all("只有空格" in d["hint"] and not d["hint"].startswith("含有全角字符") for d in found)

@@ -202,6 +202,9 @@ _TYPE_ZH = {
     "null": "空",
 }
 
+# A character that is not whitespace (the schema's pattern for text that must say something).
+BLANK_PATTERN = (r"[^\u0009-\u000d \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a"
+                 r"\u2028\u2029\u202f\u205f\u3000\ufeff]")
 _PATTERN_ZH = {
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期格式 YYYY-MM-DD，例如 2024-06-30",
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "编号只能用小写字母、数字和连字符，例如 east、service-points",
@@ -213,6 +216,10 @@ _PATTERN_ZH = {
         "通知渠道：Apprise 网址(如 dingtalk://…、mailto://…)，或 env:变量名(如 env:TRACKER_NOTIFY_ANJI)，"
         "网址中可写 ${变量名}；不能有空格",
     r"^https?://[^\s?#]+$": "网址以 https:// 或 http:// 开头，不含空格、? 和 #",
+    # Text that must say something (summary, amendment_reason, an evidence title): a character
+    # that is not whitespace, spelt out rather than \S, whose meaning differs between Python,
+    # Rust (jsonschema-rs) and the browser's JavaScript (U+FEFF, U+001C–U+001F, U+0085).
+    BLANK_PATTERN: "这里要写实际内容：只有空格(包括全角空格)或空行不算填写。",
 }
 
 
@@ -320,8 +327,10 @@ def _translate(
         return
     if keyword == "pattern":
         pattern = sub.get("pattern", "")
+        if pattern == BLANK_PATTERN and value == "":
+            return  # (one mistake, one message: minLength says it is empty)
         hint = _PATTERN_ZH.get(pattern, f"应匹配 {pattern}")
-        if _full_width(str(value)):
+        if _full_width(str(value)) and pattern != BLANK_PATTERN:
             hint = f"含有全角字符(中文输入法下的数字、空格或符号)，请切换到英文输入法。{hint}"
         yield diag(path, pos, "schema-pattern", f"{where} 的值 {_show(value)} 格式不对",
                    hint=hint)

@@ -232,6 +232,9 @@
     "^[0-9A-Z]+(\\.[0-9]+)*$": "任务编号，例如 \"1.2\"、\"S.1\"(要加引号)",
     "^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$": "期次：季度 2024-Q2、月度 2024-06 或年度 2024",
   };
+  // text that must say something (tracker.schema.BLANK_PATTERN)
+  var BLANK_PATTERN = "[^\\u0009-\\u000d \\u001c-\\u001f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]";
+  PATTERN_ZH[BLANK_PATTERN] = "这里要写实际内容：只有空格(包括全角空格)或空行不算填写。";
 
   // tracker's rule id for each JSON Schema keyword (tracker/schema.py)
   var RULE = { required: "schema-required", additionalProperties: "schema-unknown-key",
@@ -345,10 +348,14 @@
             return o + " " + (M.progress[o] || "");
           }).join("、");
         } else msg = at + " 的值 " + show(v) + " 不是允许的取值";
+      } else if (k === "pattern" && sub.pattern === BLANK_PATTERN && v === "") {
+        return;  // (one mistake, one message: minLength says it is empty)
       } else if (k === "pattern") {
         msg = at + " 的值 " + show(v) + " 格式不对";
         hint = PATTERN_ZH[sub.pattern] || "应匹配 " + sub.pattern;
-        if (fullWidth(v)) hint = "含有全角字符(中文输入法下的数字、空格或符号)，请切换到英文输入法。" + hint;
+        if (fullWidth(v) && sub.pattern !== BLANK_PATTERN) {
+          hint = "含有全角字符(中文输入法下的数字、空格或符号)，请切换到英文输入法。" + hint;
+        }
       } else if (k === "format") {
         if (String(v).indexOf("0000-") === 0) {
           msg = at + " 的值 " + show(v) + " 不是有效的日期：公历没有 0000 年";
