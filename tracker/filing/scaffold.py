@@ -37,7 +37,7 @@ from tracker.errors import TrackerError
 from tracker.model import Filing, Plan, Target, Task
 from tracker.periods import EXAMPLE, LABEL_ZH, Period, not_a_period_zh
 from tracker.repository import Scope, display_path, load
-from tracker.text import one_line
+from tracker.text import BOM, C1, SEPARATORS, one_line
 from tracker.yamlio import DEFAULT_MAX_BYTES, NumberTooLong, parse_text, resolve_plain
 
 SCHEMA_NAME = "filing.schema.json"
@@ -191,7 +191,7 @@ def load_for_unit(root: Path, unit: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 # --- rendering ----------------------------------------------------------------------------
 
 
-_YAML_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_YAML_BREAKS = re.compile(f"[{C1}{SEPARATORS}{BOM}\ufffe\uffff]")
 
 
 def _q(text: str) -> str:
